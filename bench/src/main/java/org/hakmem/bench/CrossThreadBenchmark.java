@@ -1,0 +1,201 @@
+package org.hakmem.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Workload "cross-thread": one thread allocates direct buffers (sizes uniform in [16, 4096], first
+ * and last byte written) and hands them through a bounded SPSC ring (capacity 1024) to a second
+ * thread, which releases them.
+ *
+ * <p>One op = one allocation plus its release on the other thread. Each invocation produces
+ * {@link #BATCH} buffers and returns only when the consumer has released all of them, so the score is
+ * end-to-end pair throughput and no buffer is in flight between invocations (nothing can block at the
+ * end of an iteration). The producer runs on the JMH thread ("plain") or on a Netty event-executor
+ * thread ("eventloop"); the consumer is a dedicated thread for the whole trial - a
+ * FastThreadLocalThread in the "eventloop" variant, a plain Thread otherwise. Between batches the
+ * consumer parks, so it burns no CPU while JMH is between invocations or iterations.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dio.netty.leakDetection.level=disabled",
+        "-Dio.netty.allocator.lowMemory=false", "-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class CrossThreadBenchmark {
+
+    static final int MIN_SIZE = 16;
+    static final int MAX_SIZE = 4096;
+    static final int QUEUE_CAPACITY = 1024;
+    static final int BATCH = 100_000;
+
+    @Param({"hakmem", "pooled", "adaptive", "unpooled"})
+    public String allocator;
+
+    @Param({"eventloop", "plain"})
+    public String thread;
+
+    private BenchThreads producerThread;
+    private Producer producer;
+    private Consumer consumer;
+    private Thread consumerThread;
+    private Callable<Long> batchTask;
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+        ByteBufAllocator alloc = Allocators.create(allocator);
+        producerThread = BenchThreads.create(thread, "cross-thread-producer");
+        SpscRing<ByteBuf> ring = new SpscRing<>(QUEUE_CAPACITY);
+        consumer = new Consumer(ring);
+        consumerThread = BenchThreads.EVENTLOOP.equals(thread)
+                ? new DefaultThreadFactory("cross-thread-consumer", true).newThread(consumer) // FastThreadLocalThread
+                : new Thread(consumer, "cross-thread-consumer");
+        consumerThread.setDaemon(true);
+        consumer.thread = consumerThread;
+        consumerThread.start();
+        producer = new Producer(alloc, ring, consumer);
+        batchTask = producer::runBatch;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long crossThread() throws Exception {
+        return producerThread.call(batchTask);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        try {
+            if (consumer != null) {
+                consumer.stop = true;
+                LockSupport.unpark(consumerThread);
+                consumerThread.join(TimeUnit.SECONDS.toMillis(30));
+                if (consumerThread.isAlive()) {
+                    throw new IllegalStateException("consumer thread did not stop");
+                }
+                // Normally empty: every invocation waits for its batch to be released. Only a failed
+                // invocation can leave buffers behind; the consumer has exited, so polling here is safe.
+                for (ByteBuf b; (b = consumer.ring.poll()) != null; ) {
+                    b.release();
+                }
+                Throwable failure = consumer.failure;
+                if (failure != null) {
+                    throw new IllegalStateException("consumer failed", failure);
+                }
+            }
+        } finally {
+            if (producerThread != null) {
+                producerThread.close();
+            }
+        }
+    }
+
+    /** Allocation side; its state is only touched by the thread that runs the batches. */
+    static final class Producer {
+        private final ByteBufAllocator alloc;
+        private final SpscRing<ByteBuf> ring;
+        private final Consumer consumer;
+        private final XorShift64 rng = new XorShift64();
+        private long produced;
+
+        Producer(ByteBufAllocator alloc, SpscRing<ByteBuf> ring, Consumer consumer) {
+            this.alloc = alloc;
+            this.ring = ring;
+            this.consumer = consumer;
+        }
+
+        long runBatch() {
+            long goal = produced + BATCH;
+            consumer.publishTarget(goal);
+            long bytes = 0;
+            for (int i = 0; i < BATCH; i++) {
+                int size = rng.nextInt(MIN_SIZE, MAX_SIZE);
+                ByteBuf buf = alloc.directBuffer(size);
+                buf.setByte(0, size);
+                buf.setByte(size - 1, size >>> 8);
+                while (!ring.offer(buf)) {
+                    consumer.checkHealthy();
+                    Thread.onSpinWait();
+                }
+                bytes += size;
+            }
+            produced = goal;
+            // The op is the allocate + remote-release pair: wait for the consumer to finish the batch.
+            while (ring.consumedCount() < goal) {
+                consumer.checkHealthy();
+                Thread.onSpinWait();
+            }
+            return bytes;
+        }
+    }
+
+    /** Release side: drains the ring until the published target is reached, then parks. */
+    static final class Consumer implements Runnable {
+        final SpscRing<ByteBuf> ring;
+        volatile Thread thread;
+        volatile boolean stop;
+        volatile long target;
+        volatile Throwable failure;
+
+        Consumer(SpscRing<ByteBuf> ring) {
+            this.ring = ring;
+        }
+
+        void publishTarget(long goal) {
+            target = goal;
+            LockSupport.unpark(thread);
+        }
+
+        void checkHealthy() {
+            Throwable f = failure;
+            if (f != null) {
+                throw new IllegalStateException("consumer failed", f);
+            }
+            if (stop) {
+                throw new IllegalStateException("consumer stopped");
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                SpscRing<ByteBuf> ring = this.ring;
+                long consumed = ring.consumedCount();
+                while (!stop) {
+                    ByteBuf b = ring.poll();
+                    if (b != null) {
+                        b.release();
+                        consumed++;
+                    } else if (consumed >= target) {
+                        // Batch done: sleep until the next one (unpark before park leaves a permit).
+                        LockSupport.park(this);
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                }
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+/*
+ * HakmemAllocatorMetric: what the allocator holds, in Netty's metric interface and beyond it.
+ *
+ *   usedDirectMemory  bytes of slots (and huge mappings) held by live direct buffers
+ *   usedHeapMemory    bytes of arrays held by live heap buffers
+ *   mappedBytes       address space mapped from the kernel (superslabs + huge mappings)
+ *   residentBytes     pages of those mappings that are resident now (mincore; costs a system call
+ *                     per mapping, so call it from monitoring, not per request)
+ *
+ * Values read while other threads allocate are a consistent-enough snapshot for monitoring: each
+ * number is exact once the threads that touched the allocator are quiet (or have been joined).
+ */
+package org.hakmem.netty;
+
+import io.netty.buffer.ByteBufAllocatorMetric;
+import org.hakmem.netty.os.OsStats;
+
+public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
+    private final HakmemByteBufAllocator alloc;
+
+    HakmemAllocatorMetric(HakmemByteBufAllocator alloc) {
+        this.alloc = alloc;
+    }
+
+    @Override
+    public long usedHeapMemory() {
+        return alloc.usedHeapBytes();
+    }
+
+    @Override
+    public long usedDirectMemory() {
+        return alloc.pool().liveBytes();
+    }
+
+    public long mappedBytes() {
+        return alloc.os().mappedBytes();
+    }
+
+    public long residentBytes() {
+        return alloc.os().residentBytes();
+    }
+
+    public OsStats osStats() {
+        return alloc.os().stats();
+    }
+
+    public int superslabs() {
+        return alloc.pool().superslabCount();
+    }
+
+    public int liveSpans() {
+        return alloc.pool().liveSpanCount();
+    }
+
+    public int orphanSpans() {
+        return alloc.pool().orphanCount();
+    }
+
+    public int threadHeaps() {
+        return alloc.registry().liveHeaps();
+    }
+
+    @Override
+    public String toString() {
+        return "HakmemAllocatorMetric(usedDirect: " + usedDirectMemory() + ", usedHeap: " + usedHeapMemory()
+                + ", mapped: " + mappedBytes() + ", superslabs: " + superslabs() + ", spans: " + liveSpans()
+                + ", orphans: " + orphanSpans() + ", heaps: " + threadHeaps() + ")";
+    }
+}

@@ -1,0 +1,177 @@
+/*
+ * HakmemByteBufAllocator: netty-hakmem's face to Netty.
+ *
+ *     newDirectBuffer(capacity)                          release() -> deallocate()
+ *       |                                                  |
+ *       | ThreadCache (FastThreadLocal)                    | ThreadHeap.free(slab, slot)
+ *       |   ThreadHeap.spanWithFreeSlot(class).pop()       |   owner thread: plain push
+ *       |   + a recycled HakmemDirectByteBuf               |   other thread: CAS push (remote)
+ *       v                                                  v
+ *     slot in a span of a superslab  <-- SuperslabPool <-- OsMemory (mmap, the cap, the stats)
+ *
+ * Capacities up to SizeClasses.MAX_SIZE (1 MiB) come from slots; larger ones from a mapping of their
+ * own. Heap buffers are Netty's own UnpooledHeapByteBuf, with recently freed arrays reused.
+ *
+ * The fast path of a small direct buffer, allocated and released on one thread, takes no lock, makes
+ * no system call, does no atomic read-modify-write of the allocator's own state and creates no
+ * garbage. (Netty's reference count on the buffer is the one atomic, as for every Netty ByteBuf.)
+ */
+package org.hakmem.netty;
+
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.util.concurrent.FastThreadLocal;
+import org.hakmem.netty.heap.HeapRegistry;
+import org.hakmem.netty.heap.ThreadHeap;
+import org.hakmem.netty.os.OsMemory;
+import org.hakmem.netty.policy.ReleasePolicy;
+import org.hakmem.netty.slab.HugeBlock;
+import org.hakmem.netty.slab.SizeClasses;
+import org.hakmem.netty.slab.Slab;
+import org.hakmem.netty.slab.SuperslabPool;
+
+import java.util.concurrent.atomic.LongAdder;
+
+public final class HakmemByteBufAllocator extends AbstractByteBufAllocator implements ByteBufAllocatorMetricProvider {
+
+    /**
+     * The shared instance, configured from system properties and the environment (see
+     * {@link HakmemConfig}). Nothing is mapped until its first direct allocation.
+     */
+    public static final HakmemByteBufAllocator DEFAULT = builder().build();
+
+    private final HakmemConfig config;
+    private final OsMemory os;
+    private final SuperslabPool pool;
+    private final HeapRegistry registry;
+    private final LongAdder heapBytes = new LongAdder();
+    private final HakmemAllocatorMetric metric;
+    private final FastThreadLocal<ThreadCache> caches = new FastThreadLocal<ThreadCache>() {
+        @Override
+        protected ThreadCache initialValue() {
+            return new ThreadCache(HakmemByteBufAllocator.this, registry.register());
+        }
+
+        @Override
+        protected void onRemoval(ThreadCache cache) {
+            registry.retire(cache.heap);
+            cache.close();
+        }
+    };
+
+    HakmemByteBufAllocator(HakmemConfig config) {
+        super(config.preferDirect());
+        this.config = config;
+        ReleasePolicy policy = config.profile().policy();
+        this.os = new OsMemory(config.maxMappedBytes());
+        this.pool = new SuperslabPool(os, policy);
+        this.registry = new HeapRegistry(pool, policy);
+        this.metric = new HakmemAllocatorMetric(this);
+    }
+
+    /** A builder whose unset options fall back to system properties, then the environment, then defaults. */
+    public static HakmemConfig.Builder builder() {
+        return new HakmemConfig.Builder();
+    }
+
+    public HakmemConfig config() {
+        return config;
+    }
+
+    @Override
+    protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+        ThreadCache cache = caches.get();
+        HakmemDirectByteBuf buf = cache.takeBuffer();
+        if (initialCapacity <= SizeClasses.MAX_SIZE) {
+            Slab span = cache.heap.spanWithFreeSlot(SizeClasses.classOf(initialCapacity));
+            buf.initSlot(span, span.pop(), initialCapacity, maxCapacity);
+        } else {
+            buf.initHuge(pool.mapHuge(initialCapacity), initialCapacity, maxCapacity);
+        }
+        return toLeakAwareBuffer(buf);
+    }
+
+    @Override
+    protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+        return toLeakAwareBuffer(new HakmemHeapByteBuf(this, initialCapacity, maxCapacity));
+    }
+
+    @Override
+    public boolean isDirectBufferPooled() {
+        return true;
+    }
+
+    @Override
+    public HakmemAllocatorMetric metric() {
+        return metric;
+    }
+
+    /** Retires the heaps of threads that have died and releases spans nobody uses any more. */
+    public void reapDeadThreads() {
+        registry.reapDead();
+    }
+
+    // ---- called by the buffers ----
+
+    /** True if a buffer holding this slab slot (or huge block) can take newCapacity without moving. */
+    boolean fitsInPlace(int newCapacity, Slab slab, HugeBlock huge) {
+        if (slab != null) {
+            return newCapacity <= SizeClasses.MAX_SIZE && SizeClasses.classOf(newCapacity) == slab.sizeClass;
+        }
+        return newCapacity > SizeClasses.MAX_SIZE && newCapacity <= huge.size && newCapacity > huge.size / 2;
+    }
+
+    /** Points buf at fresh memory for newCapacity, from the calling thread's heap. */
+    void attachMemory(HakmemDirectByteBuf buf, int newCapacity) {
+        if (newCapacity <= SizeClasses.MAX_SIZE) {
+            Slab span = caches.get().heap.spanWithFreeSlot(SizeClasses.classOf(newCapacity));
+            buf.attach(span, span.pop());
+        } else {
+            buf.attach(pool.mapHuge(newCapacity));
+        }
+    }
+
+    void freeSlot(Slab slab, int slot) {
+        ThreadHeap.free(slab, slot);
+    }
+
+    void freeHuge(HugeBlock block) {
+        pool.unmapHuge(block);
+    }
+
+    byte[] allocateHeapArray(int length) {
+        heapBytes.add(length);
+        byte[] array = caches.get().takeArray(length);
+        return array != null ? array : new byte[length];
+    }
+
+    void freeHeapArray(byte[] array) {
+        heapBytes.add(-array.length);
+        caches.get().offerArray(array);
+    }
+
+    // ---- for the metric ----
+
+    OsMemory os() {
+        return os;
+    }
+
+    SuperslabPool pool() {
+        return pool;
+    }
+
+    HeapRegistry registry() {
+        return registry;
+    }
+
+    long usedHeapBytes() {
+        return heapBytes.sum();
+    }
+
+    @Override
+    public String toString() {
+        return "HakmemByteBufAllocator(" + config + ")";
+    }
+}

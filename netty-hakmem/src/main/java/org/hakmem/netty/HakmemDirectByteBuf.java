@@ -1,0 +1,516 @@
+/*
+ * HakmemDirectByteBuf: Netty's direct ByteBuf over one slot of a span (or one huge mapping).
+ *
+ *     superslab ByteBuffer (2 MiB, shared)
+ *     |..........[ slot: offset .. offset+slotCapacity )..........|
+ *                 |<- capacity ->|
+ *                 ^ memoryAddress() == address
+ *
+ * Byte access is absolute get/put on the superslab's ByteBuffer at offset + index, which the JIT
+ * turns into plain loads and stores (with a bounds check) on JDK 17 and 25, whether or not Netty may
+ * use sun.misc.Unsafe. AbstractByteBuf has already checked the index against capacity() and the
+ * reference count, so a released buffer or a bad index never reaches memory.
+ *
+ * Instances are recycled: deallocate() frees the slot and hands the object back to the thread cache
+ * that created it (see ThreadCache). A reference kept after release() sees refCnt 0 and throws,
+ * until the object is handed out again - the same contract as Netty's pooled buffers.
+ */
+package org.hakmem.netty;
+
+import io.netty.buffer.AbstractReferenceCountedByteBuf;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.internal.EmptyArrays;
+import org.hakmem.netty.slab.HugeBlock;
+import org.hakmem.netty.slab.Slab;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
+
+final class HakmemDirectByteBuf extends AbstractReferenceCountedByteBuf {
+    private final HakmemByteBufAllocator alloc;
+    /** The thread cache this object returns to when released. */
+    final ThreadCache home;
+    /** Link in the home cache's free-object stacks. */
+    HakmemDirectByteBuf nextFree;
+
+    private ByteBuffer memory;
+    private int offset;
+    private long address;
+    private int length;
+    private int slotCapacity;
+    /** The slot's span and index, or null/-1 for a huge buffer. */
+    private Slab slab;
+    private int slot;
+    private HugeBlock huge;
+    private ByteBuffer tmpNioBuf;
+
+    HakmemDirectByteBuf(HakmemByteBufAllocator alloc, ThreadCache home) {
+        super(0);
+        this.alloc = alloc;
+        this.home = home;
+    }
+
+    /** Points this (fresh or recycled) object at a slot and makes it a new buffer. */
+    void initSlot(Slab slab, int slot, int capacity, int maxCapacity) {
+        attachSlot(slab, slot);
+        length = capacity;
+        maxCapacity(maxCapacity);
+        resetRefCnt();
+        setIndex(0, 0);
+        markReaderIndex();
+        markWriterIndex();
+    }
+
+    void initHuge(HugeBlock block, int capacity, int maxCapacity) {
+        attachHuge(block);
+        length = capacity;
+        maxCapacity(maxCapacity);
+        resetRefCnt();
+        setIndex(0, 0);
+        markReaderIndex();
+        markWriterIndex();
+    }
+
+    private void attachSlot(Slab slab, int slot) {
+        this.slab = slab;
+        this.slot = slot;
+        this.huge = null;
+        this.memory = slab.memory;
+        this.offset = slab.offset(slot);
+        this.address = slab.address(slot);
+        this.slotCapacity = slab.slotSize;
+        this.tmpNioBuf = null;
+    }
+
+    private void attachHuge(HugeBlock block) {
+        this.slab = null;
+        this.slot = -1;
+        this.huge = block;
+        this.memory = block.memory;
+        this.offset = 0;
+        this.address = block.address;
+        this.slotCapacity = (int) Math.min(Integer.MAX_VALUE, block.size);
+        this.tmpNioBuf = null;
+    }
+
+    /** Bytes of memory this buffer holds (its slot's size, or its huge mapping's). */
+    int slotCapacity() {
+        return slotCapacity;
+    }
+
+    @Override
+    protected void deallocate() {
+        freeMemory();
+        memory = null;
+        tmpNioBuf = null;
+        home.recycle(this);
+    }
+
+    private void freeMemory() {
+        if (slab != null) {
+            alloc.freeSlot(slab, slot);
+            slab = null;
+        } else if (huge != null) {
+            alloc.freeHuge(huge);
+            huge = null;
+        }
+    }
+
+    // ---- capacity ----
+
+    @Override
+    public int capacity() {
+        return length;
+    }
+
+    @Override
+    public ByteBuf capacity(int newCapacity) {
+        checkNewCapacity(newCapacity);
+        if (newCapacity == length) {
+            return this;
+        }
+        if (!alloc.fitsInPlace(newCapacity, slab, huge)) {
+            moveTo(newCapacity);
+        }
+        length = newCapacity;
+        trimIndicesToCapacity(newCapacity);
+        return this;
+    }
+
+    /** Copies the bytes into memory sized for newCapacity, then frees the old memory. */
+    private void moveTo(int newCapacity) {
+        ByteBuffer oldMemory = memory;
+        int oldOffset = offset;
+        Slab oldSlab = slab;
+        int oldSlot = slot;
+        HugeBlock oldHuge = huge;
+        alloc.attachMemory(this, newCapacity);
+        int keep = Math.min(length, newCapacity);
+        if (keep > 0) {
+            memory.put(offset, oldMemory, oldOffset, keep);
+        }
+        if (oldSlab != null) {
+            alloc.freeSlot(oldSlab, oldSlot);
+        } else if (oldHuge != null) {
+            alloc.freeHuge(oldHuge);
+        }
+    }
+
+    /** Called by the allocator from attachMemory. */
+    void attach(Slab slab, int slot) {
+        attachSlot(slab, slot);
+    }
+
+    void attach(HugeBlock block) {
+        attachHuge(block);
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return alloc;
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public ByteOrder order() {
+        return ByteOrder.BIG_ENDIAN;
+    }
+
+    @Override
+    public ByteBuf unwrap() {
+        return null;
+    }
+
+    @Override
+    public boolean isDirect() {
+        return true;
+    }
+
+    @Override
+    public boolean isContiguous() {
+        return true;
+    }
+
+    @Override
+    public boolean hasArray() {
+        return false;
+    }
+
+    @Override
+    public byte[] array() {
+        throw new UnsupportedOperationException("direct buffer");
+    }
+
+    @Override
+    public int arrayOffset() {
+        throw new UnsupportedOperationException("direct buffer");
+    }
+
+    @Override
+    public boolean hasMemoryAddress() {
+        return true;
+    }
+
+    @Override
+    public long memoryAddress() {
+        ensureAccessible();
+        return address;
+    }
+
+    // ---- primitive access (index already checked by AbstractByteBuf) ----
+
+    @Override
+    protected byte _getByte(int index) {
+        return memory.get(offset + index);
+    }
+
+    @Override
+    protected short _getShort(int index) {
+        return memory.getShort(offset + index);
+    }
+
+    @Override
+    protected short _getShortLE(int index) {
+        return Short.reverseBytes(memory.getShort(offset + index));
+    }
+
+    @Override
+    protected int _getUnsignedMedium(int index) {
+        int i = offset + index;
+        return (memory.get(i) & 0xff) << 16 | (memory.get(i + 1) & 0xff) << 8 | memory.get(i + 2) & 0xff;
+    }
+
+    @Override
+    protected int _getUnsignedMediumLE(int index) {
+        int i = offset + index;
+        return memory.get(i) & 0xff | (memory.get(i + 1) & 0xff) << 8 | (memory.get(i + 2) & 0xff) << 16;
+    }
+
+    @Override
+    protected int _getInt(int index) {
+        return memory.getInt(offset + index);
+    }
+
+    @Override
+    protected int _getIntLE(int index) {
+        return Integer.reverseBytes(memory.getInt(offset + index));
+    }
+
+    @Override
+    protected long _getLong(int index) {
+        return memory.getLong(offset + index);
+    }
+
+    @Override
+    protected long _getLongLE(int index) {
+        return Long.reverseBytes(memory.getLong(offset + index));
+    }
+
+    @Override
+    protected void _setByte(int index, int value) {
+        memory.put(offset + index, (byte) value);
+    }
+
+    @Override
+    protected void _setShort(int index, int value) {
+        memory.putShort(offset + index, (short) value);
+    }
+
+    @Override
+    protected void _setShortLE(int index, int value) {
+        memory.putShort(offset + index, Short.reverseBytes((short) value));
+    }
+
+    @Override
+    protected void _setMedium(int index, int value) {
+        int i = offset + index;
+        memory.put(i, (byte) (value >>> 16));
+        memory.put(i + 1, (byte) (value >>> 8));
+        memory.put(i + 2, (byte) value);
+    }
+
+    @Override
+    protected void _setMediumLE(int index, int value) {
+        int i = offset + index;
+        memory.put(i, (byte) value);
+        memory.put(i + 1, (byte) (value >>> 8));
+        memory.put(i + 2, (byte) (value >>> 16));
+    }
+
+    @Override
+    protected void _setInt(int index, int value) {
+        memory.putInt(offset + index, value);
+    }
+
+    @Override
+    protected void _setIntLE(int index, int value) {
+        memory.putInt(offset + index, Integer.reverseBytes(value));
+    }
+
+    @Override
+    protected void _setLong(int index, long value) {
+        memory.putLong(offset + index, value);
+    }
+
+    @Override
+    protected void _setLongLE(int index, long value) {
+        memory.putLong(offset + index, Long.reverseBytes(value));
+    }
+
+    // ---- bulk transfers ----
+
+    @Override
+    public ByteBuf getBytes(int index, ByteBuf dst, int dstIndex, int length) {
+        checkDstIndex(index, length, dstIndex, dst.capacity());
+        if (length == 0) {
+            return this;
+        }
+        if (dst.hasArray()) {
+            memory.get(offset + index, dst.array(), dst.arrayOffset() + dstIndex, length);
+        } else {
+            // A fresh view: dst may be this buffer, whose setBytes would reuse tmpNioBuf.
+            dst.setBytes(dstIndex, memory.slice(offset + index, length));
+        }
+        return this;
+    }
+
+    @Override
+    public ByteBuf getBytes(int index, byte[] dst, int dstIndex, int length) {
+        checkDstIndex(index, length, dstIndex, dst.length);
+        memory.get(offset + index, dst, dstIndex, length);
+        return this;
+    }
+
+    @Override
+    public ByteBuf getBytes(int index, ByteBuffer dst) {
+        int length = dst.remaining();
+        checkIndex(index, length);
+        int position = dst.position();
+        dst.put(position, memory, offset + index, length);
+        dst.position(position + length);
+        return this;
+    }
+
+    @Override
+    public ByteBuf getBytes(int index, OutputStream out, int length) throws IOException {
+        checkIndex(index, length);
+        if (length == 0) {
+            return this;
+        }
+        byte[] chunk = new byte[Math.min(length, 8192)];
+        int done = 0;
+        while (done < length) {
+            int n = Math.min(chunk.length, length - done);
+            memory.get(offset + index + done, chunk, 0, n);
+            out.write(chunk, 0, n);
+            done += n;
+        }
+        return this;
+    }
+
+    // getBytes may run on several threads at once through duplicates and slices of this buffer, so it
+    // writes from a fresh view; readBytes moves this buffer's own reader index, so it may use the
+    // cached one.
+
+    @Override
+    public int getBytes(int index, GatheringByteChannel out, int length) throws IOException {
+        checkIndex(index, length);
+        return length == 0 ? 0 : out.write(memory.slice(offset + index, length));
+    }
+
+    @Override
+    public int getBytes(int index, FileChannel out, long position, int length) throws IOException {
+        checkIndex(index, length);
+        return length == 0 ? 0 : out.write(memory.slice(offset + index, length), position);
+    }
+
+    @Override
+    public int readBytes(GatheringByteChannel out, int length) throws IOException {
+        checkReadableBytes(length);
+        int written = length == 0 ? 0 : out.write(view(readerIndex(), length));
+        readerIndex(readerIndex() + written);
+        return written;
+    }
+
+    @Override
+    public int readBytes(FileChannel out, long position, int length) throws IOException {
+        checkReadableBytes(length);
+        int written = length == 0 ? 0 : out.write(view(readerIndex(), length), position);
+        readerIndex(readerIndex() + written);
+        return written;
+    }
+
+    @Override
+    public ByteBuf setBytes(int index, ByteBuf src, int srcIndex, int length) {
+        checkSrcIndex(index, length, srcIndex, src.capacity());
+        if (length == 0) {
+            return this;
+        }
+        if (src.hasArray()) {
+            memory.put(offset + index, src.array(), src.arrayOffset() + srcIndex, length);
+        } else {
+            src.getBytes(srcIndex, memory.slice(offset + index, length));
+        }
+        return this;
+    }
+
+    @Override
+    public ByteBuf setBytes(int index, byte[] src, int srcIndex, int length) {
+        checkSrcIndex(index, length, srcIndex, src.length);
+        memory.put(offset + index, src, srcIndex, length);
+        return this;
+    }
+
+    @Override
+    public ByteBuf setBytes(int index, ByteBuffer src) {
+        int length = src.remaining();
+        checkIndex(index, length);
+        if (src == tmpNioBuf) {
+            src = src.duplicate();
+        }
+        memory.put(offset + index, src, src.position(), length);
+        src.position(src.position() + length);
+        return this;
+    }
+
+    @Override
+    public int setBytes(int index, InputStream in, int length) throws IOException {
+        checkIndex(index, length);
+        byte[] tmp = length == 0 ? EmptyArrays.EMPTY_BYTES : new byte[length];
+        int read = in.read(tmp, 0, length);
+        if (read > 0) {
+            memory.put(offset + index, tmp, 0, read);
+        }
+        return read;
+    }
+
+    @Override
+    public int setBytes(int index, ScatteringByteChannel in, int length) throws IOException {
+        checkIndex(index, length);
+        try {
+            return in.read(view(index, length));
+        } catch (ClosedChannelException ignored) {
+            return -1;
+        }
+    }
+
+    @Override
+    public int setBytes(int index, FileChannel in, long position, int length) throws IOException {
+        checkIndex(index, length);
+        try {
+            return in.read(view(index, length), position);
+        } catch (ClosedChannelException ignored) {
+            return -1;
+        }
+    }
+
+    @Override
+    public ByteBuf copy(int index, int length) {
+        checkIndex(index, length);
+        ByteBuf copy = alloc.directBuffer(length, maxCapacity());
+        return copy.writeBytes(this, index, length);
+    }
+
+    // ---- NIO views ----
+
+    @Override
+    public int nioBufferCount() {
+        return 1;
+    }
+
+    @Override
+    public ByteBuffer nioBuffer(int index, int length) {
+        checkIndex(index, length);
+        return memory.slice(offset + index, length);
+    }
+
+    @Override
+    public ByteBuffer[] nioBuffers(int index, int length) {
+        return new ByteBuffer[] {nioBuffer(index, length)};
+    }
+
+    @Override
+    public ByteBuffer internalNioBuffer(int index, int length) {
+        checkIndex(index, length);
+        return view(index, length);
+    }
+
+    /** The cached view of the whole memory with position and limit set to [index, index + length). */
+    private ByteBuffer view(int index, int length) {
+        ByteBuffer tmp = tmpNioBuf;
+        if (tmp == null) {
+            tmpNioBuf = tmp = memory.duplicate();
+        }
+        int start = offset + index;
+        tmp.limit(start + length).position(start);
+        return tmp;
+    }
+}

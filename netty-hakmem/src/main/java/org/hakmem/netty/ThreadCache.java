@@ -1,0 +1,127 @@
+/*
+ * ThreadCache: what one thread keeps for one allocator - its ThreadHeap (memory), a stack of
+ * recycled buffer objects, and a few recently freed heap-buffer arrays.
+ *
+ * Buffer objects: a released buffer goes back to the cache that created it ("home"). On the home
+ * thread that is a plain push; from another thread it is one CAS onto the home's return stack, which
+ * the home takes whole (exchange) when its local stack runs dry. So objects flow back to where they
+ * are needed and the steady state creates no garbage, even when one thread allocates and another
+ * releases. Objects beyond MAX_CACHED_BUFFERS on the local stack are left to the GC.
+ *
+ * Heap arrays: Netty's heap buffers size their array exactly to the capacity, so a freed array can
+ * only serve a request of the same length. A handful of recent arrays (up to MAX_CACHED_ARRAY_BYTES
+ * in all) are kept for that; a server that allocates the same heap size repeatedly makes no garbage.
+ */
+package org.hakmem.netty;
+
+import org.hakmem.netty.heap.ThreadHeap;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+final class ThreadCache {
+    static final int MAX_CACHED_BUFFERS = 4096;
+    static final int MAX_CACHED_ARRAYS = 4;
+    static final int MAX_CACHED_ARRAY_BYTES = 4 << 20;
+
+    private static final VarHandle RETURNED;
+
+    static {
+        try {
+            RETURNED = MethodHandles.lookup().findVarHandle(ThreadCache.class, "returned", HakmemDirectByteBuf.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final ThreadHeap heap;
+    private final Thread thread;
+    private final HakmemByteBufAllocator alloc;
+    private HakmemDirectByteBuf freeBufs;
+    private int freeBufCount;
+    @SuppressWarnings("unused") // through RETURNED
+    private volatile HakmemDirectByteBuf returned;
+    private final byte[][] arrays = new byte[MAX_CACHED_ARRAYS][];
+    private int arrayBytes;
+    /** Set when the thread's heap is retired; objects are no longer returned here. */
+    volatile boolean closed;
+
+    ThreadCache(HakmemByteBufAllocator alloc, ThreadHeap heap) {
+        this.alloc = alloc;
+        this.heap = heap;
+        this.thread = heap.thread();
+    }
+
+    /** A buffer object to initialise: recycled if one is at hand, else new. */
+    HakmemDirectByteBuf takeBuffer() {
+        HakmemDirectByteBuf b = freeBufs;
+        if (b == null) {
+            b = (HakmemDirectByteBuf) RETURNED.getAndSet(this, (HakmemDirectByteBuf) null);
+            if (b == null) {
+                return new HakmemDirectByteBuf(alloc, this);
+            }
+        } else if (freeBufCount > 0) {
+            freeBufCount--;
+        }
+        freeBufs = b.nextFree;
+        b.nextFree = null;
+        return b;
+    }
+
+    /** Takes back a released buffer object, on any thread. */
+    void recycle(HakmemDirectByteBuf b) {
+        if (Thread.currentThread() == thread) {
+            if (freeBufCount < MAX_CACHED_BUFFERS) {
+                b.nextFree = freeBufs;
+                freeBufs = b;
+                freeBufCount++;
+            }
+        } else if (!closed) {
+            HakmemDirectByteBuf head;
+            do {
+                head = (HakmemDirectByteBuf) RETURNED.getVolatile(this);
+                b.nextFree = head;
+            } while (!RETURNED.compareAndSet(this, head, b));
+        }
+    }
+
+    /** A recently freed array of exactly this length, or null. Owner thread only. */
+    byte[] takeArray(int length) {
+        for (int i = 0; i < arrays.length; i++) {
+            byte[] a = arrays[i];
+            if (a != null && a.length == length) {
+                arrays[i] = null;
+                arrayBytes -= length;
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** Keeps a freed array if there is room. Owner thread only. */
+    void offerArray(byte[] array) {
+        if (array.length == 0 || array.length > MAX_CACHED_ARRAY_BYTES - arrayBytes) {
+            return;
+        }
+        for (int i = 0; i < arrays.length; i++) {
+            if (arrays[i] == null) {
+                arrays[i] = array;
+                arrayBytes += array.length;
+                return;
+            }
+        }
+    }
+
+    boolean isOwnedByCurrentThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    void close() {
+        closed = true;
+        freeBufs = null;
+        freeBufCount = 0;
+        RETURNED.setVolatile(this, (HakmemDirectByteBuf) null);
+        java.util.Arrays.fill(arrays, null);
+        arrayBytes = 0;
+    }
+}

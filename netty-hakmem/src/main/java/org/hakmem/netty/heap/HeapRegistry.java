@@ -1,0 +1,90 @@
+/*
+ * HeapRegistry: every live thread heap of one allocator, and the hand-over of a heap's memory when
+ * its thread dies.
+ *
+ * Two ways a heap is retired:
+ *   - Netty threads (FastThreadLocalThread running a FastThreadLocalRunnable, as Netty's event loops
+ *     do) remove their FastThreadLocals on exit; the allocator's removal hook calls retire(heap) on
+ *     the dying thread itself.
+ *   - Any other thread just ends. The registry notices: a heap whose thread is no longer alive is
+ *     retired by whichever thread calls reapDead(). Thread.isAlive() returning false makes everything
+ *     the dead thread wrote visible to the caller (JLS 17.4.4), so the caller may then touch the
+ *     heap's plain, owner-only state.
+ *
+ * reapDead() runs when the number of heaps doubles since the last reap (so a stream of short-lived
+ * threads is reaped in amortized O(1) per thread), at most every REAP_INTERVAL_NANOS from a heap
+ * that asks the pool for a new span, and on trim().
+ */
+package org.hakmem.netty.heap;
+
+import org.hakmem.netty.policy.ReleasePolicy;
+import org.hakmem.netty.slab.SuperslabPool;
+
+import java.util.ArrayList;
+import java.util.List;
+
+public final class HeapRegistry {
+    private static final long REAP_INTERVAL_NANOS = 100_000_000L;
+    private static final int MIN_REAP_THRESHOLD = 16;
+
+    private final SuperslabPool pool;
+    private final ReleasePolicy policy;
+    /** Guarded by this. */
+    private final List<ThreadHeap> heaps = new ArrayList<>();
+    private int reapThreshold = MIN_REAP_THRESHOLD;
+    private volatile long lastReapNanos = System.nanoTime();
+
+    public HeapRegistry(SuperslabPool pool, ReleasePolicy policy) {
+        this.pool = pool;
+        this.policy = policy;
+    }
+
+    /** A new heap for the calling thread. */
+    public ThreadHeap register() {
+        ThreadHeap heap = new ThreadHeap(Thread.currentThread(), pool, this, policy);
+        boolean reap;
+        synchronized (this) {
+            heaps.add(heap);
+            reap = heaps.size() >= reapThreshold;
+        }
+        if (reap) {
+            reapDead();
+        }
+        return heap;
+    }
+
+    /** Retires a heap on behalf of its own (exiting) thread. */
+    public synchronized void retire(ThreadHeap heap) {
+        if (!heap.retired) {
+            heap.retire();
+            heaps.remove(heap);
+        }
+    }
+
+    /** Retires the heaps of dead threads and releases orphans that became empty. */
+    public void reapDead() {
+        synchronized (this) {
+            for (int i = heaps.size() - 1; i >= 0; i--) {
+                ThreadHeap heap = heaps.get(i);
+                if (!heap.thread().isAlive()) {
+                    heap.retire();
+                    heaps.remove(i);
+                }
+            }
+            reapThreshold = Math.max(MIN_REAP_THRESHOLD, heaps.size() * 2);
+            lastReapNanos = System.nanoTime();
+        }
+        pool.reapOrphans();
+    }
+
+    /** Reaps if the last reap is older than the interval (called on the span-acquisition slow path). */
+    void maybeReap() {
+        if (System.nanoTime() - lastReapNanos > REAP_INTERVAL_NANOS) {
+            reapDead();
+        }
+    }
+
+    public synchronized int liveHeaps() {
+        return heaps.size();
+    }
+}

@@ -1,0 +1,264 @@
+/*
+ * ThreadHeap: one thread's view of the allocator. It owns spans (Slab) and is the only thread that
+ * allocates from them, so the allocation and local-release paths are plain reads and writes.
+ *
+ * Per size class c:
+ *
+ *     current[c] --> Slab (CURRENT)          allocation pops from here: the fast path
+ *     available[c] --> Slab <-> Slab ...      spans with free slots (AVAILABLE)
+ *     (not listed)     Slab ...               spans with no free slot (FULL)
+ *
+ *     owned --> every span this heap owns, in any state (for hand-over when the thread dies)
+ *     ready --> spans that received remote frees since the heap last looked (lock-free stack)
+ *
+ * Fast path (allocate): current[c].pop()           - a few plain loads and stores
+ * Fast path (release, owner thread): pushLocal()   - plain stores; no list work unless the span
+ *                                                    was FULL (it becomes AVAILABLE) or becomes empty
+ * Remote release: Slab.pushRemote                  - CAS on the span, and on its first remote free a
+ *                                                    CAS to push the span on this heap's ready stack
+ * Refill (current span exhausted): collect current's remote frees; drain the ready stack; take an
+ * available span; adopt an orphan; only then ask the pool for a new span.
+ *
+ * Empty spans: the policy says how many empty spans a class may keep (FAST: one). A span that
+ * becomes empty beyond that goes back to the pool.
+ *
+ * Ready-stack safety: a span released to the pool may still sit on the ready stack (a remote free
+ * raced with its last collection). Span descriptors are never reused, and a popped span whose owner
+ * is no longer this heap is skipped, so such an entry is harmless.
+ */
+package org.hakmem.netty.heap;
+
+import org.hakmem.netty.policy.ReleasePolicy;
+import org.hakmem.netty.slab.SizeClasses;
+import org.hakmem.netty.slab.Slab;
+import org.hakmem.netty.slab.SlabOwner;
+import org.hakmem.netty.slab.SuperslabPool;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+public final class ThreadHeap implements SlabOwner {
+    private static final VarHandle READY;
+
+    static {
+        try {
+            READY = MethodHandles.lookup().findVarHandle(ThreadHeap.class, "ready", Slab.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Thread thread;
+    private final SuperslabPool pool;
+    private final HeapRegistry registry;
+    private final int sparePerClass;
+    private final Slab[] current = new Slab[SizeClasses.COUNT];
+    private final Slab[] available = new Slab[SizeClasses.COUNT];
+    private final int[] emptySpares = new int[SizeClasses.COUNT];
+    private Slab owned;
+    @SuppressWarnings("unused") // through READY
+    private volatile Slab ready;
+    /** Set once, when the heap's memory has been handed back; the heap is never used again. */
+    volatile boolean retired;
+
+    ThreadHeap(Thread thread, SuperslabPool pool, HeapRegistry registry, ReleasePolicy policy) {
+        this.thread = thread;
+        this.pool = pool;
+        this.registry = registry;
+        this.sparePerClass = policy.spareSpansPerClass();
+    }
+
+    @Override
+    public Thread thread() {
+        return thread;
+    }
+
+    /** A span of the class with at least one free slot; the caller pops it at once. */
+    public Slab spanWithFreeSlot(int sizeClass) {
+        Slab s = current[sizeClass];
+        if (s != null && s.hasFree()) {
+            return s;
+        }
+        return refill(sizeClass);
+    }
+
+    /** Releases a slot from whichever thread runs this: locally if it owns the span, else remotely. */
+    public static void free(Slab s, int slot) {
+        SlabOwner o = s.owner();
+        if (o != null && o.thread() == Thread.currentThread()) {
+            ((ThreadHeap) o).freeLocal(s, slot);
+        } else {
+            s.pushRemote(slot);
+        }
+    }
+
+    private void freeLocal(Slab s, int slot) {
+        s.pushLocal(slot);
+        if (s.state != Slab.CURRENT) {
+            afterFreeIntoNonCurrent(s);
+        }
+    }
+
+    private void afterFreeIntoNonCurrent(Slab s) {
+        if (s.state == Slab.FULL) {
+            linkAvailable(s);
+        }
+        if (s.used == 0) {
+            onEmpty(s);
+        }
+    }
+
+    private Slab refill(int c) {
+        Slab cur = current[c];
+        if (cur != null && cur.collectRemote() > 0) {
+            return cur;
+        }
+        drainReady();
+        if (cur != null && cur.hasFree()) {
+            return cur;
+        }
+        Slab next = available[c];
+        if (next != null) {
+            unlinkAvailable(next);
+            if (next.used == 0) {
+                emptySpares[c]--;
+            }
+        } else {
+            next = pool.adoptOrphan(c, this);
+            if (next == null) {
+                registry.maybeReap();
+                next = pool.acquireSpan(c, this);
+            }
+            linkOwned(next);
+        }
+        if (cur != null) {
+            cur.state = Slab.FULL;
+        }
+        next.state = Slab.CURRENT;
+        current[c] = next;
+        if (!next.hasFree()) {
+            // An adopted orphan can be full; the next call refills again.
+            return refill(c);
+        }
+        return next;
+    }
+
+    @Override
+    public void enqueueReady(Slab s) {
+        Slab head;
+        do {
+            head = (Slab) READY.getVolatile(this);
+            s.readyNext = head;
+        } while (!READY.compareAndSet(this, head, s));
+    }
+
+    /** Collects the remote frees of every span on the ready stack. */
+    void drainReady() {
+        Slab s = (Slab) READY.getAndSet(this, (Slab) null);
+        while (s != null) {
+            Slab nextReady = s.readyNext;
+            s.readyNext = null;
+            if (s.owner() == this) {
+                s.clearReadyFlag();
+                s.collectRemote();
+                if (s.state == Slab.FULL && s.hasFree()) {
+                    linkAvailable(s);
+                }
+                if (s.used == 0 && s.state == Slab.AVAILABLE) {
+                    onEmpty(s);
+                }
+            }
+            s = nextReady;
+        }
+    }
+
+    private void onEmpty(Slab s) {
+        int c = s.sizeClass;
+        if (emptySpares[c] < sparePerClass) {
+            emptySpares[c]++;
+            return;
+        }
+        unlinkAvailable(s);
+        unlinkOwned(s);
+        pool.releaseSpan(s);
+    }
+
+    /**
+     * Hands every span back: empty ones to the pool, the rest as orphans for other heaps to adopt.
+     * Runs on the owner thread as it exits, or on another thread once the owner is dead.
+     */
+    void retire() {
+        drainReady();
+        for (Slab s = owned; s != null; ) {
+            Slab nextOwned = s.ownedNext;
+            s.ownedPrev = null;
+            s.ownedNext = null;
+            s.prev = null;
+            s.nextInList = null;
+            s.collectRemote();
+            if (s.used == 0) {
+                pool.releaseSpan(s);
+            } else {
+                pool.addOrphan(s);
+            }
+            s = nextOwned;
+        }
+        owned = null;
+        java.util.Arrays.fill(current, null);
+        java.util.Arrays.fill(available, null);
+        java.util.Arrays.fill(emptySpares, 0);
+        retired = true;
+    }
+
+    private void linkAvailable(Slab s) {
+        int c = s.sizeClass;
+        Slab head = available[c];
+        s.prev = null;
+        s.nextInList = head;
+        if (head != null) {
+            head.prev = s;
+        }
+        available[c] = s;
+        s.state = Slab.AVAILABLE;
+    }
+
+    private void unlinkAvailable(Slab s) {
+        if (s.prev != null) {
+            s.prev.nextInList = s.nextInList;
+        } else {
+            available[s.sizeClass] = s.nextInList;
+        }
+        if (s.nextInList != null) {
+            s.nextInList.prev = s.prev;
+        }
+        s.prev = null;
+        s.nextInList = null;
+    }
+
+    private void linkOwned(Slab s) {
+        s.ownedPrev = null;
+        s.ownedNext = owned;
+        if (owned != null) {
+            owned.ownedPrev = s;
+        }
+        owned = s;
+    }
+
+    private void unlinkOwned(Slab s) {
+        if (s.ownedPrev != null) {
+            s.ownedPrev.ownedNext = s.ownedNext;
+        } else {
+            owned = s.ownedNext;
+        }
+        if (s.ownedNext != null) {
+            s.ownedNext.ownedPrev = s.ownedPrev;
+        }
+        s.ownedPrev = null;
+        s.ownedNext = null;
+    }
+
+    @Override
+    public String toString() {
+        return "ThreadHeap[" + thread.getName() + (retired ? ", retired" : "") + "]";
+    }
+}

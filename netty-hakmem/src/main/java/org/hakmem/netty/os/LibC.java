@@ -1,0 +1,48 @@
+/*
+ * LibC: the raw libc calls netty-hakmem makes, bound with JNA direct mapping.
+ *
+ * Direct mapping (Native.register) compiles each call into a JNI stub with no reflection and no
+ * argument boxing, so a call costs about as much as a hand-written JNI call. Addresses travel as
+ * `long`: this library only runs on 64-bit Linux, where a pointer fits a long exactly.
+ *
+ * Nothing outside the os package calls these: OsMemory is the one gate (see its banner).
+ */
+package org.hakmem.netty.os;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+
+final class LibC {
+    static final int PROT_READ = 0x1;
+    static final int PROT_WRITE = 0x2;
+    static final int MAP_PRIVATE = 0x02;
+    static final int MAP_ANONYMOUS = 0x20;
+    static final int MAP_NORESERVE = 0x4000;
+    static final long MAP_FAILED = -1L;
+    static final int MADV_DONTNEED = 4;
+    static final int MADV_FREE = 8;
+    static final int SC_PAGESIZE = 30;
+
+    static {
+        if (!Platform.isLinux() || !Platform.is64Bit()) {
+            throw new UnsupportedOperationException("netty-hakmem needs 64-bit Linux; this is "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        }
+        Native.register(LibC.class, Platform.C_LIBRARY_NAME);
+    }
+
+    private LibC() {
+    }
+
+    static native long mmap(long addr, long length, int prot, int flags, int fd, long offset)
+            throws LastErrorException;
+
+    static native int munmap(long addr, long length) throws LastErrorException;
+
+    static native int madvise(long addr, long length, int advice) throws LastErrorException;
+
+    static native int mincore(long addr, long length, byte[] vec) throws LastErrorException;
+
+    static native long sysconf(int name) throws LastErrorException;
+}

@@ -1,0 +1,25 @@
+package org.hakmem.netty;
+
+import io.netty.buffer.AbstractByteBufTest;
+import io.netty.buffer.ByteBuf;
+
+import java.nio.ByteOrder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Netty's full ByteBuf contract suite over big-endian direct buffers from netty-hakmem. */
+class HakmemBigEndianDirectByteBufTest extends AbstractByteBufTest {
+    static final HakmemByteBufAllocator ALLOC = HakmemByteBufAllocator.builder().build();
+
+    @Override
+    protected ByteBuf newBuffer(int capacity, int maxCapacity) {
+        ByteBuf buffer = ALLOC.directBuffer(capacity, maxCapacity);
+        assertSame(ByteOrder.BIG_ENDIAN, buffer.order());
+        assertTrue(buffer.hasMemoryAddress());
+        assertEquals(0, buffer.writerIndex());
+        assertEquals(0, buffer.readerIndex());
+        return buffer;
+    }
+}

@@ -1,0 +1,19 @@
+package org.hakmem.netty;
+
+import io.netty.buffer.AbstractByteBufTest;
+import io.netty.buffer.ByteBuf;
+
+import java.nio.ByteOrder;
+
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/** Netty's full ByteBuf contract suite over little-endian (swapped) direct buffers from netty-hakmem. */
+class HakmemLittleEndianDirectByteBufTest extends AbstractByteBufTest {
+    @Override
+    protected ByteBuf newBuffer(int capacity, int maxCapacity) {
+        ByteBuf buffer = HakmemBigEndianDirectByteBufTest.ALLOC.directBuffer(capacity, maxCapacity)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        assertSame(ByteOrder.LITTLE_ENDIAN, buffer.order());
+        return buffer;
+    }
+}
