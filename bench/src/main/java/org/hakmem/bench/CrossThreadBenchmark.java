@@ -33,7 +33,9 @@ import java.util.concurrent.locks.LockSupport;
  * end of an iteration). The producer runs on the JMH thread ("plain") or on a Netty event-executor
  * thread ("eventloop"); the consumer is a dedicated thread for the whole trial - a
  * FastThreadLocalThread in the "eventloop" variant, a plain Thread otherwise. Between batches the
- * consumer parks, so it burns no CPU while JMH is between invocations or iterations.
+ * consumer parks, so it burns no CPU while JMH is between invocations or iterations. Within a batch
+ * both sides spin with Thread.onSpinWait on a full/empty ring, adding Thread.yield() after
+ * {@link #SPINS_BEFORE_YIELD} fruitless spins (see {@link #idle}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -110,6 +112,23 @@ public class CrossThreadBenchmark {
         }
     }
 
+    /** Spins that busy-wait with Thread.onSpinWait before each further wait also yields the CPU. */
+    static final int SPINS_BEFORE_YIELD = 1024;
+
+    /**
+     * One wait step of a side that found the ring full (producer) or empty (consumer). Mostly a plain
+     * spin; after a while also a Thread.yield(), so that when the two threads share one CPU (an
+     * oversubscribed or shared machine) the spinning side does not burn its whole time slice while
+     * the side it waits for cannot run.
+     */
+    static void idle(int spins) {
+        if (spins < SPINS_BEFORE_YIELD) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
+
     /** Allocation side; its state is only touched by the thread that runs the batches. */
     static final class Producer {
         private final ByteBufAllocator alloc;
@@ -133,17 +152,17 @@ public class CrossThreadBenchmark {
                 ByteBuf buf = alloc.directBuffer(size);
                 buf.setByte(0, size);
                 buf.setByte(size - 1, size >>> 8);
-                while (!ring.offer(buf)) {
+                for (int spins = 0; !ring.offer(buf); spins++) {
                     consumer.checkHealthy();
-                    Thread.onSpinWait();
+                    idle(spins);
                 }
                 bytes += size;
             }
             produced = goal;
             // The op is the allocate + remote-release pair: wait for the consumer to finish the batch.
-            while (ring.consumedCount() < goal) {
+            for (int spins = 0; ring.consumedCount() < goal; spins++) {
                 consumer.checkHealthy();
-                Thread.onSpinWait();
+                idle(spins);
             }
             return bytes;
         }
@@ -181,16 +200,18 @@ public class CrossThreadBenchmark {
             try {
                 SpscRing<ByteBuf> ring = this.ring;
                 long consumed = ring.consumedCount();
+                int spins = 0;
                 while (!stop) {
                     ByteBuf b = ring.poll();
                     if (b != null) {
                         b.release();
                         consumed++;
+                        spins = 0;
                     } else if (consumed >= target) {
                         // Batch done: sleep until the next one (unpark before park leaves a permit).
                         LockSupport.park(this);
                     } else {
-                        Thread.onSpinWait();
+                        idle(spins++);
                     }
                 }
             } catch (Throwable t) {

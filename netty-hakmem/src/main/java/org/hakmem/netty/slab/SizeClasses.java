@@ -25,8 +25,17 @@
  *
  * Spans: every class is served from spans of whole 64 KiB slabs inside a superslab. A class up to
  * 8 KiB uses one slab (8 slots or more); a larger class uses the smallest run of slabs that holds
- * 8 slots, capped at the 32 slabs of a superslab (so 1 MiB slots come 2 to a span). Slots are handed
- * out lazily, so the untouched tail of a span never becomes resident.
+ * 8 slots, but no more than MAX_SPAN_SLABS (512 KiB), unless one slot needs more:
+ *
+ *     slot size      slabs per span   slots per span
+ *     16 B .. 8 KiB        1            4096 .. 8
+ *     10 KiB .. 64 KiB     2 .. 8       8 (6..7 where 8 would pass 512 KiB)
+ *     80 KiB .. 512 KiB    8            6 .. 1
+ *     640 KiB .. 1 MiB     10 .. 16     1
+ *
+ * The cap keeps what one thread holds per class small: a span is owned by one thread heap until it
+ * is empty, so a span of 8 slots of 1 MiB would pin 8 MiB of address space to a thread that uses one
+ * such buffer. Slots are handed out lazily, so the untouched tail of a span never becomes resident.
  */
 package org.hakmem.netty.slab;
 
@@ -36,6 +45,8 @@ public final class SizeClasses {
     public static final int COUNT = 65;
     /** Slots a span of a large class aims to hold. */
     static final int TARGET_SLOTS = 8;
+    /** Largest span, in slabs, unless a single slot needs more. */
+    static final int MAX_SPAN_SLABS = 8;
 
     private static final int[] SLOT_SIZE = new int[COUNT];
     private static final int[] SPAN_SLABS = new int[COUNT];
@@ -44,9 +55,9 @@ public final class SizeClasses {
         for (int c = 0; c < COUNT; c++) {
             int size = computeSlotSize(c);
             SLOT_SIZE[c] = size;
-            long wanted = (long) size * TARGET_SLOTS;
-            int slabs = (int) ((wanted + Superslab.SLAB_SIZE - 1) / Superslab.SLAB_SIZE);
-            SPAN_SLABS[c] = Math.max(1, Math.min(Superslab.SLABS, slabs));
+            int slabs = Math.max(slabsFor(size), Math.min(MAX_SPAN_SLABS, slabsFor((long) size * TARGET_SLOTS)));
+            int slots = slabs * Superslab.SLAB_SIZE / size;
+            SPAN_SLABS[c] = slabsFor((long) slots * size); // drop trailing slabs no slot reaches
         }
         if (SLOT_SIZE[COUNT - 1] != MAX_SIZE) {
             throw new AssertionError("size class table does not end at " + MAX_SIZE);
@@ -76,6 +87,10 @@ public final class SizeClasses {
 
     public static int slotsPerSpan(int sizeClass) {
         return SPAN_SLABS[sizeClass] * Superslab.SLAB_SIZE / SLOT_SIZE[sizeClass];
+    }
+
+    private static int slabsFor(long bytes) {
+        return (int) ((bytes + Superslab.SLAB_SIZE - 1) / Superslab.SLAB_SIZE);
     }
 
     private static int computeSlotSize(int c) {

@@ -1,0 +1,223 @@
+package org.hakmem.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelOption;
+import io.netty.util.IllegalReferenceCountException;
+import org.hakmem.netty.slab.SizeClasses;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AllocatorBehaviourTest {
+    private static final int MIB = 1 << 20;
+
+    private final HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
+
+    @Test
+    void badCapacitiesGetNettysExceptionsAndHarmNothing() {
+        ByteBuf bystander = filled(alloc.directBuffer(100), 0x5A);
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> alloc.directBuffer(-1));
+        assertThat(negative.getMessage()).contains("-1");
+        IllegalArgumentException inverted = assertThrows(IllegalArgumentException.class, () -> alloc.directBuffer(10, 5));
+        assertThat(inverted.getMessage()).contains("10").contains("5");
+        assertThrows(IllegalArgumentException.class, () -> alloc.directBuffer(0, -1));
+        ByteBuf b = alloc.directBuffer(16, 64);
+        assertThrows(IllegalArgumentException.class, () -> b.capacity(65), "over maxCapacity");
+        assertThrows(IllegalArgumentException.class, () -> b.capacity(-1));
+        b.release();
+        assertPattern(bystander, 0x5A);
+        bystander.release();
+        assertEquals(0, alloc.metric().usedDirectMemory());
+        alloc.directBuffer(100).release();
+    }
+
+    @Test
+    void doubleReleaseAndAccessAfterReleaseThrowAndHarmNothing() {
+        ByteBuf bystander = filled(alloc.directBuffer(64), 0x33);
+        ByteBuf b = alloc.directBuffer(64);
+        b.writeLong(1);
+        assertTrue(b.release());
+        assertThrows(IllegalReferenceCountException.class, b::release);
+        assertThrows(IllegalReferenceCountException.class, () -> b.getByte(0));
+        assertThrows(IllegalReferenceCountException.class, () -> b.setByte(0, 1));
+        assertThrows(IllegalReferenceCountException.class, b::memoryAddress);
+        assertThrows(IllegalReferenceCountException.class, () -> b.nioBuffer(0, 1));
+        assertPattern(bystander, 0x33);
+        // The released slot is reused once, not twice: a double release must not free it again.
+        ByteBuf x = alloc.directBuffer(64);
+        ByteBuf y = alloc.directBuffer(64);
+        assertNotEquals(x.memoryAddress(), y.memoryAddress());
+        x.release();
+        y.release();
+        bystander.release();
+        assertEquals(0, alloc.metric().usedDirectMemory());
+    }
+
+    @Test
+    void capacityChangeMovesBytesToASlotOfTheRightClass() {
+        ByteBuf b = alloc.directBuffer(100, 1 << 22);
+        HakmemDirectByteBuf raw = unwrap(b);
+        for (int i = 0; i < 100; i++) {
+            b.writeByte(i);
+        }
+        long address = b.memoryAddress();
+        int slot = raw.slotCapacity();
+        b.capacity(slot);
+        assertEquals(address, b.memoryAddress(), "same class: stays in place");
+        b.capacity(5000);
+        assertNotEquals(address, b.memoryAddress(), "larger class: moves");
+        assertEquals(SizeClasses.slotSize(SizeClasses.classOf(5000)), raw.slotCapacity());
+        b.capacity(3 * MIB);
+        assertEquals(3 * MIB, b.capacity());
+        b.capacity(50);
+        assertEquals(56, raw.slotCapacity(), "shrinks back into the 56 B class");
+        assertEquals(50, b.writerIndex());
+        for (int i = 0; i < 50; i++) {
+            assertEquals(i, b.getByte(i));
+        }
+        b.release();
+        assertEquals(0, alloc.metric().usedDirectMemory());
+    }
+
+    @Test
+    void usedDirectMemoryCountsSlotsAndHugeMappings() {
+        ByteBuf small = alloc.directBuffer(100);
+        assertEquals(112, alloc.metric().usedDirectMemory(), "100 B lives in a 112 B slot");
+        ByteBuf huge = alloc.directBuffer(3 * MIB + 1);
+        assertEquals(112 + 3 * MIB + OsMemoryPage(), alloc.metric().usedDirectMemory());
+        huge.writerIndex(huge.capacity());
+        huge.setByte(3 * MIB, 9);
+        assertEquals(9, huge.getByte(3 * MIB));
+        long mapped = alloc.metric().mappedBytes();
+        huge.release();
+        assertEquals(mapped - 3 * MIB - OsMemoryPage(), alloc.metric().mappedBytes(), "huge mapping is unmapped");
+        small.release();
+        assertEquals(0, alloc.metric().usedDirectMemory());
+    }
+
+    @Test
+    void capOnMappedBytesThrowsNamingItAndTheAllocatorRecovers() {
+        HakmemByteBufAllocator capped = HakmemByteBufAllocator.builder().maxMappedBytes(8L * MIB).build();
+        List<ByteBuf> held = new ArrayList<>();
+        OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> {
+            while (true) {
+                held.add(capped.directBuffer(MIB));
+            }
+        });
+        assertThat(e.getMessage()).contains("cap is 8388608 bytes").contains("bytes are mapped now");
+        assertThat(held).hasSizeGreaterThanOrEqualTo(4);
+        held.forEach(ByteBuf::release);
+        held.clear();
+        for (int i = 0; i < 4; i++) {
+            held.add(capped.directBuffer(MIB));
+        }
+        held.forEach(ByteBuf::release);
+        assertThat(capped.metric().osStats().capRefusals()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void heapBuffersAreNettysOwnWithCountedReusedArrays() {
+        ByteBuf h = alloc.heapBuffer(1000);
+        assertTrue(h.hasArray());
+        assertSame(alloc, h.alloc());
+        assertEquals(1000, alloc.metric().usedHeapMemory());
+        byte[] array = h.array();
+        h.release();
+        assertEquals(0, alloc.metric().usedHeapMemory());
+        ByteBuf again = alloc.heapBuffer(1000);
+        assertSame(array, again.array(), "same-length array is reused");
+        again.release();
+    }
+
+    @Test
+    void invalidConfigurationFailsAtStartUpNamingTheVariable() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                HakmemByteBufAllocator.builder().sources(k -> null, Map.of("HAKMEM_MAX_MAPPED_MB", "lots")::get).build());
+        assertThat(e.getMessage()).contains("HAKMEM_MAX_MAPPED_MB").contains("lots").contains("positive integer");
+        e = assertThrows(IllegalArgumentException.class, () ->
+                HakmemByteBufAllocator.builder().sources(Map.of("hakmem.profile", "TURBO")::get, k -> null).build());
+        assertThat(e.getMessage()).contains("hakmem.profile").contains("TURBO").contains("FAST");
+        e = assertThrows(IllegalArgumentException.class, () ->
+                HakmemByteBufAllocator.builder().sources(Map.of("hakmem.maxMappedMB", "0")::get, k -> null).build());
+        assertThat(e.getMessage()).contains("hakmem.maxMappedMB");
+        assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder().maxMappedBytes(-5));
+    }
+
+    @Test
+    void precedenceIsBuilderThenPropertyThenEnvironmentThenDefault() {
+        Map<String, String> props = Map.of("hakmem.maxMappedMB", "64");
+        Map<String, String> env = Map.of("HAKMEM_MAX_MAPPED_MB", "32", "HAKMEM_PREFER_DIRECT", "false");
+        HakmemConfig c = HakmemByteBufAllocator.builder().sources(props::get, env::get).resolve();
+        assertEquals(64L * MIB, c.maxMappedBytes());
+        assertEquals(false, c.preferDirect());
+        c = HakmemByteBufAllocator.builder().sources(k -> null, env::get).resolve();
+        assertEquals(32L * MIB, c.maxMappedBytes());
+        c = HakmemByteBufAllocator.builder().maxMappedBytes(16L * MIB).sources(props::get, env::get).resolve();
+        assertEquals(16L * MIB, c.maxMappedBytes());
+        c = HakmemByteBufAllocator.builder().sources(k -> null, k -> null).resolve();
+        assertEquals(Profile.FAST, c.profile());
+        assertTrue(c.preferDirect());
+        assertTrue(c.maxMappedBytes() >= HakmemConfig.MIN_DEFAULT_MAPPED_BYTES);
+    }
+
+    @Test
+    void bootstrapHelperSetsParentAndChildAllocators() {
+        ServerBootstrap sb = HakmemBootstraps.use(new ServerBootstrap(), alloc);
+        assertSame(alloc, sb.config().options().get(ChannelOption.ALLOCATOR));
+        assertSame(alloc, sb.config().childOptions().get(ChannelOption.ALLOCATOR));
+        Bootstrap b = HakmemBootstraps.use(new Bootstrap());
+        assertSame(HakmemByteBufAllocator.DEFAULT, b.config().options().get(ChannelOption.ALLOCATOR));
+    }
+
+    @Test
+    void nioBuffersExposeExactlyTheBuffersBytes() {
+        ByteBuf a = filled(alloc.directBuffer(64), 1);
+        ByteBuf b = filled(alloc.directBuffer(64), 2);
+        java.nio.ByteBuffer nio = a.nioBuffer(8, 16);
+        assertEquals(16, nio.remaining());
+        assertTrue(nio.isDirect());
+        while (nio.hasRemaining()) {
+            nio.put((byte) 9);
+        }
+        assertEquals(9, a.getByte(8));
+        assertEquals(1, a.getByte(24));
+        assertPattern(b, 2);
+        a.release();
+        b.release();
+    }
+
+    static long OsMemoryPage() {
+        return org.hakmem.netty.os.OsMemory.PAGE_SIZE;
+    }
+
+    static HakmemDirectByteBuf unwrap(ByteBuf b) {
+        while (!(b instanceof HakmemDirectByteBuf)) {
+            b = b.unwrap();
+        }
+        return (HakmemDirectByteBuf) b;
+    }
+
+    private static ByteBuf filled(ByteBuf b, int value) {
+        for (int i = 0; i < b.capacity(); i++) {
+            b.setByte(i, value);
+        }
+        return b;
+    }
+
+    private static void assertPattern(ByteBuf b, int value) {
+        for (int i = 0; i < b.capacity(); i++) {
+            assertEquals((byte) value, b.getByte(i), "byte " + i);
+        }
+    }
+}

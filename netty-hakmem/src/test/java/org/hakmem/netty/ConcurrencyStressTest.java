@@ -1,0 +1,197 @@
+package org.hakmem.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Stress tests that fail if the allocator ever hands out overlapping memory, loses a remote free, or
+ * strands the memory of a thread that died. Duration: -Dhakmem.stress.seconds (default 8).
+ */
+@ExtendWith(WithoutLeakTracking.class)
+class ConcurrencyStressTest {
+    private static final long STRESS_NANOS = Long.getLong("hakmem.stress.seconds", 8) * 1_000_000_000L;
+
+    record Item(ByteBuf buf, long seed) {
+        void checkAndRelease() {
+            Patterns.check(buf, seed);
+            buf.release();
+        }
+    }
+
+    @Test
+    void fourThreadsAllocateAndReleaseEachOthersBuffersWithoutOverlap() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
+        int threads = 4;
+        List<Queue<Item>> inboxes = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            inboxes.add(new ConcurrentLinkedQueue<>());
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long deadline = System.nanoTime() + STRESS_NANOS;
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int me = t;
+            workers.add(new Thread(() -> {
+                SplittableRandom rnd = new SplittableRandom(me);
+                List<Item> mine = new ArrayList<>();
+                long seed = (long) me << 40;
+                try {
+                    while (System.nanoTime() < deadline && failure.get() == null) {
+                        for (int i = 0; i < 64; i++) {
+                            int size = rnd.nextInt(100) < 90 ? rnd.nextInt(1, 4097) : rnd.nextInt(4097, 300_000);
+                            ByteBuf b = alloc.directBuffer(size);
+                            Patterns.fill(b, ++seed);
+                            Item item = new Item(b, seed);
+                            if (rnd.nextBoolean()) {
+                                inboxes.get(rnd.nextInt(threads)).add(item);
+                            } else {
+                                mine.add(item);
+                            }
+                        }
+                        for (Item item; (item = inboxes.get(me).poll()) != null; ) {
+                            item.checkAndRelease();
+                        }
+                        while (mine.size() > 200) {
+                            mine.remove(rnd.nextInt(mine.size())).checkAndRelease();
+                        }
+                    }
+                    mine.forEach(Item::checkAndRelease);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "stress-" + t));
+        }
+        workers.forEach(Thread::start);
+        for (Thread w : workers) {
+            w.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a worker failed", failure.get());
+        }
+        for (Queue<Item> inbox : inboxes) {
+            for (Item item; (item = inbox.poll()) != null; ) {
+                item.checkAndRelease();
+            }
+        }
+        assertEquals(0, alloc.metric().usedDirectMemory());
+        alloc.reapDeadThreads();
+        assertEquals(0, alloc.metric().liveSpans(), "every span went back to the pool");
+        assertEquals(0, alloc.metric().threadHeaps());
+    }
+
+    @Test
+    void memoryFreedByAnotherThreadIsReusedByItsOwner() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
+        // Exactly three full spans of 1 KiB slots, so the owner has no untouched slot to bump into
+        // and must reuse what the other thread freed.
+        int n = 64 * 3;
+        List<ByteBuf> first = new ArrayList<>();
+        Set<Long> firstAddresses = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            ByteBuf b = alloc.directBuffer(1024);
+            first.add(b);
+            firstAddresses.add(b.memoryAddress());
+        }
+        long mapped = alloc.metric().mappedBytes();
+        Thread releaser = new Thread(() -> first.forEach(ByteBuf::release));
+        releaser.start();
+        releaser.join();
+        Set<Long> secondAddresses = new HashSet<>();
+        List<ByteBuf> second = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ByteBuf b = alloc.directBuffer(1024);
+            second.add(b);
+            secondAddresses.add(b.memoryAddress());
+        }
+        assertEquals(firstAddresses, secondAddresses, "remotely freed slots are reused");
+        assertEquals(mapped, alloc.metric().mappedBytes(), "nothing new was mapped");
+        second.forEach(ByteBuf::release);
+        assertEquals(0, alloc.metric().usedDirectMemory());
+    }
+
+    @Test
+    void thousandShortLivedThreadsHandOverTheirMemoryWhenTheyDie() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
+        long usedAtStart = alloc.metric().usedDirectMemory();
+        Queue<Item> handedOver = new ConcurrentLinkedQueue<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        ThreadFactory nettyThreads = new DefaultThreadFactory("ftl");
+        int total = 1000;
+        int parallel = 8;
+        for (int started = 0; started < total; started += parallel) {
+            CountDownLatch done = new CountDownLatch(parallel);
+            List<Thread> batch = new ArrayList<>();
+            for (int t = 0; t < parallel; t++) {
+                int id = started + t;
+                Runnable body = () -> {
+                    try {
+                        SplittableRandom rnd = new SplittableRandom(id);
+                        // Release what earlier (now dead) threads handed over, down to a bound, so
+                        // that live data stays small and mapped memory measures stranding alone.
+                        while (handedOver.size() > 64) {
+                            Item item = handedOver.poll();
+                            if (item != null) {
+                                item.checkAndRelease();
+                            }
+                        }
+                        List<Item> mine = new ArrayList<>();
+                        for (int i = 0; i < 20; i++) {
+                            ByteBuf b = alloc.directBuffer(rnd.nextInt(1, rnd.nextInt(10) == 0 ? 200_000 : 2048));
+                            long seed = (long) id << 32 | i;
+                            Patterns.fill(b, seed);
+                            mine.add(new Item(b, seed));
+                        }
+                        for (int i = 0; i < mine.size(); i++) {
+                            if (i % 2 == 0) {
+                                handedOver.add(mine.get(i));
+                            } else {
+                                mine.get(i).checkAndRelease();
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        done.countDown();
+                    }
+                };
+                // Half are Netty threads (retired by FastThreadLocal's removal hook as they exit),
+                // half plain threads (retired by the registry once it sees them dead).
+                batch.add(id % 2 == 0 ? nettyThreads.newThread(body) : new Thread(body));
+            }
+            batch.forEach(Thread::start);
+            for (Thread t : batch) {
+                t.join();
+            }
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a thread failed", failure.get());
+        }
+        for (Item item; (item = handedOver.poll()) != null; ) {
+            item.checkAndRelease();
+        }
+        alloc.reapDeadThreads();
+        HakmemAllocatorMetric m = alloc.metric();
+        assertEquals(usedAtStart, m.usedDirectMemory(), "used memory is back where it started");
+        assertEquals(0, m.threadHeaps(), "every dead thread's heap was retired");
+        assertEquals(0, m.orphanSpans(), "no orphan is left");
+        assertEquals(0, m.liveSpans(), "every span went back to the pool");
+        assertThat(m.mappedBytes()).as("memory is reused across threads, not stranded per thread")
+                .isLessThanOrEqualTo(64L << 20);
+    }
+}
