@@ -16,47 +16,53 @@ package org.hakmem.netty;
 
 import org.hakmem.netty.heap.ThreadHeap;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import org.hakmem.netty.util.PaddedReference;
 
-final class ThreadCache {
+/** The read-mostly part of a thread cache: remote releasers read these on every release. */
+abstract class ThreadCacheIdentity {
+    final HakmemByteBufAllocator alloc;
+    final ThreadHeap heap;
+    final Thread thread;
+    /** Objects released on other threads; they push here, so it sits on its own cache lines. */
+    final PaddedReference<HakmemDirectByteBuf> returned = new PaddedReference<>();
+    /** Set when the thread's heap is retired; objects are no longer returned here. */
+    volatile boolean closed;
+
+    ThreadCacheIdentity(HakmemByteBufAllocator alloc, ThreadHeap heap) {
+        this.alloc = alloc;
+        this.heap = heap;
+        this.thread = heap.thread();
+    }
+}
+
+/** Keeps the owner's mutable fields (in ThreadCache) off the cache line of ThreadCacheIdentity. */
+abstract class ThreadCachePadding extends ThreadCacheIdentity {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+
+    ThreadCachePadding(HakmemByteBufAllocator alloc, ThreadHeap heap) {
+        super(alloc, heap);
+    }
+}
+
+final class ThreadCache extends ThreadCachePadding {
     static final int MAX_CACHED_BUFFERS = 4096;
     static final int MAX_CACHED_ARRAYS = 4;
     static final int MAX_CACHED_ARRAY_BYTES = 4 << 20;
 
-    private static final VarHandle RETURNED;
-
-    static {
-        try {
-            RETURNED = MethodHandles.lookup().findVarHandle(ThreadCache.class, "returned", HakmemDirectByteBuf.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    final ThreadHeap heap;
-    private final Thread thread;
-    private final HakmemByteBufAllocator alloc;
     private HakmemDirectByteBuf freeBufs;
     private int freeBufCount;
-    @SuppressWarnings("unused") // through RETURNED
-    private volatile HakmemDirectByteBuf returned;
     private final byte[][] arrays = new byte[MAX_CACHED_ARRAYS][];
     private int arrayBytes;
-    /** Set when the thread's heap is retired; objects are no longer returned here. */
-    volatile boolean closed;
 
     ThreadCache(HakmemByteBufAllocator alloc, ThreadHeap heap) {
-        this.alloc = alloc;
-        this.heap = heap;
-        this.thread = heap.thread();
+        super(alloc, heap);
     }
 
     /** A buffer object to initialise: recycled if one is at hand, else new. */
     HakmemDirectByteBuf takeBuffer() {
         HakmemDirectByteBuf b = freeBufs;
         if (b == null) {
-            b = (HakmemDirectByteBuf) RETURNED.getAndSet(this, (HakmemDirectByteBuf) null);
+            b = returned.getAndSet(null);
             if (b == null) {
                 return new HakmemDirectByteBuf(alloc, this);
             }
@@ -79,9 +85,9 @@ final class ThreadCache {
         } else if (!closed) {
             HakmemDirectByteBuf head;
             do {
-                head = (HakmemDirectByteBuf) RETURNED.getVolatile(this);
+                head = returned.get();
                 b.nextFree = head;
-            } while (!RETURNED.compareAndSet(this, head, b));
+            } while (!returned.compareAndSet(head, b));
         }
     }
 
@@ -112,15 +118,11 @@ final class ThreadCache {
         }
     }
 
-    boolean isOwnedByCurrentThread() {
-        return Thread.currentThread() == thread;
-    }
-
     void close() {
         closed = true;
         freeBufs = null;
         freeBufCount = 0;
-        RETURNED.setVolatile(this, (HakmemDirectByteBuf) null);
+        returned.set(null);
         java.util.Arrays.fill(arrays, null);
         arrayBytes = 0;
     }

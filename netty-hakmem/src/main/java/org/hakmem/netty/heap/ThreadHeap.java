@@ -34,20 +34,9 @@ import org.hakmem.netty.slab.Slab;
 import org.hakmem.netty.slab.SlabOwner;
 import org.hakmem.netty.slab.SuperslabPool;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import org.hakmem.netty.util.PaddedReference;
 
 public final class ThreadHeap implements SlabOwner {
-    private static final VarHandle READY;
-
-    static {
-        try {
-            READY = MethodHandles.lookup().findVarHandle(ThreadHeap.class, "ready", Slab.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final Thread thread;
     private final SuperslabPool pool;
     private final HeapRegistry registry;
@@ -56,8 +45,8 @@ public final class ThreadHeap implements SlabOwner {
     private final Slab[] available = new Slab[SizeClasses.COUNT];
     private final int[] emptySpares = new int[SizeClasses.COUNT];
     private Slab owned;
-    @SuppressWarnings("unused") // through READY
-    private volatile Slab ready;
+    /** Head of the ready stack; remote threads push here, so it sits on its own cache lines. */
+    private final PaddedReference<Slab> ready = new PaddedReference<>();
     /** Set once, when the heap's memory has been handed back; the heap is never used again. */
     volatile boolean retired;
 
@@ -147,17 +136,17 @@ public final class ThreadHeap implements SlabOwner {
     public void enqueueReady(Slab s) {
         Slab head;
         do {
-            head = (Slab) READY.getVolatile(this);
-            s.readyNext = head;
-        } while (!READY.compareAndSet(this, head, s));
+            head = ready.get();
+            s.readyNext(head);
+        } while (!ready.compareAndSet(head, s));
     }
 
     /** Collects the remote frees of every span on the ready stack. */
     void drainReady() {
-        Slab s = (Slab) READY.getAndSet(this, (Slab) null);
+        Slab s = ready.getAndSet(null);
         while (s != null) {
-            Slab nextReady = s.readyNext;
-            s.readyNext = null;
+            Slab nextReady = s.readyNext();
+            s.readyNext(null);
             if (s.owner() == this) {
                 s.clearReadyFlag();
                 s.collectRemote();

@@ -29,34 +29,16 @@
  *
  * Access modes: freeHead, bump, used, next[] and the list links are plain (owner thread only, or the
  * pool under its monitor for orphans). owner is volatile (read by remote freers); remoteHead and
- * readyFlag are volatile and changed by CAS/exchange.
+ * readyFlag are volatile, changed by CAS/exchange, and live in a padded RemoteFrees object so that
+ * remote frees do not share a cache line with the owner's fields.
  */
 package org.hakmem.netty.slab;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
-public final class Slab {
-    public static final int CURRENT = 1;
-    public static final int AVAILABLE = 2;
-    public static final int FULL = 3;
-    public static final int ORPHAN = 4;
-    public static final int RELEASED = 5;
-
-    private static final VarHandle REMOTE_HEAD;
-    private static final VarHandle READY_FLAG;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            REMOTE_HEAD = l.findVarHandle(Slab.class, "remoteHead", long.class);
-            READY_FLAG = l.findVarHandle(Slab.class, "readyFlag", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
+/** The read-mostly part of a span: what it is, and who owns it. Remote freers read these. */
+abstract class SlabIdentity {
     final Superslab superslab;
     final int firstSlab;
     final int slabCount;
@@ -68,9 +50,46 @@ public final class Slab {
     public final long baseAddress;
     /** The superslab's ByteBuffer, shared by every buffer over this span. */
     public final ByteBuffer memory;
+    /** Next slot of each slot on the local or the remote free list (-1 ends a list). */
+    final short[] next;
+    /** remoteHead, readyFlag and readyNext, on their own cache lines (see RemoteFrees). */
+    final RemoteFrees remote = new RemoteFrees();
+    volatile SlabOwner owner;
+
+    SlabIdentity(Superslab superslab, int firstSlab, int sizeClass) {
+        this.superslab = superslab;
+        this.firstSlab = firstSlab;
+        this.slabCount = SizeClasses.spanSlabs(sizeClass);
+        this.sizeClass = sizeClass;
+        this.slotSize = SizeClasses.slotSize(sizeClass);
+        this.slotCount = SizeClasses.slotsPerSpan(sizeClass);
+        this.baseOffset = firstSlab << Superslab.SLAB_SHIFT;
+        this.baseAddress = superslab.base + baseOffset;
+        this.memory = superslab.memory;
+        this.next = new short[slotCount];
+    }
+}
+
+/** Keeps the owner's mutable fields (in Slab) off the cache lines of SlabIdentity. */
+abstract class SlabPadding extends SlabIdentity {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+
+    SlabPadding(Superslab superslab, int firstSlab, int sizeClass) {
+        super(superslab, firstSlab, sizeClass);
+    }
+}
+
+public final class Slab extends SlabPadding {
+    public static final int CURRENT = 1;
+    public static final int AVAILABLE = 2;
+    public static final int FULL = 3;
+    public static final int ORPHAN = 4;
+    public static final int RELEASED = 5;
+
+    private static final VarHandle REMOTE_HEAD = RemoteFrees.HEAD;
+    private static final VarHandle READY_FLAG = RemoteFrees.READY;
 
     // ---- owner-only state (plain) ----
-    private final short[] next;
     private int freeHead = -1;
     private int bump;
     /** Slots handed out and not yet collected back (remote frees count until collected). */
@@ -83,27 +102,18 @@ public final class Slab {
     /** Links of the owner's list of all slabs it owns. */
     public Slab ownedPrev;
     public Slab ownedNext;
-    /** Link of the owner's ready stack; written by the pusher before its CAS. */
-    public Slab readyNext;
-
-    // ---- shared state ----
-    private volatile SlabOwner owner;
-    @SuppressWarnings("unused") // through REMOTE_HEAD
-    private volatile long remoteHead;
-    @SuppressWarnings("unused") // through READY_FLAG
-    private volatile int readyFlag;
 
     Slab(Superslab superslab, int firstSlab, int sizeClass) {
-        this.superslab = superslab;
-        this.firstSlab = firstSlab;
-        this.slabCount = SizeClasses.spanSlabs(sizeClass);
-        this.sizeClass = sizeClass;
-        this.slotSize = SizeClasses.slotSize(sizeClass);
-        this.slotCount = SizeClasses.slotsPerSpan(sizeClass);
-        this.baseOffset = firstSlab << Superslab.SLAB_SHIFT;
-        this.baseAddress = superslab.base + baseOffset;
-        this.memory = superslab.memory;
-        this.next = new short[slotCount];
+        super(superslab, firstSlab, sizeClass);
+    }
+
+    /** Link of the owner's ready stack; written by the pusher before its CAS. */
+    public Slab readyNext() {
+        return remote.readyNext;
+    }
+
+    public void readyNext(Slab next) {
+        remote.readyNext = next;
     }
 
     public SlabOwner owner() {
@@ -115,7 +125,7 @@ public final class Slab {
         owner = newOwner;
         // A slab that was orphaned may have its flag left set (a push after the orphaning, or an entry
         // on a dead heap's stack that nobody will pop). The new owner starts with a clean flag.
-        READY_FLAG.setVolatile(this, 0);
+        READY_FLAG.setVolatile(remote, 0);
     }
 
     public boolean hasFree() {
@@ -150,10 +160,10 @@ public final class Slab {
     public void pushRemote(int slot) {
         long head;
         do {
-            head = (long) REMOTE_HEAD.getVolatile(this);
+            head = (long) REMOTE_HEAD.getVolatile(remote);
             next[slot] = (short) ((int) head - 1);
-        } while (!REMOTE_HEAD.compareAndSet(this, head, ((head >>> 32) + 1) << 32 | (slot + 1)));
-        if ((int) READY_FLAG.getVolatile(this) == 0 && READY_FLAG.compareAndSet(this, 0, 1)) {
+        } while (!REMOTE_HEAD.compareAndSet(remote, head, ((head >>> 32) + 1) << 32 | (slot + 1)));
+        if ((int) READY_FLAG.getVolatile(remote) == 0 && READY_FLAG.compareAndSet(remote, 0, 1)) {
             SlabOwner o = owner;
             if (o != null) {
                 o.enqueueReady(this);
@@ -163,7 +173,7 @@ public final class Slab {
 
     /** Clears the ready flag (owner, after popping the slab from its ready stack). */
     public void clearReadyFlag() {
-        READY_FLAG.setVolatile(this, 0);
+        READY_FLAG.setVolatile(remote, 0);
     }
 
     /**
@@ -172,10 +182,10 @@ public final class Slab {
      * @return the number of slots collected
      */
     public int collectRemote() {
-        if ((long) REMOTE_HEAD.getVolatile(this) == 0) {
+        if ((long) REMOTE_HEAD.getVolatile(remote) == 0) {
             return 0;
         }
-        long taken = (long) REMOTE_HEAD.getAndSet(this, 0L);
+        long taken = (long) REMOTE_HEAD.getAndSet(remote, 0L);
         int count = (int) (taken >>> 32);
         int first = (int) taken - 1;
         int last = first;
@@ -190,7 +200,7 @@ public final class Slab {
 
     /** Remote frees not yet collected; readable from any thread (for metrics). */
     public int pendingRemote() {
-        return (int) ((long) REMOTE_HEAD.getVolatile(this) >>> 32);
+        return (int) ((long) REMOTE_HEAD.getVolatile(remote) >>> 32);
     }
 
     /** Bytes of slots held by live buffers; racy but never torn when read from another thread. */
