@@ -56,10 +56,12 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
 
         @Override
         protected void onRemoval(ThreadCache cache) {
+            table.remove(cache);
             registry.retire(cache.heap);
             cache.close();
         }
     };
+    private final ThreadCacheTable table = new ThreadCacheTable(caches);
 
     HakmemByteBufAllocator(HakmemConfig config) {
         super(config.preferDirect());
@@ -82,7 +84,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
 
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-        ThreadCache cache = caches.get();
+        ThreadCache cache = table.get();
         HakmemDirectByteBuf buf = cache.takeBuffer();
         if (initialCapacity <= SizeClasses.MAX_SIZE) {
             Slab span = cache.heap.spanWithFreeSlot(SizeClasses.classOf(initialCapacity));
@@ -110,6 +112,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
 
     /** Retires the heaps of threads that have died and releases spans nobody uses any more. */
     public void reapDeadThreads() {
+        table.removeDead();
         registry.reapDead();
     }
 
@@ -126,7 +129,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     /** Points buf at fresh memory for newCapacity, from the calling thread's heap. */
     void attachMemory(HakmemDirectByteBuf buf, int newCapacity) {
         if (newCapacity <= SizeClasses.MAX_SIZE) {
-            Slab span = caches.get().heap.spanWithFreeSlot(SizeClasses.classOf(newCapacity));
+            Slab span = table.get().heap.spanWithFreeSlot(SizeClasses.classOf(newCapacity));
             buf.attach(span, span.pop());
         } else {
             buf.attach(pool.mapHuge(newCapacity));
@@ -143,13 +146,13 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
 
     byte[] allocateHeapArray(int length) {
         heapBytes.add(length);
-        byte[] array = caches.get().takeArray(length);
+        byte[] array = table.get().takeArray(length);
         return array != null ? array : new byte[length];
     }
 
     void freeHeapArray(byte[] array) {
         heapBytes.add(-array.length);
-        caches.get().offerArray(array);
+        table.get().offerArray(array);
     }
 
     // ---- for the metric ----

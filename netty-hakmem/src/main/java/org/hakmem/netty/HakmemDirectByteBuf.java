@@ -61,20 +61,22 @@ final class HakmemDirectByteBuf extends AbstractReferenceCountedByteBuf {
     /** Points this (fresh or recycled) object at a slot and makes it a new buffer. */
     void initSlot(Slab slab, int slot, int capacity, int maxCapacity) {
         attachSlot(slab, slot);
-        length = capacity;
-        maxCapacity(maxCapacity);
-        resetRefCnt();
-        setIndex(0, 0);
-        markReaderIndex();
-        markWriterIndex();
+        reset(capacity, maxCapacity);
     }
 
     void initHuge(HugeBlock block, int capacity, int maxCapacity) {
         attachHuge(block);
+        reset(capacity, maxCapacity);
+    }
+
+    /** Makes this object a new buffer: indexes, marks and reference count as if just constructed. */
+    private void reset(int capacity, int maxCapacity) {
         length = capacity;
-        maxCapacity(maxCapacity);
+        if (maxCapacity() != maxCapacity) {
+            maxCapacity(maxCapacity);
+        }
         resetRefCnt();
-        setIndex(0, 0);
+        clear(); // readerIndex = writerIndex = 0 (capacity >= 0 always holds)
         markReaderIndex();
         markWriterIndex();
     }
@@ -108,9 +110,8 @@ final class HakmemDirectByteBuf extends AbstractReferenceCountedByteBuf {
 
     @Override
     protected void deallocate() {
+        // memory stays set: refCnt 0 already blocks every access, and attach* overwrites it on reuse.
         freeMemory();
-        memory = null;
-        tmpNioBuf = null;
         home.recycle(this);
     }
 

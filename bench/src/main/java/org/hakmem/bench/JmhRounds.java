@@ -1,0 +1,123 @@
+/*
+ * JmhRounds: runs the JMH workloads the way this project compares allocators on noisy machines.
+ *
+ * For every workload, `rounds` rounds; in each round every allocator runs once, in a fresh JVM
+ * with identical flags (JMH fork = 1, the flags of the benchmark's @Fork), in alternation
+ * (A B C A B C ...). JMH's GC profiler runs too, for gc.alloc.rate.norm (bytes allocated per op).
+ * It prints a Markdown table: per workload and allocator the median, min, max and CV of the
+ * per-round scores, the median allocation per op, and hakmem's ratio to the faster peer.
+ *
+ * Usage: java -cp benchmarks.jar org.hakmem.bench.JmhRounds [--rounds N] [--quick]
+ *            [--allocators hakmem,pooled,adaptive] [--only name,name]
+ */
+package org.hakmem.bench;
+
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+public final class JmhRounds {
+    record Workload(String name, String benchmark, Map<String, String> params) {
+    }
+
+    static final List<Workload> WORKLOADS = List.of(
+            new Workload("mixed-ws400 (event loop)", "MixedWs400Benchmark", Map.of("maxSize", "1024", "thread", "eventloop")),
+            new Workload("mixed-ws400 (plain thread)", "MixedWs400Benchmark", Map.of("maxSize", "1024", "thread", "plain")),
+            new Workload("mixed-ws400-32k (event loop)", "MixedWs400Benchmark", Map.of("maxSize", "32768", "thread", "eventloop")),
+            new Workload("mixed-ws400-32k (plain thread)", "MixedWs400Benchmark", Map.of("maxSize", "32768", "thread", "plain")),
+            new Workload("cross-thread (event loop)", "CrossThreadBenchmark", Map.of("thread", "eventloop")),
+            new Workload("cross-thread (plain thread)", "CrossThreadBenchmark", Map.of("thread", "plain")));
+
+    public static void main(String[] args) throws Exception {
+        int rounds = 3;
+        boolean quick = false;
+        List<String> allocators = List.of("hakmem", "pooled", "adaptive");
+        List<String> only = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--quick" -> quick = true;
+                case "--allocators" -> allocators = Arrays.asList(args[++i].split(","));
+                case "--only" -> only = Arrays.asList(args[++i].split(","));
+                default -> {
+                    System.err.println("unknown argument '" + args[i] + "'; usage: JmhRounds [--rounds N] [--quick]"
+                            + " [--allocators a,b] [--only workload-prefix,...]");
+                    System.exit(2);
+                }
+            }
+        }
+        allocators.forEach(Allocators::create); // fail fast on a bad name
+        String jvm = System.getProperty("java.home") + "/bin/java";
+        System.out.println("# JmhRounds: " + rounds + " rounds, JDK " + System.getProperty("java.version")
+                + " (" + jvm + "), " + Runtime.getRuntime().availableProcessors() + " CPUs");
+        List<String> rows = new ArrayList<>();
+        for (Workload w : WORKLOADS) {
+            if (only != null && only.stream().noneMatch(w.name()::startsWith)) {
+                continue;
+            }
+            Map<String, double[]> scores = new LinkedHashMap<>();
+            Map<String, double[]> allocs = new LinkedHashMap<>();
+            for (String a : allocators) {
+                scores.put(a, new double[rounds]);
+                allocs.put(a, new double[rounds]);
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (String a : allocators) {
+                    System.out.printf(Locale.ROOT, "-- %s, round %d/%d, %s%n", w.name(), r + 1, rounds, a);
+                    ChainedOptionsBuilder o = new OptionsBuilder()
+                            .include(w.benchmark())
+                            .param("allocator", a)
+                            .forks(1)
+                            .jvm(jvm)
+                            .warmupIterations(3).warmupTime(TimeValue.seconds(quick ? 1 : 2))
+                            .measurementIterations(3).measurementTime(TimeValue.seconds(quick ? 1 : 2))
+                            .addProfiler(GCProfiler.class)
+                            .verbosity(VerboseMode.SILENT);
+                    w.params().forEach(o::param);
+                    RunResult result = new Runner(o.build()).runSingle();
+                    scores.get(a)[r] = result.getPrimaryResult().getScore();
+                    allocs.get(a)[r] = secondary(result, "gc.alloc.rate.norm");
+                    System.out.printf(Locale.ROOT, "   %.2f ops/us, %.1f B/op%n", scores.get(a)[r], allocs.get(a)[r]);
+                }
+            }
+            double bestPeer = 0;
+            for (String a : allocators) {
+                if (!a.equals("hakmem")) {
+                    bestPeer = Math.max(bestPeer, Stats.median(scores.get(a)));
+                }
+            }
+            for (String a : allocators) {
+                double[] s = scores.get(a);
+                String ratio = a.equals("hakmem") && bestPeer > 0 ? String.format(Locale.ROOT, "%.2fx", Stats.median(s) / bestPeer) : "";
+                rows.add(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.1f%% | %.1f | %s |",
+                        w.name(), a, Stats.median(s), Stats.min(s), Stats.max(s), Stats.cv(s) * 100,
+                        Stats.median(allocs.get(a)), ratio));
+            }
+        }
+        System.out.println();
+        System.out.println("| workload | allocator | median ops/us | min | max | CV | B/op (gc.alloc.rate.norm) | hakmem / faster peer |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+    }
+
+    private static double secondary(RunResult result, String suffix) {
+        for (Map.Entry<String, Result> e : result.getSecondaryResults().entrySet()) {
+            if (e.getKey().endsWith(suffix)) {
+                return e.getValue().getScore();
+            }
+        }
+        return Double.NaN;
+    }
+}
