@@ -69,7 +69,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         ReleasePolicy policy = config.profile().policy();
         this.os = new OsMemory(config.maxMappedBytes());
         this.pool = new SuperslabPool(os, policy);
-        this.registry = new HeapRegistry(pool, policy);
+        this.registry = new HeapRegistry(pool, policy, () -> table.removeDead());
         this.metric = new HakmemAllocatorMetric(this);
     }
 
@@ -112,7 +112,6 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
 
     /** Retires the heaps of threads that have died and releases spans nobody uses any more. */
     public void reapDeadThreads() {
-        table.removeDead();
         registry.reapDead();
     }
 

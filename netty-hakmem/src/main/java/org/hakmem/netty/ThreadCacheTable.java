@@ -49,12 +49,17 @@ final class ThreadCacheTable {
         }
     }
 
-    /** Drops entries of threads that have died, so that they do not keep their caches reachable. */
+    /**
+     * Drops and closes the caches of threads that have died (called after each heap reap), so that
+     * their cached arrays and buffer objects are not kept, and objects released later are not
+     * returned to them.
+     */
     void removeDead() {
         for (int i = 0; i < SIZE; i++) {
             ThreadCache c = entries[i];
             if (c != null && !c.thread.isAlive()) {
                 entries[i] = null;
+                c.close();
             }
         }
     }

@@ -29,14 +29,17 @@ public final class HeapRegistry {
 
     private final SuperslabPool pool;
     private final ReleasePolicy policy;
+    /** Runs after each reap, so that layers above can drop what they keep per thread. */
+    private final Runnable afterReap;
     /** Guarded by this. */
     private final List<ThreadHeap> heaps = new ArrayList<>();
     private int reapThreshold = MIN_REAP_THRESHOLD;
     private volatile long lastReapNanos = System.nanoTime();
 
-    public HeapRegistry(SuperslabPool pool, ReleasePolicy policy) {
+    public HeapRegistry(SuperslabPool pool, ReleasePolicy policy, Runnable afterReap) {
         this.pool = pool;
         this.policy = policy;
+        this.afterReap = afterReap;
     }
 
     /** A new heap for the calling thread. */
@@ -75,6 +78,7 @@ public final class HeapRegistry {
             lastReapNanos = System.nanoTime();
         }
         pool.reapOrphans();
+        afterReap.run();
     }
 
     /** Reaps if the last reap is older than the interval (called on the span-acquisition slow path). */
