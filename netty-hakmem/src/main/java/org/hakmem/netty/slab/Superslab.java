@@ -47,10 +47,6 @@ public final class Superslab {
         this.memory = new Pointer(base).getByteBuffer(0, SIZE).order(ByteOrder.BIG_ENDIAN);
     }
 
-    public long base() {
-        return base;
-    }
-
     boolean isEmpty() {
         return slabMask == 0;
     }

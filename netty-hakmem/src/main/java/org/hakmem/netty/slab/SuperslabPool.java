@@ -45,10 +45,6 @@ public final class SuperslabPool {
         }
     }
 
-    public OsMemory os() {
-        return os;
-    }
-
     /** A fresh span of the class, owned by {@code owner}. Maps a superslab if none has room. */
     public synchronized Slab acquireSpan(int sizeClass, SlabOwner owner) {
         int count = SizeClasses.spanSlabs(sizeClass);
