@@ -1,0 +1,245 @@
+/*
+ * EchoClient: a Netty client for EchoServer whose channel allocates from netty-hakmem.
+ *
+ * Unlike EchoServer it sets the allocator by hand, with ChannelOption.ALLOCATOR on Bootstrap.option,
+ * which is all HakmemBootstraps.use(bootstrap, allocator) does for a client.
+ *
+ * One request at a time: echo(data, timeout) writes data and collects the reply, which may arrive in
+ * any number of reads, into one buffer until exactly data.length bytes are there.
+ */
+package org.hakmem.examples;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ReferenceCountUtil;
+import org.hakmem.netty.HakmemByteBufAllocator;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+public final class EchoClient implements AutoCloseable {
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final EchoClientHandler handler;
+
+    private EchoClient(EventLoopGroup group, Channel channel, EchoClientHandler handler) {
+        this.group = group;
+        this.channel = channel;
+        this.handler = handler;
+    }
+
+    /** Connects to host:port; every buffer of the connection comes from {@code allocator}. */
+    public static EchoClient connect(ByteBufAllocator allocator, String host, int port, Duration timeout)
+            throws IOException, InterruptedException {
+        Objects.requireNonNull(allocator, "allocator");
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EchoClientHandler handler = new EchoClientHandler();
+        try {
+            Bootstrap b = new Bootstrap()
+                    .group(group)
+                    .channel(NioSocketChannel.class)
+                    // The manual way: the same thing HakmemBootstraps.use(b, allocator) does.
+                    .option(ChannelOption.ALLOCATOR, allocator)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(handler);
+                        }
+                    });
+            ChannelFuture f = b.connect(host, port);
+            if (!f.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                f.cancel(false);
+                throw new IOException("connect to " + host + ":" + port + " timed out after " + timeout);
+            }
+            if (!f.isSuccess()) {
+                throw new IOException("connect to " + host + ":" + port + " failed", f.cause());
+            }
+            return new EchoClient(group, f.channel(), handler);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /**
+     * Sends {@code data} and returns the first {@code data.length} bytes that come back. Fails if the
+     * connection closes, more bytes than sent arrive, or nothing complete arrives within the timeout
+     * (then the connection is closed, since its stream is out of step).
+     */
+    public byte[] echo(byte[] data, Duration timeout) throws IOException, InterruptedException, TimeoutException {
+        Objects.requireNonNull(data, "data");
+        if (data.length == 0) {
+            return new byte[0];
+        }
+        CompletableFuture<byte[]> reply = new CompletableFuture<>();
+        channel.eventLoop().execute(() -> {
+            if (!handler.expect(data.length, reply)) {
+                return;
+            }
+            ByteBuf out = channel.alloc().directBuffer(data.length);
+            out.writeBytes(data);
+            channel.writeAndFlush(out).addListener(w -> {
+                if (!w.isSuccess()) {
+                    handler.fail(w.cause());
+                }
+            });
+        });
+        try {
+            return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            channel.close();
+            throw new TimeoutException("no complete echo of " + data.length + " bytes within " + timeout);
+        } catch (ExecutionException e) {
+            throw new IOException("echo of " + data.length + " bytes failed", e.getCause());
+        }
+    }
+
+    /** True while the connection is open. */
+    public boolean isActive() {
+        return channel.isActive();
+    }
+
+    /** Closes the connection and shuts the event loop down. */
+    @Override
+    public void close() {
+        try {
+            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        } finally {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Collects a reply; touched only on the channel's event loop. */
+    private static final class EchoClientHandler extends ChannelInboundHandlerAdapter {
+        private int expected;
+        private ByteBuf received; // accumulates the reply; released whatever happens
+        private CompletableFuture<byte[]> reply;
+        private boolean closed;
+        private ChannelHandlerContext ctx;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        boolean expect(int length, CompletableFuture<byte[]> future) {
+            if (closed) {
+                future.completeExceptionally(new ClosedChannelException());
+                return false;
+            }
+            if (reply != null && !reply.isDone()) {
+                future.completeExceptionally(new IllegalStateException("a request is already in flight"));
+                return false;
+            }
+            releaseReceived();
+            expected = length;
+            reply = future;
+            received = ctx.alloc().directBuffer(length, length);
+            return true;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                ByteBuf in = (ByteBuf) msg;
+                if (reply == null || reply.isDone() || received == null) {
+                    fail(new IOException("unexpected " + in.readableBytes() + " bytes"));
+                    ctx.close();
+                    return;
+                }
+                if (in.readableBytes() > received.writableBytes()) {
+                    fail(new IOException("more bytes than sent: " + (received.readableBytes() + in.readableBytes())
+                            + " > " + expected));
+                    ctx.close();
+                    return;
+                }
+                received.writeBytes(in);
+                if (received.readableBytes() == expected) {
+                    byte[] bytes = new byte[expected];
+                    received.readBytes(bytes);
+                    releaseReceived();
+                    reply.complete(bytes);
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        void fail(Throwable cause) {
+            releaseReceived();
+            if (reply != null) {
+                reply.completeExceptionally(cause);
+            }
+        }
+
+        private void releaseReceived() {
+            if (received != null) {
+                received.release();
+                received = null;
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closed = true;
+            fail(new ClosedChannelException());
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            releaseReceived();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail(cause);
+            ctx.close();
+        }
+    }
+
+    /** {@code EchoClient [host [port]]}: sends messages of several sizes and checks the echoes. */
+    public static void main(String[] args) throws Exception {
+        String host = args.length > 0 ? args[0] : "127.0.0.1";
+        int port = args.length > 1 ? Integer.parseInt(args[1]) : EchoServer.DEFAULT_PORT;
+        int[] sizes = {1, 16, 1000, 4096, 65536, 100_000, 262_144};
+        Duration timeout = Duration.ofSeconds(10);
+        Random random = new Random(1);
+        try (EchoClient client = connect(HakmemByteBufAllocator.DEFAULT, host, port, timeout)) {
+            for (int size : sizes) {
+                byte[] data = new byte[size];
+                random.nextBytes(data);
+                byte[] back = client.echo(data, timeout);
+                if (!Arrays.equals(data, back)) {
+                    System.out.println("MISMATCH for " + size + " bytes at index " + Arrays.mismatch(data, back));
+                    System.exit(1);
+                }
+                System.out.println("echoed " + size + " bytes");
+            }
+        }
+        System.out.println("OK");
+    }
+}

@@ -1,0 +1,170 @@
+package org.hakmem.examples;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ResourceLeakDetector;
+import org.hakmem.netty.HakmemByteBufAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Echoes messages of many sizes through EchoServer and EchoClient, both on one fresh hakmem allocator,
+ * checks every byte, then checks that every direct buffer was released and that Netty's leak detector
+ * (at PARANOID) reported nothing.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EchoRoundTripTest {
+
+    private static final String HOST = "127.0.0.1";
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final int[] FIXED_SIZES = {
+            1, 2, 15, 16, 17, 100, 1023, 1024, 1025, 4096, 65535, 65536, 65537, 262144
+    };
+
+    /** Strong reference: JUL only holds loggers weakly, and the handler must stay attached. */
+    private Logger leakLogger;
+    private final LeakCapture leaks = new LeakCapture();
+    private ResourceLeakDetector.Level previousLevel;
+
+    @BeforeEach
+    void captureLeakReports() {
+        previousLevel = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+        leakLogger = Logger.getLogger(ResourceLeakDetector.class.getName());
+        leakLogger.addHandler(leaks);
+    }
+
+    @AfterEach
+    void restore() {
+        leakLogger.removeHandler(leaks);
+        ResourceLeakDetector.setLevel(previousLevel);
+    }
+
+    @Test
+    void echoesEverySizeByteForByteAndReleasesEverything() throws Exception {
+        assertThat(leakLogger.getName()).isEqualTo("io.netty.util.ResourceLeakDetector");
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
+
+        List<Integer> sizes = new ArrayList<>();
+        for (int size : FIXED_SIZES) {
+            sizes.add(size);
+        }
+        Random random = new Random(0x5EED);
+        for (int i = 0; i < 24; i++) {
+            sizes.add(1 + random.nextInt(262144));
+        }
+
+        int echoed = 0;
+        EchoServer server = new EchoServer(alloc, HOST, 0);
+        try {
+            int port = server.start();
+            assertThat(port).isPositive();
+            try (EchoClient client = EchoClient.connect(alloc, HOST, port, TIMEOUT)) {
+                for (int m = 0; m < sizes.size(); m++) {
+                    byte[] sent = pattern(m, sizes.get(m));
+                    byte[] back = client.echo(sent, TIMEOUT);
+                    assertSameBytes(m, sent, back);
+                    echoed++;
+                }
+                assertThat(client.isActive()).isTrue();
+            }
+        } finally {
+            server.close();
+        }
+        assertThat(echoed).isEqualTo(sizes.size());
+
+        // Every buffer (client writes and accumulators, server reads) must have been released.
+        long used = awaitReleased(alloc, 5_000);
+        assertThat(used).as("direct bytes still held after close: %s", alloc.metric()).isZero();
+
+        // Let the leak detector see any buffer that became unreachable without release(): it reports
+        // collected-but-unreleased buffers when the next tracked buffer is created.
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(50);
+            ByteBuf probe = alloc.directBuffer(16);
+            probe.writeLong(i);
+            probe.release();
+            ByteBuf heapProbe = alloc.heapBuffer(16);
+            heapProbe.release();
+        }
+        assertThat(leaks.leakMessages()).as("Netty leak reports").isEmpty();
+        assertThat(awaitReleased(alloc, 5_000)).isZero();
+    }
+
+    /** A pattern that differs per message and per position, and is not periodic in small powers of 2. */
+    private static byte[] pattern(int message, int size) {
+        byte[] bytes = new byte[size];
+        int seed = message * 0x9E3779B1;
+        for (int i = 0; i < size; i++) {
+            bytes[i] = (byte) (seed + i * 131 + (i >>> 8) * 7 + (i >>> 16) * 13);
+        }
+        return bytes;
+    }
+
+    private static void assertSameBytes(int message, byte[] sent, byte[] back) {
+        if (back.length != sent.length) {
+            fail("message %d: sent %d bytes, got %d back", message, sent.length, back.length);
+        }
+        int at = Arrays.mismatch(sent, back);
+        if (at >= 0) {
+            fail("message %d (%d bytes): first differing byte at index %d: sent %d, got %d",
+                    message, sent.length, at, sent[at], back[at]);
+        }
+    }
+
+    private static long awaitReleased(HakmemByteBufAllocator alloc, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        long used = alloc.metric().usedDirectMemory();
+        while (used != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            used = alloc.metric().usedDirectMemory();
+        }
+        return used;
+    }
+
+    /** Collects every record logged by the leak detector that mentions LEAK. */
+    private static final class LeakCapture extends Handler {
+        private final List<String> messages = new CopyOnWriteArrayList<>();
+
+        LeakCapture() {
+            setLevel(Level.ALL);
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            String message = record.getMessage();
+            if (message != null && message.contains("LEAK")) {
+                messages.add(message);
+            }
+        }
+
+        List<String> leakMessages() {
+            return messages;
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
