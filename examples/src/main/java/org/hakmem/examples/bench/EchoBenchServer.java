@@ -1,0 +1,141 @@
+/*
+ * EchoBenchServer: the server side of the echo benchmark, run in its own JVM by EchoBenchmark.
+ *
+ *   EchoBenchServer <hakmem|pooled|adaptive|unpooled> [port (0 = ephemeral)] [epoll|nio]
+ *
+ * Binds 127.0.0.1, prints "PORT <n>", echoes until stdin closes or a "STOP" line arrives, then prints
+ *   SERVER vmhwm_kib=.. vmrss_kib=.. used_direct=.. mapped=.. resident=..
+ * (the allocator numbers only for hakmem, else -1) and exits.
+ */
+package org.hakmem.examples.bench;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.hakmem.netty.HakmemAllocatorMetric;
+import org.hakmem.netty.HakmemBootstraps;
+import org.hakmem.netty.HakmemByteBufAllocator;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+public final class EchoBenchServer {
+
+    private EchoBenchServer() {
+    }
+
+    private static void usage(String problem) {
+        System.err.println("error: " + problem);
+        System.err.println("usage: EchoBenchServer <hakmem|pooled|adaptive|unpooled> [port (0 = ephemeral)] [epoll|nio]");
+        System.exit(2);
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1 || args.length > 3) {
+            usage("expected 1 to 3 arguments");
+        }
+        ByteBufAllocator alloc = BenchSupport.allocator(args[0]);
+        if (alloc == null) {
+            usage("unknown allocator: " + args[0]);
+        }
+        int port = 0;
+        try {
+            port = BenchSupport.parseInt(args, 1, 0, "port");
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
+        }
+        if (port < 0 || port > 65535) {
+            usage("port out of range: " + port);
+        }
+        BenchSupport.Transport transport = BenchSupport.Transport.resolve(args.length > 2 ? args[2] : "epoll");
+        if (transport == null) {
+            usage("unknown transport: " + args[2]);
+        }
+
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory);
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(transport.ioHandlerFactory);
+        ChannelGroup children = new DefaultChannelGroup("bench-children", GlobalEventExecutor.INSTANCE);
+        try {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(transport.serverChannel)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            children.add(ch);
+                            ch.pipeline().addLast(Echo.INSTANCE);
+                        }
+                    });
+            HakmemBootstraps.use(b, alloc); // option + childOption ALLOCATOR, for every allocator
+            Channel server = b.bind("127.0.0.1", port).sync().channel();
+            int bound = ((InetSocketAddress) server.localAddress()).getPort();
+            System.out.println("TRANSPORT " + transport.name + " ALLOCATOR " + args[0]);
+            System.out.println("PORT " + bound);
+            System.out.flush();
+
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.trim().equals("STOP")) {
+                    break;
+                }
+            }
+
+            // Sample before closing, while the allocator still holds what the run made it hold.
+            long hwm = BenchSupport.procStatusKib("VmHWM");
+            long rss = BenchSupport.procStatusKib("VmRSS");
+            long used = -1, mapped = -1, resident = -1;
+            if (alloc instanceof HakmemByteBufAllocator) {
+                HakmemAllocatorMetric m = ((HakmemByteBufAllocator) alloc).metric();
+                used = m.usedDirectMemory();
+                mapped = m.mappedBytes();
+                resident = m.residentBytes();
+            }
+            server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            children.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            System.out.println("SERVER vmhwm_kib=" + hwm + " vmrss_kib=" + rss + " used_direct=" + used
+                    + " mapped=" + mapped + " resident=" + resident);
+            System.out.flush();
+        } finally {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        System.exit(0);
+    }
+
+    /** Writes every received buffer back; flushes once per read burst. */
+    @ChannelHandler.Sharable
+    static final class Echo extends ChannelInboundHandlerAdapter {
+        static final Echo INSTANCE = new Echo();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.write(msg, ctx.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            System.err.println("server channel error: " + cause);
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,269 @@
+/*
+ * EchoLoadClient: the load side of the echo benchmark, run in its own JVM by EchoBenchmark.
+ *
+ *   EchoLoadClient <host> <port> [connections=64] [size=256] [inflight=4] [warmup_s=3] [duration_s=10]
+ *                  [allocator=hakmem] [transport=epoll]
+ *
+ * Opens `connections` connections; each keeps `inflight` messages of `size` bytes outstanding. The
+ * server echoes the byte stream back in order, so every `size` bytes received complete the oldest
+ * outstanding message: its round-trip time is recorded and a new message is sent. After `warmup`
+ * seconds the histogram is reset; after `duration` more seconds it is read and one line is printed:
+ *   CLIENT msgs_per_s=.. p50_us=.. p99_us=.. p999_us=..
+ * A watchdog halts the JVM (exit 3) if it is still running well after warmup + duration.
+ */
+package org.hakmem.examples.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+public final class EchoLoadClient {
+
+    private static final long MAX_LATENCY_NS = TimeUnit.SECONDS.toNanos(60);
+    /** Extra seconds after warmup + duration before the watchdog halts the JVM. */
+    static final int GRACE_SECONDS = 20;
+
+    private EchoLoadClient() {
+    }
+
+    private static void usage(String problem) {
+        System.err.println("error: " + problem);
+        System.err.println("usage: EchoLoadClient <host> <port> [connections=64] [size=256] [inflight=4]"
+                + " [warmup_s=3] [duration_s=10] [hakmem|pooled|adaptive|unpooled] [epoll|nio]");
+        System.exit(2);
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2 || args.length > 9) {
+            usage("expected 2 to 9 arguments");
+        }
+        String host = args[0];
+        int port = 0, connections = 0, size = 0, inflight = 0, warmup = 0, duration = 0;
+        try {
+            port = BenchSupport.parseInt(args, 1, 0, "port");
+            connections = BenchSupport.parseInt(args, 2, 64, "connections");
+            size = BenchSupport.parseInt(args, 3, 256, "size");
+            inflight = BenchSupport.parseInt(args, 4, 4, "inflight");
+            warmup = BenchSupport.parseInt(args, 5, 3, "warmup");
+            duration = BenchSupport.parseInt(args, 6, 10, "duration");
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
+        }
+        if (port < 1 || port > 65535 || connections < 1 || size < 1 || inflight < 1 || warmup < 0 || duration < 1) {
+            usage("port must be 1..65535, connections/size/inflight/duration >= 1, warmup >= 0");
+        }
+        String allocName = args.length > 7 ? args[7] : "hakmem";
+        ByteBufAllocator alloc = BenchSupport.allocator(allocName);
+        if (alloc == null) {
+            usage("unknown allocator: " + allocName);
+        }
+        BenchSupport.Transport transport = BenchSupport.Transport.resolve(args.length > 8 ? args[8] : "epoll");
+        if (transport == null) {
+            usage("unknown transport: " + args[8]);
+        }
+
+        long hardLimitMs = TimeUnit.SECONDS.toMillis(warmup + duration + GRACE_SECONDS);
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(hardLimitMs);
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("error: client still running after " + hardLimitMs + " ms; halting");
+            System.err.flush();
+            Runtime.getRuntime().halt(3);
+        }, "client-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+
+        Recorder recorder = new Recorder(MAX_LATENCY_NS, 3);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        byte[] payload = new byte[size];
+        for (int i = 0; i < size; i++) {
+            payload[i] = (byte) i;
+        }
+        Load load = new Load(recorder, failure, payload, inflight);
+
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+                Math.max(1, Runtime.getRuntime().availableProcessors()), transport.ioHandlerFactory);
+        List<Channel> channels = new ArrayList<>(connections);
+        int exit = 0;
+        try {
+            Bootstrap b = new Bootstrap()
+                    .group(group)
+                    .channel(transport.socketChannel)
+                    .option(ChannelOption.ALLOCATOR, alloc)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(new Conn(load));
+                        }
+                    });
+            List<ChannelFuture> connects = new ArrayList<>(connections);
+            for (int i = 0; i < connections; i++) {
+                connects.add(b.connect(host, port));
+            }
+            for (ChannelFuture f : connects) {
+                if (!f.awaitUninterruptibly(10, TimeUnit.SECONDS) || !f.isSuccess()) {
+                    throw new IllegalStateException("connect to " + host + ":" + port + " failed", f.cause());
+                }
+                channels.add(f.channel());
+            }
+            // Start the load only once every connection is up.
+            for (Channel ch : channels) {
+                ch.eventLoop().execute(() -> ch.pipeline().get(Conn.class).start(ch));
+            }
+
+            Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
+            recorder.getIntervalHistogram(); // discard the warmup
+            long t0 = System.nanoTime();
+            Thread.sleep(TimeUnit.SECONDS.toMillis(duration));
+            Histogram h = recorder.getIntervalHistogram();
+            long elapsed = System.nanoTime() - t0;
+            load.stopped = true;
+
+            Throwable err = failure.get();
+            if (err != null) {
+                throw new IllegalStateException("connection failed during the run", err);
+            }
+            long closedEarly = channels.stream().filter(ch -> !ch.isActive()).count();
+            if (closedEarly > 0) {
+                throw new IllegalStateException(closedEarly + " connection(s) closed during the run");
+            }
+            if (h.getTotalCount() == 0) {
+                throw new IllegalStateException("no messages completed during the measurement");
+            }
+            double msgsPerS = h.getTotalCount() / (elapsed / 1e9);
+            System.out.println(String.format(Locale.ROOT,
+                    "CLIENT msgs_per_s=%.1f p50_us=%.1f p99_us=%.1f p999_us=%.1f",
+                    msgsPerS,
+                    h.getValueAtPercentile(50) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0,
+                    h.getValueAtPercentile(99.9) / 1000.0));
+        } catch (Exception e) {
+            System.err.println("error: " + e);
+            if (e.getCause() != null) {
+                System.err.println("cause: " + e.getCause());
+            }
+            exit = 1;
+        } finally {
+            load.stopped = true;
+            for (Channel ch : channels) {
+                ch.close();
+            }
+            for (Channel ch : channels) {
+                ch.closeFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        System.out.flush();
+        System.exit(exit);
+    }
+
+    /** State shared by all connections. */
+    private static final class Load {
+        final Recorder recorder;
+        final AtomicReference<Throwable> failure;
+        final byte[] payload;
+        final int inflight;
+        volatile boolean stopped;
+
+        Load(Recorder recorder, AtomicReference<Throwable> failure, byte[] payload, int inflight) {
+            this.recorder = recorder;
+            this.failure = failure;
+            this.payload = payload;
+            this.inflight = inflight;
+        }
+    }
+
+    /** One connection; touched only on its event loop. */
+    private static final class Conn extends ChannelInboundHandlerAdapter {
+        private final Load load;
+        private final int size;
+        private final long[] sentAt; // ring of send times of the outstanding messages
+        private int head;            // oldest outstanding
+        private int outstanding;
+        private int partial;         // bytes received of the oldest outstanding message
+
+        Conn(Load load) {
+            this.load = load;
+            this.size = load.payload.length;
+            this.sentAt = new long[load.inflight];
+        }
+
+        void start(Channel ch) {
+            for (int i = 0; i < load.inflight; i++) {
+                send(ch);
+            }
+            ch.flush();
+        }
+
+        private void send(Channel ch) {
+            ByteBuf out = ch.alloc().directBuffer(size);
+            out.writeBytes(load.payload);
+            sentAt[(head + outstanding) % sentAt.length] = System.nanoTime();
+            outstanding++;
+            ch.write(out, ch.voidPromise());
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf in = (ByteBuf) msg;
+            try {
+                int n = in.readableBytes();
+                long now = System.nanoTime();
+                while (n > 0) {
+                    if (outstanding == 0) {
+                        throw new IllegalStateException("received more bytes than sent");
+                    }
+                    int take = Math.min(n, size - partial);
+                    partial += take;
+                    n -= take;
+                    if (partial == size) {
+                        partial = 0;
+                        long latency = now - sentAt[head];
+                        head = (head + 1) % sentAt.length;
+                        outstanding--;
+                        load.recorder.recordValue(Math.min(Math.max(latency, 0), MAX_LATENCY_NS));
+                        if (!load.stopped) {
+                            send(ctx.channel());
+                        }
+                    }
+                }
+            } finally {
+                in.release();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!load.stopped) {
+                load.failure.compareAndSet(null, cause);
+            }
+            ctx.close();
+        }
+    }
+}
