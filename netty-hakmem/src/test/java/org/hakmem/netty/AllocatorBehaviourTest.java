@@ -107,6 +107,24 @@ class AllocatorBehaviourTest {
     }
 
     @Test
+    void onlyTouchedPagesBecomeResident() {
+        HakmemByteBufAllocator fresh = HakmemByteBufAllocator.builder().build();
+        assertEquals(0, fresh.metric().mappedBytes(), "nothing is mapped before the first allocation");
+        ByteBuf b = fresh.directBuffer(60_000); // a 64 KiB slot in a 512 KiB span of a 2 MiB superslab
+        assertEquals(2L * MIB, fresh.metric().mappedBytes());
+        assertEquals(0, fresh.metric().residentBytes(), "allocation itself touches no page");
+        b.setByte(0, 1);
+        assertEquals(OsMemoryPage(), fresh.metric().residentBytes(), "one write, one page");
+        long touched = b.memoryAddress();
+        b.release();
+        ByteBuf again = fresh.directBuffer(60_000);
+        assertEquals(touched, again.memoryAddress(), "the touched slot is reused before a new one");
+        again.setByte(0, 2);
+        assertEquals(OsMemoryPage(), fresh.metric().residentBytes(), "still one page");
+        again.release();
+    }
+
+    @Test
     void capOnMappedBytesThrowsNamingItAndTheAllocatorRecovers() {
         HakmemByteBufAllocator capped = HakmemByteBufAllocator.builder().maxMappedBytes(8L * MIB).build();
         List<ByteBuf> held = new ArrayList<>();
