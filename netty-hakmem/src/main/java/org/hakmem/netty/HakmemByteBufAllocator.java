@@ -86,12 +86,8 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
         ThreadCache cache = table.get();
         HakmemDirectByteBuf buf = cache.takeBuffer();
-        if (initialCapacity <= SizeClasses.MAX_SIZE) {
-            Slab span = cache.heap.spanWithFreeSlot(SizeClasses.classOf(initialCapacity));
-            buf.initSlot(span, span.pop(), initialCapacity, maxCapacity);
-        } else {
-            buf.initHuge(pool.mapHuge(initialCapacity), initialCapacity, maxCapacity);
-        }
+        attachMemory(cache, buf, initialCapacity);
+        buf.reset(initialCapacity, maxCapacity);
         return toLeakAwareBuffer(buf);
     }
 
@@ -125,13 +121,18 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         return newCapacity > SizeClasses.MAX_SIZE && newCapacity <= huge.size && newCapacity > huge.size / 2;
     }
 
-    /** Points buf at fresh memory for newCapacity, from the calling thread's heap. */
+    /** Points buf at fresh memory for newCapacity, from the calling thread's heap (capacity(int)). */
     void attachMemory(HakmemDirectByteBuf buf, int newCapacity) {
-        if (newCapacity <= SizeClasses.MAX_SIZE) {
-            Slab span = table.get().heap.spanWithFreeSlot(SizeClasses.classOf(newCapacity));
+        attachMemory(table.get(), buf, newCapacity);
+    }
+
+    /** The one place a capacity becomes memory: a slot up to MAX_SIZE, else a mapping of its own. */
+    private void attachMemory(ThreadCache cache, HakmemDirectByteBuf buf, int capacity) {
+        if (capacity <= SizeClasses.MAX_SIZE) {
+            Slab span = cache.heap.spanWithFreeSlot(SizeClasses.classOf(capacity));
             buf.attach(span, span.pop());
         } else {
-            buf.attach(pool.mapHuge(newCapacity));
+            buf.attach(pool.mapHuge(capacity));
         }
     }
 

@@ -2,7 +2,7 @@
  * HakmemDirectByteBuf: Netty's direct ByteBuf over one slot of a span (or one huge mapping).
  *
  *     superslab ByteBuffer (2 MiB, shared)
- *     |..........[ slot: offset .. offset+slotCapacity )..........|
+ *     |..........[ slot: offset .. offset+slotCapacity() )........|
  *                 |<- capacity ->|
  *                 ^ memoryAddress() == address
  *
@@ -45,7 +45,6 @@ final class HakmemDirectByteBuf extends AbstractReferenceCountedByteBuf {
     private int offset;
     private long address;
     private int length;
-    private int slotCapacity;
     /** The slot's span and index, or null/-1 for a huge buffer. */
     private Slab slab;
     private int slot;
@@ -58,19 +57,11 @@ final class HakmemDirectByteBuf extends AbstractReferenceCountedByteBuf {
         this.home = home;
     }
 
-    /** Points this (fresh or recycled) object at a slot and makes it a new buffer. */
-    void initSlot(Slab slab, int slot, int capacity, int maxCapacity) {
-        attachSlot(slab, slot);
-        reset(capacity, maxCapacity);
-    }
-
-    void initHuge(HugeBlock block, int capacity, int maxCapacity) {
-        attachHuge(block);
-        reset(capacity, maxCapacity);
-    }
-
-    /** Makes this object a new buffer: indexes, marks and reference count as if just constructed. */
-    private void reset(int capacity, int maxCapacity) {
+    /**
+     * Makes this (fresh or recycled) object a new buffer, once attach has pointed it at memory:
+     * indexes, marks and reference count as if just constructed.
+     */
+    void reset(int capacity, int maxCapacity) {
         length = capacity;
         if (maxCapacity() != maxCapacity) {
             maxCapacity(maxCapacity);
@@ -81,36 +72,36 @@ final class HakmemDirectByteBuf extends AbstractReferenceCountedByteBuf {
         markWriterIndex();
     }
 
-    private void attachSlot(Slab slab, int slot) {
+    /** Points this object at a slot (on allocation, or when capacity(int) moves it). */
+    void attach(Slab slab, int slot) {
         this.slab = slab;
         this.slot = slot;
         this.huge = null;
         this.memory = slab.memory;
         this.offset = slab.offset(slot);
         this.address = slab.address(slot);
-        this.slotCapacity = slab.slotSize;
         this.tmpNioBuf = null;
     }
 
-    private void attachHuge(HugeBlock block) {
+    /** Points this object at a huge mapping of its own. */
+    void attach(HugeBlock block) {
         this.slab = null;
         this.slot = -1;
         this.huge = block;
         this.memory = block.memory;
         this.offset = 0;
         this.address = block.address;
-        this.slotCapacity = (int) Math.min(Integer.MAX_VALUE, block.size);
         this.tmpNioBuf = null;
     }
 
     /** Bytes of memory this buffer holds (its slot's size, or its huge mapping's). */
     int slotCapacity() {
-        return slotCapacity;
+        return slab != null ? slab.slotSize : (int) Math.min(Integer.MAX_VALUE, huge.size);
     }
 
     @Override
     protected void deallocate() {
-        // memory stays set: refCnt 0 already blocks every access, and attach* overwrites it on reuse.
+        // memory stays set: refCnt 0 already blocks every access, and attach overwrites it on reuse.
         freeMemory();
         home.recycle(this);
     }
@@ -163,15 +154,6 @@ final class HakmemDirectByteBuf extends AbstractReferenceCountedByteBuf {
         } else if (oldHuge != null) {
             alloc.freeHuge(oldHuge);
         }
-    }
-
-    /** Called by the allocator from attachMemory. */
-    void attach(Slab slab, int slot) {
-        attachSlot(slab, slot);
-    }
-
-    void attach(HugeBlock block) {
-        attachHuge(block);
     }
 
     @Override

@@ -6,7 +6,9 @@
  * thread that is a plain push; from another thread it is one CAS onto the home's return stack, which
  * the home takes whole (exchange) when its local stack runs dry. So objects flow back to where they
  * are needed and the steady state creates no garbage, even when one thread allocates and another
- * releases. Objects beyond MAX_CACHED_BUFFERS on the local stack are left to the GC.
+ * releases. A local release is dropped to the GC once MAX_CACHED_BUFFERS local pushes are on the
+ * stack; chains taken back from the returned stack are not counted, as they can only hold objects
+ * this cache created itself.
  *
  * Heap arrays: Netty's heap buffers size their array exactly to the capacity, so a freed array can
  * only serve a request of the same length. A handful of recent arrays (up to MAX_CACHED_ARRAY_BYTES
