@@ -1,8 +1,12 @@
 package org.hakmem.netty;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.hakmem.netty.os.DecommitMode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
@@ -24,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * strands the memory of a thread that died. Duration: -Dhakmem.stress.seconds (default 8).
  */
 @ExtendWith(WithoutLeakTracking.class)
+@ResourceLock(WithoutLeakTracking.LEVEL)
 class ConcurrencyStressTest {
     private static final long STRESS_NANOS = Long.getLong("hakmem.stress.seconds", 8) * 1_000_000_000L;
 
@@ -34,9 +39,20 @@ class ConcurrencyStressTest {
         }
     }
 
-    @Test
-    void fourThreadsAllocateAndReleaseEachOthersBuffersWithoutOverlap() throws Exception {
-        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
+    /**
+     * FAST, and LEAN at its most aggressive: no decay and a 1 MiB budget, so the purger decommits and
+     * retires all the time, while a fifth thread calls trim() in a loop. A decommit or retire of
+     * memory a live buffer uses would break that buffer's pattern (DONTNEED reads back zeros) or
+     * crash the JVM (an unmapped page).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"FAST", "LEAN"})
+    void fourThreadsAllocateAndReleaseEachOthersBuffersWithoutOverlap(String profile) throws Exception {
+        boolean lean = profile.equals("LEAN");
+        HakmemByteBufAllocator alloc = lean
+                ? HakmemByteBufAllocator.builder().profile(Profile.LEAN).leanDecommit(DecommitMode.DONTNEED)
+                        .leanDecayMillis(0).leanTargetMB(1).build()
+                : HakmemByteBufAllocator.builder().build();
         int threads = 4;
         List<Queue<Item>> inboxes = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -77,6 +93,14 @@ class ConcurrencyStressTest {
                 }
             }, "stress-" + t));
         }
+        if (lean) {
+            workers.add(new Thread(() -> {
+                while (System.nanoTime() < deadline && failure.get() == null) {
+                    alloc.trim();
+                    Thread.onSpinWait();
+                }
+            }, "stress-trim"));
+        }
         workers.forEach(Thread::start);
         for (Thread w : workers) {
             w.join();
@@ -93,6 +117,13 @@ class ConcurrencyStressTest {
         alloc.reapDeadThreads();
         assertEquals(0, alloc.metric().liveSpans(), "every span went back to the pool");
         assertEquals(0, alloc.metric().threadHeaps());
+        if (lean) {
+            assertThat(alloc.metric().osStats().leanDecommits()).as("the purge really ran").isPositive();
+            assertThat(alloc.metric().osStats().leanRetires()).isPositive();
+            alloc.trim();
+            assertEquals(0, alloc.metric().mappedBytes(), () -> "everything unmapped once nothing is live; "
+                    + alloc.metric().osStats() + "\n" + alloc.pool().describe());
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.hakmem.netty;
 
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import io.netty.buffer.AbstractByteBufTest;
 import io.netty.buffer.ByteBuf;
 
@@ -10,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Netty's full ByteBuf contract suite over big-endian direct buffers from netty-hakmem. */
+@ResourceLock(value = WithoutLeakTracking.LEVEL, mode = ResourceAccessMode.READ)
 class HakmemBigEndianDirectByteBufTest extends AbstractByteBufTest {
     static final HakmemByteBufAllocator ALLOC = HakmemByteBufAllocator.builder().build();
 

@@ -1,5 +1,7 @@
 package org.hakmem.netty;
 
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.AbstractByteBufAllocatorTest;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -11,6 +13,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
  * apply unchanged. newUnpooledAllocator() is the suite's hook for an allocator variant without
  * pooling; netty-hakmem has none, so it is Netty's own, as the suite's Unpooled assertions require.
  */
+@ResourceLock(value = WithoutLeakTracking.LEVEL, mode = ResourceAccessMode.READ)
 class HakmemByteBufAllocatorTest extends AbstractByteBufAllocatorTest<AbstractByteBufAllocator> {
     @Override
     protected AbstractByteBufAllocator newAllocator(boolean preferDirect) {

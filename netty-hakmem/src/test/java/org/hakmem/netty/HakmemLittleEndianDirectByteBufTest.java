@@ -1,5 +1,7 @@
 package org.hakmem.netty;
 
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import io.netty.buffer.AbstractByteBufTest;
 import io.netty.buffer.ByteBuf;
 
@@ -8,6 +10,7 @@ import java.nio.ByteOrder;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** Netty's full ByteBuf contract suite over little-endian (swapped) direct buffers from netty-hakmem. */
+@ResourceLock(value = WithoutLeakTracking.LEVEL, mode = ResourceAccessMode.READ)
 class HakmemLittleEndianDirectByteBufTest extends AbstractByteBufTest {
     @Override
     protected ByteBuf newBuffer(int capacity, int maxCapacity) {

@@ -1,5 +1,6 @@
 package org.hakmem.netty;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,7 @@ import java.util.logging.Logger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A buffer dropped without release() is reported by Netty's ResourceLeakDetector, as with Netty's allocators. */
+@ResourceLock(WithoutLeakTracking.LEVEL)
 class LeakDetectionTest {
     // Netty logs through java.util.logging when no other logging framework is on the class path.
     private final Logger leakLogger = Logger.getLogger("io.netty.util.ResourceLeakDetector");

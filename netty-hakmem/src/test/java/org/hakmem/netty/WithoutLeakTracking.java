@@ -12,6 +12,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * (usedDirectMemory back to where it started).
  */
 final class WithoutLeakTracking implements BeforeAllCallback, AfterAllCallback {
+    /**
+     * The level is global and Netty's test jar turns on parallel execution, so classes that change it
+     * hold this lock (READ_WRITE) and classes that need PARANOID hold it to read: no class ever sees
+     * another's level.
+     */
+    static final String LEVEL = "io.netty.leakDetection.level";
+
     private ResourceLeakDetector.Level saved;
 
     @Override

@@ -19,6 +19,8 @@ import org.hakmem.netty.os.DecommitMode;
 
 public final class LeanPolicy implements ReleasePolicy {
     private static final long MIN_PURGE_INTERVAL_NANOS = 5_000_000L;
+    /** The budget is checked at least this often, however long the decay. */
+    private static final long MAX_PURGE_INTERVAL_NANOS = 250_000_000L;
 
     private final DecommitMode mode;
     private final long budgetBytes;
@@ -55,7 +57,10 @@ public final class LeanPolicy implements ReleasePolicy {
 
     @Override
     public long purgeIntervalNanos() {
-        return givesBack() ? Math.max(MIN_PURGE_INTERVAL_NANOS, decayNanos / 2) : 0;
+        if (!givesBack()) {
+            return 0;
+        }
+        return Math.min(MAX_PURGE_INTERVAL_NANOS, Math.max(MIN_PURGE_INTERVAL_NANOS, decayNanos / 2));
     }
 
     @Override

@@ -6,12 +6,14 @@
  *   question                                   FAST          LEAN (FREE / DONTNEED)     LEAN (OFF)
  *   empty spans a thread heap keeps per class   1             0                          1
  *   touch new superslabs at once (prewarm)?     yes           no                         no
- *   background purge every ...                  never         decay / 2                  never
+ *   background purge every ...                  never         decay / 2, within          never
+ *                                                             [5 ms, 250 ms]
  *   a free run of slabs, idle for t             KEEP          DECOMMIT once t >= decay,  KEEP
  *                                                             at once over the budget
- *   an empty superslab, idle for t              KEEP          RETIRE if the mapped bytes KEEP
+ *   an empty superslab, idle for t              KEEP          when due as a free run:    KEEP
+ *                                                             RETIRE if the mapped bytes
  *                                                             exceed the budget, else
- *                                                             as a free run
+ *                                                             DECOMMIT
  *
  * "Free run": slabs not in any span that may still be resident (touched since their last decommit).
  * The pool asks per run, oldest first, and updates the committed and mapped figures between answers,

@@ -56,6 +56,11 @@ public final class SuperslabPool {
     /** Orphans in all classes; read without the lock to skip the monitor when there are none. */
     private volatile int orphanCount;
     private final AtomicLong hugeBytes = new AtomicLong();
+    /**
+     * Serializes purges (the background purger's and trim()'s) with each other, not with allocation:
+     * a trim waits for a purge in flight, so it sees no slab half given back and skips nothing.
+     */
+    private final Object purgeLock = new Object();
     /** Bumped to ask every thread heap to give its empty spans back (see ThreadHeap). */
     private volatile int trimEpoch;
 
@@ -115,6 +120,12 @@ public final class SuperslabPool {
      * @return bytes decommitted plus bytes unmapped
      */
     public long purge(boolean force, DecommitMode forcedMode) {
+        synchronized (purgeLock) {
+            return purgeSerially(force, forcedMode);
+        }
+    }
+
+    private long purgeSerially(boolean force, DecommitMode forcedMode) {
         DecommitMode mode = force ? forcedMode : policy.decommitMode();
         List<Superslab> retiring = new ArrayList<>();
         List<long[]> runs = new ArrayList<>(); // {superslab index in purging list, first, count}
@@ -301,6 +312,16 @@ public final class SuperslabPool {
             total += s.liveBytes();
         }
         return total;
+    }
+
+    /** One line per superslab with its slab masks, for diagnostics. */
+    public synchronized String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (Superslab ss : superslabs) {
+            sb.append(String.format("0x%x live=%08x dirty=%08x purging=%08x%n", ss.base, ss.slabMask, ss.dirtyMask,
+                    ss.purgingMask));
+        }
+        return sb.toString();
     }
 
     public synchronized int superslabCount() {

@@ -1,0 +1,242 @@
+package org.hakmem.netty;
+
+import org.junit.jupiter.api.parallel.ResourceLock;
+import io.netty.buffer.ByteBuf;
+import org.hakmem.netty.os.DecommitMode;
+import org.hakmem.netty.os.FaultySyscalls;
+import org.hakmem.netty.os.OsStats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The LEAN profile gives memory back (and FAST keeps it): measured with mincore over the allocator's
+ * own mappings and with its OS stats. Waits poll the condition with a generous deadline; nothing here
+ * asserts how fast anything is.
+ */
+@ExtendWith(WithoutLeakTracking.class)
+@ResourceLock(WithoutLeakTracking.LEVEL)
+class LeanProfileTest {
+    private static final long MIB = 1 << 20;
+    private static final int BURST_BUFFER = 64 * 1024;
+    private static final long CAP = 512 * MIB;
+    private static final long WAIT_MILLIS = 20_000;
+
+    private static HakmemConfig.Builder lean(DecommitMode mode) {
+        return HakmemByteBufAllocator.builder().profile(Profile.LEAN).leanDecommit(mode).maxMappedBytes(CAP);
+    }
+
+    /** Allocates and fully writes `bytes` of 64 KiB buffers, each with its own pattern. */
+    private static List<ByteBuf> burst(HakmemByteBufAllocator alloc, long bytes, long seedBase) {
+        List<ByteBuf> bufs = new ArrayList<>();
+        for (int i = 0; i < bytes / BURST_BUFFER; i++) {
+            ByteBuf b = alloc.directBuffer(BURST_BUFFER, BURST_BUFFER);
+            Patterns.fill(b, seedBase + i);
+            bufs.add(b);
+        }
+        return bufs;
+    }
+
+    private static void checkAndRelease(List<ByteBuf> bufs, long seedBase) {
+        for (int i = 0; i < bufs.size(); i++) {
+            Patterns.check(bufs.get(i), seedBase + i);
+            bufs.get(i).release();
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("not within " + WAIT_MILLIS + " ms: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void afterABurstDontneedBringsResidentMemoryBelowOneMiBWithinTheDecay() throws Exception {
+        // A budget above the burst, so that it is the decay that gives the memory back.
+        HakmemByteBufAllocator alloc = lean(DecommitMode.DONTNEED).leanTargetMB(1024).leanDecayMillis(100).build();
+        List<ByteBuf> bufs = burst(alloc, 64 * MIB, 1);
+        assertThat(alloc.metric().residentBytes()).isGreaterThanOrEqualTo(64 * MIB);
+        checkAndRelease(bufs, 1);
+        await("resident <= 1 MiB, now " + alloc.metric().residentBytes(),
+                () -> alloc.metric().residentBytes() <= MIB);
+        OsStats s = alloc.metric().osStats();
+        assertThat(s.leanDecommitBytes()).isGreaterThanOrEqualTo(63 * MIB);
+        assertEquals(0, s.leanRetires(), "under the budget, empty superslabs stay mapped, decommitted");
+        assertThat(alloc.metric().committedBytes()).isLessThanOrEqualTo(MIB);
+    }
+
+    @Test
+    void fastKeepsTheBurstResident() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().maxMappedBytes(CAP).build();
+        checkAndRelease(burst(alloc, 64 * MIB, 1), 1);
+        Thread.sleep(300);
+        assertThat(alloc.metric().residentBytes()).isGreaterThanOrEqualTo(64 * MIB);
+        assertEquals(0, alloc.metric().osStats().madviseCalls());
+        assertEquals(0, alloc.metric().osStats().leanRetires());
+    }
+
+    @Test
+    void freeModeGivesPagesBackAndTheMemoryIsReusedWithCorrectContents() throws Exception {
+        HakmemByteBufAllocator alloc = lean(DecommitMode.FREE).leanTargetMB(1024).leanDecayMillis(50).build();
+        checkAndRelease(burst(alloc, 32 * MIB, 1), 1);
+        await("32 MiB given back with MADV_FREE", () -> alloc.metric().osStats().leanDecommitBytes() >= 31 * MIB);
+        assertThat(alloc.metric().lazyFreeBytes()).as("kept by the kernel until it needs memory").isPositive();
+        long mmaps = alloc.metric().osStats().mmapCalls();
+        long mapped = alloc.metric().mappedBytes();
+        List<ByteBuf> again = burst(alloc, 32 * MIB, 1000);
+        assertEquals(mmaps, alloc.metric().osStats().mmapCalls(), "the decommitted superslabs are reused");
+        assertEquals(mapped, alloc.metric().mappedBytes());
+        checkAndRelease(again, 1000);
+    }
+
+    @Test
+    void offNeverDecommitsAndOnlySkipsPrewarm() throws Exception {
+        HakmemByteBufAllocator alloc = lean(DecommitMode.OFF).leanDecayMillis(0).leanTargetMB(1).build();
+        ByteBuf one = alloc.directBuffer(100);
+        assertEquals(0, alloc.metric().residentBytes(), "no prewarm");
+        one.release();
+        checkAndRelease(burst(alloc, 32 * MIB, 1), 1);
+        Thread.sleep(300);
+        OsStats s = alloc.metric().osStats();
+        assertEquals(0, s.madviseCalls());
+        assertEquals(0, s.leanRetires());
+        assertThat(alloc.metric().residentBytes()).isGreaterThanOrEqualTo(32 * MIB);
+    }
+
+    @Test
+    void theBudgetRetiresSuperslabsPastTheTarget() throws Exception {
+        // A decay of an hour: only the budget can give anything back during this test.
+        HakmemByteBufAllocator alloc = lean(DecommitMode.DONTNEED).leanTargetMB(4).leanDecayMillis(3_600_000).build();
+        checkAndRelease(burst(alloc, 32 * MIB, 1), 1);
+        await("mapped <= 4 MiB, now " + alloc.metric().mappedBytes(), () -> alloc.metric().mappedBytes() <= 4 * MIB);
+        assertThat(alloc.metric().osStats().leanRetires()).isGreaterThanOrEqualTo(14);
+        assertThat(alloc.metric().committedBytes()).isLessThanOrEqualTo(4 * MIB);
+    }
+
+    @Test
+    void aSpanThatEmptiesAndRefillsInALoopMakesNoSystemCall() {
+        HakmemByteBufAllocator alloc = lean(DecommitMode.DONTNEED).leanDecayMillis(60_000).build();
+        List<ByteBuf> bufs = new ArrayList<>();
+        long afterFirstRound = -1;
+        for (int round = 0; round < 20_000; round++) {
+            // Nine 64 KiB buffers need two spans of eight; releasing them empties the second span,
+            // which LEAN hands back to the pool at once (no spare spans) and takes again next round.
+            for (int i = 0; i < 9; i++) {
+                bufs.add(alloc.directBuffer(BURST_BUFFER));
+            }
+            bufs.forEach(ByteBuf::release);
+            bufs.clear();
+            if (round == 0) {
+                afterFirstRound = alloc.metric().osStats().syscalls(); // one superslab mapped
+                assertEquals(1, alloc.metric().osStats().mmapCalls());
+            }
+        }
+        assertEquals(afterFirstRound, alloc.metric().osStats().syscalls(), "the decay keeps churn away from the kernel");
+    }
+
+    @Test
+    void aHeapGivesBackItsEmptySpansWhenItServesATrimRequest() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(Profile.LEAN)
+                .leanDecommit(DecommitMode.DONTNEED).leanDecayMillis(3_600_000).build();
+        CountDownLatch burstDone = new CountDownLatch(1);
+        CountDownLatch goOn = new CountDownLatch(1);
+        CountDownLatch tickDone = new CountDownLatch(1);
+        CountDownLatch exit = new CountDownLatch(1);
+        Thread worker = new Thread(() -> {
+            try {
+                checkAndRelease(burst(alloc, 4 * BURST_BUFFER, 1), 1); // half a span: stays its current span
+                burstDone.countDown();
+                goOn.await();
+                for (int i = 0; i < 70_000; i++) { // more than one heap tick of allocations
+                    alloc.directBuffer(16).release();
+                }
+                tickDone.countDown();
+                exit.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "idle-then-busy");
+        worker.start();
+        burstDone.await();
+        alloc.trim();
+        assertThat(alloc.metric().residentBytes()).as("the worker's empty current span is its own")
+                .isGreaterThanOrEqualTo(4L * BURST_BUFFER);
+        goOn.countDown();
+        tickDone.await();
+        alloc.trim();
+        // Its 16-byte span was cut from a slab the burst had touched: that one slab stays resident.
+        assertThat(alloc.metric().residentBytes()).as("given back at the worker's next tick")
+                .isLessThanOrEqualTo(64 * 1024);
+        exit.countDown();
+        worker.join();
+        alloc.trim();
+        assertEquals(0, alloc.metric().mappedBytes(), "a dead thread's heap is reaped by trim");
+    }
+
+    @Test
+    void trimInFastGivesBackTheCallersEmptySpansAndUnmapsEmptySuperslabs() {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().maxMappedBytes(CAP).build();
+        checkAndRelease(burst(alloc, 16 * MIB, 1), 1);
+        assertThat(alloc.metric().residentBytes()).isGreaterThanOrEqualTo(16 * MIB);
+        long released = alloc.trim();
+        assertThat(released).isGreaterThanOrEqualTo(16 * MIB);
+        assertEquals(0, alloc.metric().mappedBytes());
+        assertEquals(0, alloc.metric().residentBytes());
+        checkAndRelease(burst(alloc, 4 * MIB, 7), 7); // and it works on
+    }
+
+    @Test
+    void aFailingMadviseDisablesDecommitLoudlyAndLosesNothing() throws Exception {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemConfig config = lean(DecommitMode.DONTNEED).leanTargetMB(1024).leanDecayMillis(20).resolve();
+        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(config, faults.newOsMemory(CAP));
+        List<ByteBuf> keep = burst(alloc, 4 * MIB, 500);
+        faults.madviseErrno = 22;
+        checkAndRelease(burst(alloc, 8 * MIB, 1), 1);
+        await("the failure is seen", () -> alloc.metric().osStats().madviseFailures() == 1);
+        Thread.sleep(100); // several more purge rounds
+        OsStats s = alloc.metric().osStats();
+        assertTrue(s.decommitDisabled());
+        assertEquals(1, s.madviseCalls(), "no madvise after the first failure");
+        assertEquals(1, s.madviseFailures());
+        assertThat(faults.decommitSwitch.disabledBy()).contains("errno 22");
+        List<ByteBuf> more = burst(alloc, 8 * MIB, 2000);
+        checkAndRelease(keep, 500);
+        checkAndRelease(more, 2000);
+        assertEquals(0, alloc.metric().usedDirectMemory());
+    }
+
+    @Test
+    void aFailingRetireKeepsTheSuperslabUsable() throws Exception {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemConfig config = lean(DecommitMode.DONTNEED).leanTargetMB(1).leanDecayMillis(20).resolve();
+        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(config, faults.newOsMemory(CAP));
+        List<ByteBuf> keep = burst(alloc, 2 * MIB, 500);
+        List<ByteBuf> released = burst(alloc, 8 * MIB, 1);
+        faults.munmapErrno = 22; // after the mapping is done: only the retire fails
+        checkAndRelease(released, 1);
+        await("the failure is seen", () -> alloc.metric().osStats().munmapFailures() == 1);
+        Thread.sleep(100);
+        OsStats s = alloc.metric().osStats();
+        assertTrue(s.decommitDisabled());
+        assertEquals(0, s.leanRetires());
+        long mapped = alloc.metric().mappedBytes();
+        List<ByteBuf> more = burst(alloc, 8 * MIB, 2000);
+        assertEquals(mapped, alloc.metric().mappedBytes(), "the superslabs that failed to unmap are reused");
+        checkAndRelease(keep, 500);
+        checkAndRelease(more, 2000);
+        faults.munmapErrno = 0;
+    }
+}

@@ -1,0 +1,58 @@
+package org.hakmem.netty;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** HAKMEM_SS_OS_STATS=1 prints the OS stats once, at exit; without it nothing is printed. */
+class OsStatsAtExitTest {
+
+    /** The child JVM: allocates and trims with the DEFAULT allocator, configured by the environment. */
+    public static void main(String[] args) {
+        HakmemByteBufAllocator.DEFAULT.directBuffer(100_000).release();
+        HakmemByteBufAllocator.DEFAULT.trim();
+    }
+
+    private static String runChild(boolean stats) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), OsStatsAtExitTest.class.getName());
+        pb.environment().put("HAKMEM_SS_MEM_LEAN", "1");
+        pb.environment().put("HAKMEM_SS_MEM_LEAN_DECOMMIT", "DONTNEED");
+        pb.environment().put("HAKMEM_SS_OS_STATS", stats ? "1" : "0");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child exits");
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    @Test
+    void statsArePrintedOnceAtExitWhenAskedFor() throws Exception {
+        String out = runChild(true);
+        assertThat(out).containsOnlyOnce("netty-hakmem OS stats [LEAN(DONTNEED")
+                .contains("mmap=").contains("munmap=").contains("madvise=")
+                .contains("lean_decommit=").contains("lean_retire=1 (2097152 B)");
+        assertThat(runChild(false)).doesNotContain("netty-hakmem OS stats");
+    }
+
+    @Test
+    void theReportNamesTheProfileAndTheCounters() {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
+        alloc.directBuffer(10).release();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        OsStatsAtExit.print(alloc, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("netty-hakmem OS stats [FAST]: mmap=1")
+                .contains("resident 2097152 B");
+    }
+}

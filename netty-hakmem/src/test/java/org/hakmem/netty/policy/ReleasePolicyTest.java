@@ -1,0 +1,76 @@
+package org.hakmem.netty.policy;
+
+import org.hakmem.netty.os.DecommitMode;
+import org.hakmem.netty.policy.ReleasePolicy.Release;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The policies' decision tables (ReleasePolicy's banner), case by case. */
+class ReleasePolicyTest {
+    private static final long MIB = 1 << 20;
+    private static final long MS = 1_000_000L;
+    private static final long BUDGET = 10 * MIB;
+    private static final long DECAY = 1000 * MS;
+
+    private final LeanPolicy lean = new LeanPolicy(DecommitMode.DONTNEED, BUDGET, DECAY);
+
+    @Test
+    void fastKeepsEverythingPrewarmsAndNeverPurges() {
+        FastPolicy fast = FastPolicy.INSTANCE;
+        assertEquals(Release.KEEP, fast.release(true, Long.MAX_VALUE, 100 * BUDGET, 100 * BUDGET));
+        assertEquals(Release.KEEP, fast.release(false, Long.MAX_VALUE, 100 * BUDGET, 100 * BUDGET));
+        assertTrue(fast.prewarm());
+        assertEquals(0, fast.purgeIntervalNanos());
+        assertEquals(1, fast.spareSpansPerClass());
+    }
+
+    @Test
+    void leanKeepsYoungMemoryUnderTheBudget() {
+        assertEquals(Release.KEEP, lean.release(false, DECAY - 1, BUDGET, BUDGET));
+        assertEquals(Release.KEEP, lean.release(true, DECAY - 1, BUDGET, 2 * BUDGET));
+    }
+
+    @Test
+    void leanDecommitsWhatOutlivedTheDecay() {
+        assertEquals(Release.DECOMMIT, lean.release(false, DECAY, 0, 2 * BUDGET), "a free run never retires");
+        assertEquals(Release.DECOMMIT, lean.release(true, DECAY, 0, BUDGET), "mapped within the budget: keep the range");
+        assertEquals(Release.RETIRE, lean.release(true, DECAY, 0, BUDGET + 1), "mapped past the budget: unmap");
+    }
+
+    @Test
+    void leanGivesBackAtOnceOverTheBudget() {
+        assertEquals(Release.DECOMMIT, lean.release(false, 0, BUDGET + 1, BUDGET + 1));
+        assertEquals(Release.RETIRE, lean.release(true, 0, BUDGET + 1, BUDGET + 1));
+    }
+
+    @Test
+    void leanNeverPrewarmsKeepsNoSparesAndPurgesOften() {
+        assertFalse(lean.prewarm());
+        assertEquals(0, lean.spareSpansPerClass());
+        assertEquals(200 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 400 * MS).purgeIntervalNanos(), "decay / 2");
+        assertEquals(5 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 0).purgeIntervalNanos(), "floor");
+        assertEquals(250 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 3_600_000 * MS).purgeIntervalNanos(),
+                "the budget is checked at least four times a second");
+    }
+
+    @Test
+    void leanWithOffOnlySkipsPrewarm() {
+        LeanPolicy off = new LeanPolicy(DecommitMode.OFF, BUDGET, DECAY);
+        assertEquals(Release.KEEP, off.release(true, Long.MAX_VALUE, 100 * BUDGET, 100 * BUDGET));
+        assertEquals(Release.KEEP, off.release(false, Long.MAX_VALUE, 100 * BUDGET, 100 * BUDGET));
+        assertFalse(off.prewarm());
+        assertEquals(0, off.purgeIntervalNanos());
+        assertEquals(1, off.spareSpansPerClass());
+    }
+
+    @Test
+    void badArgumentsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new LeanPolicy(null, BUDGET, DECAY));
+        assertThrows(IllegalArgumentException.class, () -> new LeanPolicy(DecommitMode.FREE, 0, DECAY));
+        assertThrows(IllegalArgumentException.class, () -> new LeanPolicy(DecommitMode.FREE, BUDGET, -1));
+    }
+}
