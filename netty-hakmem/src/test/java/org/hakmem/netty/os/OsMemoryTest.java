@@ -66,10 +66,7 @@ class OsMemoryTest {
     void decommitWithDontneedDropsResidencyAndZeroes() {
         OsMemory os = new OsMemory(64 * MIB);
         long a = os.map(2 * MIB, 2 * MIB);
-        Pointer p = new Pointer(a);
-        for (long off = 0; off < 2 * MIB; off += OsMemory.PAGE_SIZE) {
-            p.setByte(off, (byte) 7);
-        }
+        Pointer p = touchEveryPage(a, 2 * MIB, (byte) 7);
         assertEquals(2 * MIB, os.residentBytes());
         assertTrue(os.decommit(a, MIB, DecommitMode.DONTNEED));
         assertEquals(MIB, os.residentBytes());
@@ -140,10 +137,7 @@ class OsMemoryTest {
     void pagesGivenBackWithFreeShowAsLazyFreeUntilTouchedAgain() {
         OsMemory os = new OsMemory(64 * MIB);
         long a = os.map(2 * MIB, 2 * MIB);
-        Pointer p = new Pointer(a);
-        for (long off = 0; off < 2 * MIB; off += OsMemory.PAGE_SIZE) {
-            p.setByte(off, (byte) 7);
-        }
+        Pointer p = touchEveryPage(a, 2 * MIB, (byte) 7);
         assertEquals(0, os.lazyFreeBytes());
         assertTrue(os.decommit(a, 2 * MIB, DecommitMode.FREE));
         long lazy = os.lazyFreeBytes();
@@ -176,5 +170,14 @@ class OsMemoryTest {
         assertThrows(IllegalArgumentException.class, () -> new OsMemory(0));
         assertThrows(IllegalArgumentException.class, () -> os.map(1000, OsMemory.PAGE_SIZE));
         assertThrows(IllegalArgumentException.class, () -> os.map(2 * MIB, 3 * OsMemory.PAGE_SIZE));
+    }
+
+    /** Writes {@code value} to the first byte of every page of [address, address + length). */
+    private static Pointer touchEveryPage(long address, long length, byte value) {
+        Pointer p = new Pointer(address);
+        for (long off = 0; off < length; off += OsMemory.PAGE_SIZE) {
+            p.setByte(off, value);
+        }
+        return p;
     }
 }
