@@ -1,0 +1,29 @@
+/*
+ * MemoryFields: the memory figures every workload child reports at its measuring points, under the
+ * same names: process RSS and peak (/proc/self/status), LazyFree (/proc/self/smaps_rollup), and the
+ * allocator's own resident, mapped and used bytes (-1 where the allocator cannot tell).
+ */
+package org.hakmem.bench;
+
+import org.hakmem.examples.bench.AllocatorProbe;
+import org.hakmem.examples.bench.ProcStatus;
+
+final class MemoryFields {
+    private MemoryFields() {
+    }
+
+    /** Adds rss_end_kib, hwm_kib, lazyfree_kib, resident_end, mapped_end and used_direct_end. */
+    static void putEnd(ResultLine line, AllocatorProbe probe) {
+        line.put("rss_end_kib", ProcStatus.statusKib("VmRSS"))
+                .put("hwm_kib", ProcStatus.statusKib("VmHWM"))
+                .put("lazyfree_kib", ProcStatus.smapsRollupKib("LazyFree"))
+                .put("resident_end", probe.resident())
+                .put("mapped_end", probe.mapped())
+                .put("used_direct_end", probe.usedDirect());
+    }
+
+    /** Adds the sampler's peaks: rss_peak_kib (sampled VmRSS) and resident_peak. */
+    static void putPeaks(ResultLine line, RssSampler sampler) {
+        line.put("rss_peak_kib", sampler.peakRssKib()).put("resident_peak", sampler.peakResident());
+    }
+}
