@@ -5,7 +5,13 @@
  *   usedHeapMemory    bytes of arrays held by live heap buffers
  *   mappedBytes       address space mapped from the kernel (superslabs + huge mappings)
  *   residentBytes     pages of those mappings that are resident now (mincore; costs a system call
- *                     per mapping, so call it from monitoring, not per request)
+ *                     per mapping, so call it from monitoring, not per request). Pages given back
+ *                     with MADV_FREE count until the kernel reclaims them.
+ *   committedBytes    bytes that may be resident by the allocator's own account: slabs in live
+ *                     spans, free slabs not yet decommitted, huge blocks. No system call; LEAN's
+ *                     budget is checked against it.
+ *   lazyFreeBytes     bytes given back with MADV_FREE that the kernel has not reclaimed yet
+ *                     (LazyFree in /proc/self/smaps): still in RSS. Slow (reads smaps).
  *
  * Values read while other threads allocate are a consistent-enough snapshot for monitoring: each
  * number is exact once the threads that touched the allocator are quiet (or have been joined).
@@ -40,6 +46,14 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
         return alloc.os().residentBytes();
     }
 
+    public long committedBytes() {
+        return alloc.pool().committedBytes();
+    }
+
+    public long lazyFreeBytes() {
+        return alloc.os().lazyFreeBytes();
+    }
+
     public OsStats osStats() {
         return alloc.os().stats();
     }
@@ -63,7 +77,7 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
     @Override
     public String toString() {
         return "HakmemAllocatorMetric(usedDirect: " + usedDirectMemory() + ", usedHeap: " + usedHeapMemory()
-                + ", mapped: " + mappedBytes() + ", superslabs: " + superslabs() + ", spans: " + liveSpans()
+                + ", mapped: " + mappedBytes() + ", committed: " + committedBytes() + ", superslabs: " + superslabs() + ", spans: " + liveSpans()
                 + ", orphans: " + orphanSpans() + ", heaps: " + threadHeaps() + ")";
     }
 }

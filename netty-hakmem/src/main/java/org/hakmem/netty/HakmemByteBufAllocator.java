@@ -15,6 +15,14 @@
  * The fast path of a small direct buffer, allocated and released on one thread, takes no lock, makes
  * no system call, does no atomic read-modify-write of the allocator's own state and creates no
  * garbage. (Netty's reference count on the buffer is the one atomic, as for every Netty ByteBuf.)
+ *
+ * Giving memory back never runs on that path either. In the LEAN profile a background purger
+ * (BackgroundPurger) does it every decay / 2; trim() does it at once, in either profile:
+ *
+ *     trim():  this thread's heap gives back its empty spans     (the caller owns it)
+ *              other heaps are asked to do the same              (served on their own threads)
+ *              dead threads' heaps are retired
+ *              pool.purge(force): empty superslabs are unmapped, other free slabs decommitted
  */
 package org.hakmem.netty;
 
@@ -43,6 +51,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     public static final HakmemByteBufAllocator DEFAULT = builder().build();
 
     private final HakmemConfig config;
+    private final ReleasePolicy policy;
     private final OsMemory os;
     private final SuperslabPool pool;
     private final HeapRegistry registry;
@@ -64,13 +73,24 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     private final ThreadCacheTable table = new ThreadCacheTable(caches);
 
     HakmemByteBufAllocator(HakmemConfig config) {
+        this(config, new OsMemory(config.maxMappedBytes()));
+    }
+
+    /** For tests that give the allocator an OS gate with injected failures. */
+    HakmemByteBufAllocator(HakmemConfig config, OsMemory os) {
         super(config.preferDirect());
         this.config = config;
-        ReleasePolicy policy = config.profile().policy();
-        this.os = new OsMemory(config.maxMappedBytes());
+        this.policy = config.policy();
+        this.os = os;
         this.pool = new SuperslabPool(os, policy);
         this.registry = new HeapRegistry(pool, policy, () -> table.removeDead());
         this.metric = new HakmemAllocatorMetric(this);
+        if (policy.purgeIntervalNanos() > 0) {
+            BackgroundPurger.schedule(this, policy.purgeIntervalNanos());
+        }
+        if (config.osStatsAtExit()) {
+            OsStatsAtExit.register(this);
+        }
     }
 
     /** A builder whose unset options fall back to system properties, then the environment, then defaults. */
@@ -109,6 +129,36 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     /** Retires the heaps of threads that have died and releases spans nobody uses any more. */
     public void reapDeadThreads() {
         registry.reapDead();
+    }
+
+    /**
+     * Gives back to the kernel everything that can be given back now, in either profile: the calling
+     * thread's empty spans, dead threads' memory, every empty superslab (unmapped) and every other
+     * free slab (decommitted with the configured mode; with OFF, only the unmapping happens). Other
+     * live threads give back their empty spans at their next refill, or within 65,536 allocations.
+     *
+     * @return bytes unmapped or decommitted by this call
+     */
+    public long trim() {
+        ThreadCache own = table.getIfExists();
+        if (own != null) {
+            own.heap.releaseEmptySpans();
+            own.dropArrays();
+        }
+        pool.requestHeapTrim();
+        registry.reapDead();
+        return pool.purge(true, config.decommitMode());
+    }
+
+    /** One round of the LEAN background purge (BackgroundPurger's thread). */
+    void backgroundPurge() {
+        registry.reapDead();
+        pool.requestHeapTrim();
+        pool.purge(false, policy.decommitMode());
+    }
+
+    String policyName() {
+        return policy.name();
     }
 
     // ---- called by the buffers ----

@@ -120,12 +120,17 @@ final class ThreadCache extends ThreadCachePadding {
         }
     }
 
+    /** Lets the GC have the cached heap arrays (trim(), on the owner thread; and close()). */
+    void dropArrays() {
+        java.util.Arrays.fill(arrays, null);
+        arrayBytes = 0;
+    }
+
     void close() {
         closed = true;
         freeBufs = null;
         freeBufCount = 0;
         returned.set(null);
-        java.util.Arrays.fill(arrays, null);
-        arrayBytes = 0;
+        dropArrays();
     }
 }

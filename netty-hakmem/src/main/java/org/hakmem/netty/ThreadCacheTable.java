@@ -35,6 +35,11 @@ final class ThreadCacheTable {
         return miss(t);
     }
 
+    /** The calling thread's cache if it has one; never creates one. */
+    ThreadCache getIfExists() {
+        return fallback.isSet() ? fallback.get() : null;
+    }
+
     private ThreadCache miss(Thread t) {
         ThreadCache c = fallback.get();
         entries[index(t)] = c;

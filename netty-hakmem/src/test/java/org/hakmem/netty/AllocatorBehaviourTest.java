@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
 import io.netty.util.IllegalReferenceCountException;
 import org.hakmem.netty.slab.SizeClasses;
+import org.hakmem.netty.os.DecommitMode;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -107,8 +109,8 @@ class AllocatorBehaviourTest {
     }
 
     @Test
-    void onlyTouchedPagesBecomeResident() {
-        HakmemByteBufAllocator fresh = HakmemByteBufAllocator.builder().build();
+    void leanTouchesOnlyPagesThatAreWritten() {
+        HakmemByteBufAllocator fresh = HakmemByteBufAllocator.builder().profile(Profile.LEAN).build();
         assertEquals(0, fresh.metric().mappedBytes(), "nothing is mapped before the first allocation");
         ByteBuf b = fresh.directBuffer(60_000); // a 64 KiB slot in a 512 KiB span of a 2 MiB superslab
         assertEquals(2L * MIB, fresh.metric().mappedBytes());
@@ -122,6 +124,18 @@ class AllocatorBehaviourTest {
         again.setByte(0, 2);
         assertEquals(OsMemoryPage(), fresh.metric().residentBytes(), "still one page");
         again.release();
+    }
+
+    @Test
+    void fastPrewarmsEachNewSuperslab() {
+        HakmemByteBufAllocator fresh = HakmemByteBufAllocator.builder().profile(Profile.FAST).build();
+        assertEquals(0, fresh.metric().residentBytes(), "nothing is mapped before the first allocation");
+        ByteBuf b = fresh.directBuffer(100);
+        assertEquals(2L * MIB, fresh.metric().mappedBytes());
+        assertEquals(2L * MIB, fresh.metric().residentBytes(), "the whole superslab is touched at once");
+        b.release();
+        fresh.trim();
+        assertEquals(0, fresh.metric().mappedBytes(), "trim unmaps the empty superslab");
     }
 
     @Test
@@ -164,8 +178,27 @@ class AllocatorBehaviourTest {
                 HakmemByteBufAllocator.builder().sources(k -> null, Map.of("HAKMEM_MAX_MAPPED_MB", "lots")::get).build());
         assertThat(e.getMessage()).contains("HAKMEM_MAX_MAPPED_MB").contains("lots").contains("positive integer");
         e = assertThrows(IllegalArgumentException.class, () ->
-                HakmemByteBufAllocator.builder().sources(Map.of("hakmem.profile", "TURBO")::get, k -> null).build());
-        assertThat(e.getMessage()).contains("hakmem.profile").contains("TURBO").contains("FAST");
+                HakmemByteBufAllocator.builder().sources(Map.of("hakmem.ss.memLean", "yes")::get, k -> null).build());
+        assertThat(e.getMessage()).contains("hakmem.ss.memLean").contains("'yes'").contains("0 (FAST) or 1 (LEAN)");
+        e = assertThrows(IllegalArgumentException.class, () ->
+                HakmemByteBufAllocator.builder().sources(k -> null, Map.of("HAKMEM_SS_MEM_LEAN", "2")::get).build());
+        assertThat(e.getMessage()).contains("HAKMEM_SS_MEM_LEAN").contains("'2'");
+        e = assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder()
+                .sources(k -> null, Map.of("HAKMEM_SS_MEM_LEAN_TARGET_MB", "-3")::get).build());
+        assertThat(e.getMessage()).contains("HAKMEM_SS_MEM_LEAN_TARGET_MB").contains("'-3'").contains("positive integer");
+        e = assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder()
+                .sources(k -> null, Map.of("HAKMEM_SS_MEM_LEAN_DECOMMIT", "PURGE")::get).build());
+        assertThat(e.getMessage()).contains("HAKMEM_SS_MEM_LEAN_DECOMMIT").contains("'PURGE'")
+                .contains("FREE, DONTNEED or OFF");
+        e = assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder()
+                .sources(k -> null, Map.of("HAKMEM_SS_OS_STATS", "true")::get).build());
+        assertThat(e.getMessage()).contains("HAKMEM_SS_OS_STATS").contains("'true'").contains("0 or 1");
+        e = assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder()
+                .sources(Map.of("hakmem.ss.memLeanDecayMs", "soon")::get, k -> null).build());
+        assertThat(e.getMessage()).contains("hakmem.ss.memLeanDecayMs").contains("'soon'");
+        assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder().leanTargetMB(0));
+        assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder().leanDecommit(null));
+        assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder().leanDecayMillis(-1));
         e = assertThrows(IllegalArgumentException.class, () ->
                 HakmemByteBufAllocator.builder().sources(Map.of("hakmem.maxMappedMB", "0")::get, k -> null).build());
         assertThat(e.getMessage()).contains("hakmem.maxMappedMB");
@@ -185,8 +218,36 @@ class AllocatorBehaviourTest {
         assertEquals(16L * MIB, c.maxMappedBytes());
         c = HakmemByteBufAllocator.builder().sources(k -> null, k -> null).resolve();
         assertEquals(Profile.FAST, c.profile());
+        assertEquals(10L * MIB, c.leanTargetBytes());
+        assertEquals(DecommitMode.FREE, c.decommitMode());
+        assertEquals(1000, c.leanDecayMillis());
+        assertFalse(c.osStatsAtExit());
         assertTrue(c.preferDirect());
         assertTrue(c.maxMappedBytes() >= HakmemConfig.MIN_DEFAULT_MAPPED_BYTES);
+    }
+
+    @Test
+    void leanSwitchesFollowTheSamePrecedence() {
+        Map<String, String> env = Map.of("HAKMEM_SS_MEM_LEAN", "1", "HAKMEM_SS_MEM_LEAN_TARGET_MB", "20",
+                "HAKMEM_SS_MEM_LEAN_DECOMMIT", "dontneed", "HAKMEM_SS_MEM_LEAN_DECAY_MS", "250", "HAKMEM_SS_OS_STATS", "1");
+        Map<String, String> props = Map.of("hakmem.ss.memLean", "0", "hakmem.ss.memLeanDecommit", "OFF");
+        HakmemConfig c = HakmemByteBufAllocator.builder().sources(k -> null, env::get).resolve();
+        assertEquals(Profile.LEAN, c.profile());
+        assertEquals(20L * MIB, c.leanTargetBytes());
+        assertEquals(DecommitMode.DONTNEED, c.decommitMode());
+        assertEquals(250, c.leanDecayMillis());
+        assertTrue(c.osStatsAtExit());
+        c = HakmemByteBufAllocator.builder().sources(props::get, env::get).resolve();
+        assertEquals(Profile.FAST, c.profile(), "property over environment");
+        assertEquals(DecommitMode.OFF, c.decommitMode());
+        assertEquals(20L * MIB, c.leanTargetBytes(), "environment where no property is set");
+        c = HakmemByteBufAllocator.builder().profile(Profile.LEAN).leanDecommit(DecommitMode.FREE).leanTargetMB(3)
+                .leanDecayMillis(0).osStatsAtExit(false).sources(props::get, env::get).resolve();
+        assertEquals(Profile.LEAN, c.profile(), "builder over property");
+        assertEquals(DecommitMode.FREE, c.decommitMode());
+        assertEquals(3L * MIB, c.leanTargetBytes());
+        assertEquals(0, c.leanDecayMillis());
+        assertFalse(c.osStatsAtExit());
     }
 
     @Test

@@ -19,8 +19,16 @@
  * Refill (current span exhausted): collect current's remote frees; drain the ready stack; take an
  * available span; adopt an orphan; only then ask the pool for a new span.
  *
- * Empty spans: the policy says how many empty spans a class may keep (FAST: one). A span that
- * becomes empty beyond that goes back to the pool.
+ * Empty spans: the policy says how many empty spans a class may keep (FAST: one, LEAN: none). A
+ * span that becomes empty beyond that goes back to the pool. The current span of a class is kept
+ * even when empty (it is what the fast path reads), until the pool asks for a trim:
+ *
+ * Trim requests: the pool bumps a trim epoch (trim(), and every background purge of a LEAN
+ * allocator). A heap serves a new epoch by giving back every empty span it holds, current ones
+ * included. Only the owner may touch its spans, so the heap looks for a new epoch on its own slow
+ * paths: at each refill, and once every TICK_ALLOCATIONS allocations (a plain countdown on the
+ * fast path: no atomic, no clock). A thread that never allocates again keeps at most its current
+ * spans until it exits; its heap is then retired and everything goes back.
  *
  * Ready-stack safety: a span released to the pool may still sit on the ready stack (a remote free
  * raced with its last collection). Span descriptors are never reused, and a popped span whose owner
@@ -37,6 +45,9 @@ import org.hakmem.netty.slab.SuperslabPool;
 import org.hakmem.netty.util.PaddedReference;
 
 public final class ThreadHeap implements SlabOwner {
+    /** Allocations between two looks at the pool's trim epoch. */
+    static final int TICK_ALLOCATIONS = 1 << 16;
+
     private final Thread thread;
     private final SuperslabPool pool;
     private final HeapRegistry registry;
@@ -45,6 +56,10 @@ public final class ThreadHeap implements SlabOwner {
     private final Slab[] available = new Slab[SizeClasses.COUNT];
     private final int[] emptySpares = new int[SizeClasses.COUNT];
     private Slab owned;
+    /** Allocations left until the next look at the trim epoch (owner only, plain). */
+    private int allocationsUntilTick = TICK_ALLOCATIONS;
+    /** The last trim epoch this heap served (owner only, plain). */
+    private int servedTrimEpoch;
     /** Head of the ready stack; remote threads push here, so it sits on its own cache lines. */
     private final PaddedReference<Slab> ready = new PaddedReference<>();
     /** Set once, when the heap's memory has been handed back; the heap is never used again. */
@@ -65,10 +80,61 @@ public final class ThreadHeap implements SlabOwner {
     /** A span of the class with at least one free slot; the caller pops it at once. */
     public Slab spanWithFreeSlot(int sizeClass) {
         Slab s = current[sizeClass];
+        if (--allocationsUntilTick > 0 && s != null && s.hasFree()) {
+            return s;
+        }
+        return slowPath(sizeClass);
+    }
+
+    private Slab slowPath(int sizeClass) {
+        if (allocationsUntilTick <= 0) {
+            allocationsUntilTick = TICK_ALLOCATIONS;
+            serveTrimRequest();
+        }
+        Slab s = current[sizeClass];
         if (s != null && s.hasFree()) {
             return s;
         }
         return refill(sizeClass);
+    }
+
+    /** Gives back every empty span if the pool asked for it since the last time. */
+    private void serveTrimRequest() {
+        int epoch = pool.trimEpoch();
+        if (epoch != servedTrimEpoch) {
+            servedTrimEpoch = epoch;
+            releaseEmptySpans();
+        }
+    }
+
+    /** Gives every empty span this heap holds back to the pool, current spans included (owner only). */
+    public void releaseEmptySpans() {
+        drainReady();
+        for (int c = 0; c < SizeClasses.COUNT; c++) {
+            Slab cur = current[c];
+            if (cur != null) {
+                cur.collectRemote();
+                if (cur.used == 0) {
+                    current[c] = null;
+                    giveBack(cur);
+                }
+            }
+            for (Slab s = available[c]; s != null; ) {
+                Slab nextAvailable = s.nextInList;
+                s.collectRemote();
+                if (s.used == 0) {
+                    unlinkAvailable(s);
+                    giveBack(s);
+                }
+                s = nextAvailable;
+            }
+            emptySpares[c] = 0;
+        }
+    }
+
+    private void giveBack(Slab s) {
+        unlinkOwned(s);
+        pool.releaseSpan(s);
     }
 
     /** Releases a slot from whichever thread runs this: locally if it owns the span, else remotely. */
@@ -102,6 +168,8 @@ public final class ThreadHeap implements SlabOwner {
         if (cur != null && cur.collectRemote() > 0) {
             return cur;
         }
+        serveTrimRequest();
+        cur = current[c];
         drainReady();
         if (cur != null && cur.hasFree()) {
             return cur;
@@ -168,8 +236,7 @@ public final class ThreadHeap implements SlabOwner {
             return;
         }
         unlinkAvailable(s);
-        unlinkOwned(s);
-        pool.releaseSpan(s);
+        giveBack(s);
     }
 
     /**

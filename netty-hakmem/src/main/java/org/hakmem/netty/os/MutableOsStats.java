@@ -14,12 +14,17 @@ final class MutableOsStats {
     long munmapFailures;
     long madviseFailures;
     long capRefusals;
+    long leanDecommits;
+    long leanDecommitBytes;
+    long leanRetires;
+    long leanRetireBytes;
     long mappedBytes;
     long peakMappedBytes;
 
     OsStats snapshot(int mappings, boolean decommitDisabled) {
         return new OsStats(mmapCalls, mmapBytes, munmapCalls, munmapBytes, madviseCalls, madviseBytes,
-                mmapFailures, munmapFailures, madviseFailures, capRefusals, mappedBytes, peakMappedBytes,
-                mappings, decommitDisabled);
+                mmapFailures, munmapFailures, madviseFailures, capRefusals,
+                leanDecommits, leanDecommitBytes, leanRetires, leanRetireBytes,
+                mappedBytes, peakMappedBytes, mappings, decommitDisabled);
     }
 }

@@ -12,6 +12,10 @@
  *      allocator works again as soon as memory is released.
  *   3. It is counted. Calls and bytes of mmap, munmap and madvise, and failures, feed OsStats.
  *
+ * Giving memory back (the release policy's decommit and retire) also goes through here, and only
+ * here. A failure there is loud and then safe: counted, logged once, and decommit is switched off
+ * for the process (DecommitSwitch); the memory stays mapped with its contents.
+ *
  * Alignment: the kernel does not promise an alignment beyond the page size, so map(size, alignment)
  * over-maps by `alignment` bytes and trims both ends:
  *
@@ -40,21 +44,22 @@ public final class OsMemory {
     /** Start address -> length of every live mapping made by this instance. Guarded by this. */
     private final TreeMap<Long, Long> mappings = new TreeMap<>();
     private final MutableOsStats stats = new MutableOsStats();
-    /** Decommit is switched off for good after its first failure (fail loud, then stay safe). */
-    private boolean decommitDisabled;
+    /** Decommit and retire are switched off for good after a failure (fail loud, then stay safe). */
+    private final DecommitSwitch decommitSwitch;
     private final Syscalls syscalls;
 
     public OsMemory(long maxMappedBytes) {
-        this(maxMappedBytes, Syscalls.LIBC);
+        this(maxMappedBytes, Syscalls.LIBC, DecommitSwitch.PROCESS);
     }
 
-    /** For tests that inject failing system calls. */
-    OsMemory(long maxMappedBytes, Syscalls syscalls) {
+    /** For tests that inject failing system calls, with a switch of their own. */
+    OsMemory(long maxMappedBytes, Syscalls syscalls, DecommitSwitch decommitSwitch) {
         if (maxMappedBytes <= 0) {
             throw new IllegalArgumentException("maxMappedBytes: " + maxMappedBytes + " (expected: > 0)");
         }
         this.maxMappedBytes = maxMappedBytes;
         this.syscalls = syscalls;
+        this.decommitSwitch = decommitSwitch;
     }
 
     public long maxMappedBytes() {
@@ -97,11 +102,7 @@ public final class OsMemory {
 
     /** Unmaps a whole mapping made by {@link #map}; any other range is refused. */
     public synchronized void unmap(long address, long size) {
-        Long length = mappings.get(address);
-        if (length == null || length != size) {
-            throw new IllegalStateException("netty-hakmem refuses to unmap [0x" + Long.toHexString(address)
-                    + ", +" + size + "): not a mapping it made" + (length == null ? "" : " (that mapping has " + length + " bytes)"));
-        }
+        checkWholeMapping(address, size);
         rawUnmap(address, size);
         mappings.remove(address);
         stats.mappedBytes -= size;
@@ -109,15 +110,18 @@ public final class OsMemory {
 
     /**
      * Gives the pages of [address, address + length) back to the kernel with the given mode, keeping
-     * the range mapped. The range must be page aligned and inside one of our mappings.
+     * the range mapped. The range must be page aligned and inside one of our mappings; the caller
+     * guarantees that no live buffer lies in it. Counted as a lean decommit.
      *
-     * @return false if decommit is disabled (after an earlier failure): the memory simply stays resident
+     * @return true if the pages were given back; false if the mode is OFF or decommit is disabled
+     *         (after a failure, here or in any allocator of the process): the memory simply stays
+     *         resident, with its contents
      */
     public synchronized boolean decommit(long address, long length, DecommitMode mode) {
         checkPageMultiple("address", address);
         checkPageMultiple("length", length);
         checkOwned(address, length);
-        if (decommitDisabled || mode == DecommitMode.OFF) {
+        if (mode == DecommitMode.OFF || decommitSwitch.disabled()) {
             return false;
         }
         int advice = mode == DecommitMode.FREE ? LibC.MADV_FREE : LibC.MADV_DONTNEED;
@@ -126,13 +130,62 @@ public final class OsMemory {
             syscalls.madvise(address, length, advice);
         } catch (LastErrorException e) {
             stats.madviseFailures++;
-            decommitDisabled = true;
-            System.err.println("netty-hakmem: madvise(" + mode + ") of " + length + " bytes failed with errno "
-                    + e.getErrorCode() + "; decommit is now disabled for this allocator (memory stays resident)");
+            decommitSwitch.disable("madvise(MADV_" + mode + ") of " + length + " bytes at 0x"
+                    + Long.toHexString(address) + " failed with errno " + e.getErrorCode());
             return false;
         }
         stats.madviseBytes += length;
+        stats.leanDecommits++;
+        stats.leanDecommitBytes += length;
         return true;
+    }
+
+    /**
+     * Unmaps a whole mapping that the release policy (or trim) no longer wants, counted as a lean
+     * retire. Unlike {@link #unmap}, a failure does not throw: it is counted, logged once, switches
+     * decommit off for the process, and leaves the mapping registered and intact, so the caller can
+     * keep using it.
+     *
+     * @return true if the mapping is gone; false if decommit is disabled or munmap failed
+     */
+    public synchronized boolean retire(long address, long size) {
+        checkWholeMapping(address, size);
+        if (decommitSwitch.disabled()) {
+            return false;
+        }
+        stats.munmapCalls++;
+        try {
+            syscalls.munmap(address, size);
+        } catch (LastErrorException e) {
+            stats.munmapFailures++;
+            decommitSwitch.disable("munmap of " + size + " bytes at 0x" + Long.toHexString(address)
+                    + " failed with errno " + e.getErrorCode());
+            return false;
+        }
+        stats.munmapBytes += size;
+        stats.leanRetires++;
+        stats.leanRetireBytes += size;
+        mappings.remove(address);
+        stats.mappedBytes -= size;
+        return true;
+    }
+
+    /**
+     * Bytes of our mappings that were given back with MADV_FREE and that the kernel has not reclaimed
+     * yet: they still count in RSS. Read from /proc/self/smaps (LazyFree), so it is slow; for
+     * monitoring only. The kernel may merge adjacent mappings with the same flags into one area, so
+     * an area that overlaps one of ours is counted whole.
+     */
+    public long lazyFreeBytes() {
+        long[][] ranges;
+        synchronized (this) {
+            ranges = new long[mappings.size()][];
+            int i = 0;
+            for (Map.Entry<Long, Long> m : mappings.entrySet()) {
+                ranges[i++] = new long[] {m.getKey(), m.getKey() + m.getValue()};
+            }
+        }
+        return Smaps.lazyFreeBytes(ranges);
     }
 
     /** Resident bytes of [address, address + length), which must lie inside one of our mappings. */
@@ -151,7 +204,7 @@ public final class OsMemory {
     }
 
     public synchronized OsStats stats() {
-        return stats.snapshot(mappings.size(), decommitDisabled);
+        return stats.snapshot(mappings.size(), decommitSwitch.disabled());
     }
 
     public synchronized long mappedBytes() {
@@ -199,6 +252,14 @@ public final class OsMemory {
             resident += b & 1;
         }
         return resident * PAGE_SIZE;
+    }
+
+    private void checkWholeMapping(long address, long size) {
+        Long length = mappings.get(address);
+        if (length == null || length != size) {
+            throw new IllegalStateException("netty-hakmem refuses to unmap [0x" + Long.toHexString(address)
+                    + ", +" + size + "): not a mapping it made" + (length == null ? "" : " (that mapping has " + length + " bytes)"));
+        }
     }
 
     private void checkOwned(long address, long length) {

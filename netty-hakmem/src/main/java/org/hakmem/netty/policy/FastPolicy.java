@@ -1,9 +1,12 @@
 /*
- * FastPolicy: the speed-first profile. Memory once mapped stays mapped and resident, and each thread
- * heap keeps one empty span per size class, so a class that empties and refills in a loop never goes
- * back to the pool's monitor.
+ * FastPolicy: the speed-first profile (the default). New superslabs are touched at once (prewarm),
+ * memory once mapped stays mapped and resident, and each thread heap keeps one empty span per size
+ * class, so a class that empties and refills in a loop never goes back to the pool's monitor.
+ * Only an explicit trim() gives memory back.
  */
 package org.hakmem.netty.policy;
+
+import org.hakmem.netty.os.DecommitMode;
 
 public final class FastPolicy implements ReleasePolicy {
     public static final FastPolicy INSTANCE = new FastPolicy();
@@ -17,8 +20,23 @@ public final class FastPolicy implements ReleasePolicy {
     }
 
     @Override
-    public boolean keepEmptySuperslab(long mappedBytes) {
+    public boolean prewarm() {
         return true;
+    }
+
+    @Override
+    public DecommitMode decommitMode() {
+        return DecommitMode.OFF;
+    }
+
+    @Override
+    public long purgeIntervalNanos() {
+        return 0;
+    }
+
+    @Override
+    public Release release(boolean wholeSuperslab, long idleNanos, long committedBytes, long mappedBytes) {
+        return Release.KEEP;
     }
 
     @Override

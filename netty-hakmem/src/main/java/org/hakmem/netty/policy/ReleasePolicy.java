@@ -1,22 +1,60 @@
 /*
  * ReleasePolicy: the decisions that make a profile. The pool and the thread heaps carry them out;
- * the policy only decides, so it depends on nothing but numbers it is given.
+ * the policy only decides, so it depends on nothing but the numbers it is given, and its rules can
+ * be tested as a table.
  *
- * FAST (FastPolicy, the default) keeps what it maps. The memory-lean profile (LEAN) is the other
- * implementation; it adds decommit and a resident budget behind the same two questions.
+ *   question                                   FAST          LEAN (FREE / DONTNEED)     LEAN (OFF)
+ *   empty spans a thread heap keeps per class   1             0                          1
+ *   touch new superslabs at once (prewarm)?     yes           no                         no
+ *   background purge every ...                  never         decay / 2                  never
+ *   a free run of slabs, idle for t             KEEP          DECOMMIT once t >= decay,  KEEP
+ *                                                             at once over the budget
+ *   an empty superslab, idle for t              KEEP          RETIRE if the mapped bytes KEEP
+ *                                                             exceed the budget, else
+ *                                                             as a free run
+ *
+ * "Free run": slabs not in any span that may still be resident (touched since their last decommit).
+ * The pool asks per run, oldest first, and updates the committed and mapped figures between answers,
+ * so a budget stops the giving-back as soon as it is met.
  */
 package org.hakmem.netty.policy;
 
+import org.hakmem.netty.os.DecommitMode;
+
 public interface ReleasePolicy {
+    /** What to do with memory that is free but may be resident. */
+    enum Release {
+        /** Leave it as it is: mapped and possibly resident. */
+        KEEP,
+        /** madvise it with {@link #decommitMode()}; it stays mapped. */
+        DECOMMIT,
+        /** Unmap the whole superslab (asked only for empty superslabs). */
+        RETIRE
+    }
+
     /** Empty spans a thread heap keeps per size class before it gives them back to the pool. */
     int spareSpansPerClass();
 
+    /** Whether a new superslab is touched at once, so that its first allocations fault nothing. */
+    boolean prewarm();
+
+    /** How DECOMMIT gives pages back. */
+    DecommitMode decommitMode();
+
+    /** Period of the background purge, in nanoseconds; 0 for none. */
+    long purgeIntervalNanos();
+
     /**
-     * A superslab just became completely empty. True keeps it mapped for reuse; false unmaps it.
+     * The fate of free, possibly resident memory.
      *
-     * @param mappedBytes bytes mapped by the allocator now, this superslab included
+     * @param wholeSuperslab true if it is an entire empty superslab (RETIRE is allowed), false for a
+     *                       run of free slabs in a superslab that still has live spans
+     * @param idleNanos      how long it has been free
+     * @param committedBytes bytes of slabs that may be resident: in live spans, or free and not yet
+     *                       decommitted (an upper bound of the allocator's resident bytes)
+     * @param mappedBytes    bytes mapped now
      */
-    boolean keepEmptySuperslab(long mappedBytes);
+    Release release(boolean wholeSuperslab, long idleNanos, long committedBytes, long mappedBytes);
 
     /** The profile's name, for toString and logs. */
     String name();

@@ -7,7 +7,14 @@
  *       64 KiB   \____ span of 3 slabs ____/
  *                (one size class, one owner)
  *
- *     slabMask (int): bit i set <=> slab i belongs to a live span
+ *     slabMask    (int): bit i set <=> slab i belongs to a live span
+ *     dirtyMask   (int): bit i set <=> slab i is free and may be resident (touched, or prewarmed,
+ *                        since it was last decommitted); freedAt[i] says since when it is free
+ *     purgingMask (int): bit i set <=> slab i is being decommitted right now, outside the pool's
+ *                        monitor; it is neither free nor dirty until the purge finishes
+ *
+ *     a slab is in exactly one state:   live (slabMask) | dirty | purging | clean (none of them:
+ *                                       free, and decommitted or never touched)
  *
  * Why 2 MiB: it is the x86-64 huge page size, so a superslab never straddles a huge page and a
  * kernel with THP can back a busy one with a single TLB entry; it holds 32 slabs, which fit a 32-bit
@@ -21,7 +28,7 @@
  * reached through one direct ByteBuffer over the whole superslab, created once, so buffers need no
  * Unsafe: absolute get/put on a ByteBuffer is intrinsified on JDK 17 and JDK 25 alike.
  *
- * The mask is guarded by the SuperslabPool's monitor.
+ * The masks and freedAt are guarded by the SuperslabPool's monitor.
  */
 package org.hakmem.netty.slab;
 
@@ -40,6 +47,14 @@ public final class Superslab {
     final ByteBuffer memory;
     /** Bit i set when slab i is part of a live span. Guarded by the pool. */
     int slabMask;
+    /** Bit i set when slab i is free and may be resident. Guarded by the pool. */
+    int dirtyMask;
+    /** Bit i set while slab i is being decommitted. Guarded by the pool. */
+    int purgingMask;
+    /** System.nanoTime() when slab i last became free (meaningful while it is dirty). */
+    final long[] freedAt = new long[SLABS];
+    /** System.nanoTime() when the superslab last became empty. */
+    long emptySince;
 
     Superslab(long base) {
         this.base = base;
@@ -47,25 +62,70 @@ public final class Superslab {
         this.memory = new Pointer(base).getByteBuffer(0, SIZE).order(ByteOrder.BIG_ENDIAN);
     }
 
+    /** No live span and no purge in progress. */
     boolean isEmpty() {
-        return slabMask == 0;
+        return slabMask == 0 && purgingMask == 0;
     }
 
-    /** First index of a run of {@code count} free slabs, or -1. */
-    int findFreeRun(int count) {
-        long run = count == SLABS ? 0xFFFF_FFFFL : (1L << count) - 1;
-        long mask = slabMask & 0xFFFF_FFFFL;
+    /**
+     * First index of a run of {@code count} free slabs, or -1. With {@code dirtyOnly} the run must be
+     * all dirty slabs: reusing memory that is still resident costs no page faults and lets clean
+     * memory stay clean.
+     */
+    int findFreeRun(int count, boolean dirtyOnly) {
+        long run = bits(0, count) & 0xFFFF_FFFFL;
+        long taken = (slabMask | purgingMask) & 0xFFFF_FFFFL;
+        long dirty = dirtyMask & 0xFFFF_FFFFL;
         for (int i = 0; i + count <= SLABS; i++) {
-            if ((mask & (run << i)) == 0) {
+            long r = run << i;
+            if ((taken & r) == 0 && (!dirtyOnly || (dirty & r) == r)) {
                 return i;
             }
         }
         return -1;
     }
 
-    void markUsed(int first, int count, boolean used) {
+    /** The slabs of a new span leave the free state (dirty or clean) and become live. */
+    void markLive(int first, int count) {
+        int b = bits(first, count);
+        slabMask |= b;
+        dirtyMask &= ~b;
+    }
+
+    /** The slabs of a released span become free and dirty, as of {@code now}. */
+    void markFree(int first, int count, long now) {
+        int b = bits(first, count);
+        slabMask &= ~b;
+        dirtyMask |= b;
+        for (int i = first; i < first + count; i++) {
+            freedAt[i] = now;
+        }
+        if (slabMask == 0) {
+            emptySince = now;
+        }
+    }
+
+    /** Touches one byte per page of every free slab (prewarm), which makes them dirty. */
+    void prewarm(long pageSize, long now) {
+        for (int offset = 0; offset < SIZE; offset += (int) pageSize) {
+            memory.put(offset, (byte) 0);
+        }
+        int free = ~slabMask;
+        dirtyMask |= free;
+        for (int i = 0; i < SLABS; i++) {
+            if ((free & (1 << i)) != 0) {
+                freedAt[i] = now;
+            }
+        }
+    }
+
+    /** The bits of slabs [first, first + count). */
+    static int bits(int first, int count) {
         long run = count == SLABS ? 0xFFFF_FFFFL : (1L << count) - 1;
-        int bits = (int) (run << first);
-        slabMask = used ? slabMask | bits : slabMask & ~bits;
+        return (int) (run << first);
+    }
+
+    long slabAddress(int slab) {
+        return base + ((long) slab << SLAB_SHIFT);
     }
 }

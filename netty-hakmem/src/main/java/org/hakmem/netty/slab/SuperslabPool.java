@@ -10,16 +10,36 @@
  * Everything here is a slow-path event (a span serves at least 8 allocations before the next
  * request, usually thousands), so one monitor guards it all.
  *
+ * Giving memory back (purge): releasing a span never makes a system call; it only marks the span's
+ * slabs free and dirty with a time stamp. purge() - run by the background purger of a LEAN
+ * allocator, and by trim() - asks the release policy about each dirty slab and each empty superslab,
+ * oldest answer first, and then carries out the answers outside the monitor:
+ *
+ *     under the monitor:  dirty --DECOMMIT--> purging          empty superslab --RETIRE--> removed
+ *     outside it:         os.decommit(run)                     os.retire(superslab)
+ *     under the monitor:  purging --> clean (or dirty again    failed: put back, intact
+ *                         if the decommit failed)
+ *
+ * so threads that need a span never wait for a madvise or munmap. A purging slab is neither free
+ * nor live, so no span can be cut from it while its pages are being given back. Every give-back
+ * goes through OsMemory, which refuses ranges it did not map.
+ *
+ * A span is cut from dirty (still resident) slabs when it can be, then from clean ones, then from a
+ * new superslab: reusing resident memory first keeps page faults and resident memory down.
+ *
  * Huge buffers (more than SizeClasses.MAX_SIZE) bypass superslabs: each gets its own page-aligned
  * mapping, unmapped when the buffer is released.
  */
 package org.hakmem.netty.slab;
 
+import org.hakmem.netty.os.DecommitMode;
 import org.hakmem.netty.os.OsMemory;
 import org.hakmem.netty.policy.ReleasePolicy;
+import org.hakmem.netty.policy.ReleasePolicy.Release;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,6 +56,8 @@ public final class SuperslabPool {
     /** Orphans in all classes; read without the lock to skip the monitor when there are none. */
     private volatile int orphanCount;
     private final AtomicLong hugeBytes = new AtomicLong();
+    /** Bumped to ask every thread heap to give its empty spans back (see ThreadHeap). */
+    private volatile int trimEpoch;
 
     public SuperslabPool(OsMemory os, ReleasePolicy policy) {
         this.os = os;
@@ -48,20 +70,26 @@ public final class SuperslabPool {
     /** A fresh span of the class, owned by {@code owner}. Maps a superslab if none has room. */
     public synchronized Slab acquireSpan(int sizeClass, SlabOwner owner) {
         int count = SizeClasses.spanSlabs(sizeClass);
-        for (Superslab ss : superslabs) {
-            int first = ss.findFreeRun(count);
-            if (first >= 0) {
-                return newSpan(ss, first, sizeClass, owner);
+        for (int pass = 0; pass < 2; pass++) {
+            boolean dirtyOnly = pass == 0;
+            for (Superslab ss : superslabs) {
+                int first = ss.findFreeRun(count, dirtyOnly);
+                if (first >= 0) {
+                    return newSpan(ss, first, sizeClass, owner);
+                }
             }
         }
         Superslab ss = new Superslab(os.map(Superslab.SIZE, Superslab.SIZE));
+        if (policy.prewarm()) {
+            ss.prewarm(OsMemory.PAGE_SIZE, System.nanoTime());
+        }
         superslabs.add(ss);
         return newSpan(ss, 0, sizeClass, owner);
     }
 
     private Slab newSpan(Superslab ss, int first, int sizeClass, SlabOwner owner) {
         Slab s = new Slab(ss, first, sizeClass);
-        ss.markUsed(first, s.slabCount, true);
+        ss.markLive(first, s.slabCount);
         s.setOwner(owner);
         liveSpans.put(s, Boolean.TRUE);
         return s;
@@ -75,12 +103,138 @@ public final class SuperslabPool {
         s.setOwner(null);
         s.state = Slab.RELEASED;
         liveSpans.remove(s);
-        Superslab ss = s.superslab;
-        ss.markUsed(s.firstSlab, s.slabCount, false);
-        if (ss.isEmpty() && !policy.keepEmptySuperslab(os.mappedBytes())) {
-            superslabs.remove(ss);
-            os.unmap(ss.base, Superslab.SIZE);
+        s.superslab.markFree(s.firstSlab, s.slabCount, System.nanoTime());
+    }
+
+    // ---- giving memory back ----
+
+    /**
+     * Gives back free memory: what the policy says is due, or with {@code force} (trim) every empty
+     * superslab (retired) and every other free slab (decommitted with {@code forcedMode}).
+     *
+     * @return bytes decommitted plus bytes unmapped
+     */
+    public long purge(boolean force, DecommitMode forcedMode) {
+        DecommitMode mode = force ? forcedMode : policy.decommitMode();
+        List<Superslab> retiring = new ArrayList<>();
+        List<long[]> runs = new ArrayList<>(); // {superslab index in purging list, first, count}
+        List<Superslab> purging = new ArrayList<>();
+        synchronized (this) {
+            long now = System.nanoTime();
+            long committed = committedBytes();
+            long mapped = os.mappedBytes();
+            for (Iterator<Superslab> it = superslabs.iterator(); it.hasNext(); ) {
+                Superslab ss = it.next();
+                boolean all = false;
+                if (ss.isEmpty()) {
+                    Release r = force ? Release.RETIRE : policy.release(true, now - ss.emptySince, committed, mapped);
+                    if (r == Release.RETIRE) {
+                        it.remove();
+                        retiring.add(ss);
+                        committed -= (long) Integer.bitCount(ss.dirtyMask) * Superslab.SLAB_SIZE;
+                        mapped -= Superslab.SIZE;
+                        continue;
+                    }
+                    all = r == Release.DECOMMIT;
+                }
+                if (mode == DecommitMode.OFF || ss.dirtyMask == 0) {
+                    continue;
+                }
+                int chosen = 0;
+                for (int i = 0; i < Superslab.SLABS; i++) {
+                    if ((ss.dirtyMask & (1 << i)) == 0) {
+                        continue;
+                    }
+                    Release r = force || all ? Release.DECOMMIT
+                            : policy.release(false, now - ss.freedAt[i], committed, mapped);
+                    if (r != Release.KEEP) {
+                        chosen |= 1 << i;
+                        committed -= Superslab.SLAB_SIZE;
+                    }
+                }
+                if (chosen != 0) {
+                    ss.dirtyMask &= ~chosen;
+                    ss.purgingMask |= chosen;
+                    purging.add(ss);
+                    addRuns(runs, purging.size() - 1, chosen);
+                }
+            }
         }
+        return retire(retiring) + decommit(purging, runs, mode);
+    }
+
+    /** Splits a mask into runs of consecutive slabs: one madvise each. */
+    private static void addRuns(List<long[]> runs, int index, int mask) {
+        int i = 0;
+        while (i < Superslab.SLABS) {
+            if ((mask & (1 << i)) == 0) {
+                i++;
+                continue;
+            }
+            int first = i;
+            while (i < Superslab.SLABS && (mask & (1 << i)) != 0) {
+                i++;
+            }
+            runs.add(new long[] {index, first, i - first});
+        }
+    }
+
+    private long retire(List<Superslab> retiring) {
+        long bytes = 0;
+        for (Superslab ss : retiring) {
+            if (os.retire(ss.base, Superslab.SIZE)) {
+                bytes += Superslab.SIZE;
+            } else {
+                synchronized (this) {
+                    superslabs.add(ss); // still mapped, contents intact: usable as before
+                }
+            }
+        }
+        return bytes;
+    }
+
+    private long decommit(List<Superslab> purging, List<long[]> runs, DecommitMode mode) {
+        long bytes = 0;
+        for (long[] run : runs) {
+            Superslab ss = purging.get((int) run[0]);
+            int first = (int) run[1];
+            int count = (int) run[2];
+            long length = (long) count << Superslab.SLAB_SHIFT;
+            boolean done = os.decommit(ss.slabAddress(first), length, mode);
+            synchronized (this) {
+                int b = Superslab.bits(first, count);
+                ss.purgingMask &= ~b;
+                if (!done) {
+                    ss.dirtyMask |= b; // decommit is off or failed: the slabs are free and still resident
+                }
+            }
+            if (done) {
+                bytes += length;
+            }
+        }
+        return bytes;
+    }
+
+    /** Asks every thread heap to give back its empty spans (at its next refill or heap tick). */
+    public synchronized void requestHeapTrim() {
+        trimEpoch++;
+    }
+
+    /** The current trim request; heaps compare it with the last one they served. */
+    public int trimEpoch() {
+        return trimEpoch;
+    }
+
+    /**
+     * Bytes that may be resident: slabs in live spans, free slabs not yet decommitted, and huge
+     * blocks. An upper bound of what mincore would report, kept without a system call.
+     */
+    public synchronized long committedBytes() {
+        long slabs = 0;
+        for (Superslab ss : superslabs) {
+            slabs += Integer.bitCount(ss.slabMask | ss.dirtyMask | ss.purgingMask);
+        }
+        return (slabs << Superslab.SLAB_SHIFT) + hugeBytes.get();
     }
 
     /** Parks a span whose owner died with live slots in it. */

@@ -2,10 +2,21 @@ package org.hakmem.netty.os;
 
 import com.sun.jna.LastErrorException;
 
-/** The real system calls, except those a test tells to fail with an errno. */
-final class FaultySyscalls implements Syscalls {
-    int mmapErrno;
-    int madviseErrno;
+/**
+ * The real system calls, except those a test tells to fail with an errno. Public so that tests of
+ * the layers above can build an OsMemory (and an allocator) over it.
+ */
+public final class FaultySyscalls implements Syscalls {
+    public volatile int mmapErrno;
+    public volatile int madviseErrno;
+    public volatile int munmapErrno;
+    /** The switch of the OsMemory made by {@link #newOsMemory}: private to the test, not PROCESS. */
+    public final DecommitSwitch decommitSwitch = new DecommitSwitch();
+
+    /** An OS gate over these calls, with its own decommit switch. */
+    public OsMemory newOsMemory(long maxMappedBytes) {
+        return new OsMemory(maxMappedBytes, this, decommitSwitch);
+    }
 
     @Override
     public long mmap(long size) {
@@ -17,6 +28,9 @@ final class FaultySyscalls implements Syscalls {
 
     @Override
     public void munmap(long address, long size) {
+        if (munmapErrno != 0) {
+            throw new LastErrorException(munmapErrno);
+        }
         LIBC.munmap(address, size);
     }
 

@@ -85,7 +85,7 @@ class OsMemoryTest {
     void aFailingMadviseIsCountedLoggedAndDisablesDecommitWithoutHarm() {
         FaultySyscalls failingMadvise = new FaultySyscalls();
         failingMadvise.madviseErrno = 22;
-        OsMemory os = new OsMemory(64 * MIB, failingMadvise);
+        OsMemory os = failingMadvise.newOsMemory(64 * MIB);
         long a = os.map(2 * MIB, 2 * MIB);
         new Pointer(a).setByte(0, (byte) 42);
         assertFalse(os.decommit(a, 2 * MIB, DecommitMode.FREE));
@@ -99,10 +99,71 @@ class OsMemoryTest {
     }
 
     @Test
+    void decommitAndRetireAreCountedAsLean() {
+        OsMemory os = new OsMemory(64 * MIB);
+        long a = os.map(2 * MIB, 2 * MIB);
+        long b = os.map(2 * MIB, 2 * MIB);
+        assertTrue(os.decommit(a, MIB, DecommitMode.DONTNEED));
+        assertTrue(os.retire(b, 2 * MIB));
+        OsStats s = os.stats();
+        assertEquals(1, s.leanDecommits());
+        assertEquals(MIB, s.leanDecommitBytes());
+        assertEquals(1, s.leanRetires());
+        assertEquals(2 * MIB, s.leanRetireBytes());
+        assertEquals(2 * MIB, os.mappedBytes());
+        assertThrows(IllegalStateException.class, () -> os.retire(b, 2 * MIB), "b is no longer ours");
+        assertThrows(IllegalStateException.class, () -> os.retire(a, MIB), "only whole mappings");
+        os.unmap(a, 2 * MIB);
+    }
+
+    @Test
+    void aFailingRetireIsCountedKeepsTheMappingIntactAndDisablesDecommit() {
+        FaultySyscalls failingMunmap = new FaultySyscalls();
+        OsMemory os = failingMunmap.newOsMemory(64 * MIB);
+        long a = os.map(2 * MIB, 2 * MIB);
+        new Pointer(a).setByte(5, (byte) 99);
+        failingMunmap.munmapErrno = 22;
+        assertFalse(os.retire(a, 2 * MIB));
+        OsStats s = os.stats();
+        assertEquals(1, s.munmapFailures());
+        assertEquals(0, s.leanRetires());
+        assertTrue(s.decommitDisabled());
+        assertEquals(2 * MIB, os.mappedBytes(), "still mapped and registered");
+        assertEquals(99, new Pointer(a).getByte(5), "data survives");
+        assertFalse(os.decommit(a, MIB, DecommitMode.DONTNEED), "decommit is off after the failure");
+        assertEquals(0, os.stats().madviseCalls());
+        failingMunmap.munmapErrno = 0;
+        os.unmap(a, 2 * MIB);
+    }
+
+    @Test
+    void pagesGivenBackWithFreeShowAsLazyFreeUntilTouchedAgain() {
+        OsMemory os = new OsMemory(64 * MIB);
+        long a = os.map(2 * MIB, 2 * MIB);
+        Pointer p = new Pointer(a);
+        for (long off = 0; off < 2 * MIB; off += OsMemory.PAGE_SIZE) {
+            p.setByte(off, (byte) 7);
+        }
+        assertEquals(0, os.lazyFreeBytes());
+        assertTrue(os.decommit(a, 2 * MIB, DecommitMode.FREE));
+        long lazy = os.lazyFreeBytes();
+        // The kernel keeps them until it needs memory (this machine has plenty); mincore still counts
+        // them, and the kernel's count may lag by a per-CPU batch of pages.
+        assertThat(lazy).isBetween(MIB, 2 * MIB);
+        assertEquals(2 * MIB, os.residentBytes(), "mincore still reports lazily freed pages");
+        for (long off = 0; off < MIB; off += OsMemory.PAGE_SIZE) {
+            p.setByte(off, (byte) 1); // a write cancels the free of its page
+        }
+        assertThat(os.lazyFreeBytes()).isLessThanOrEqualTo(lazy - MIB / 2);
+        os.unmap(a, 2 * MIB);
+        assertEquals(0, os.lazyFreeBytes());
+    }
+
+    @Test
     void aFailingMmapIsAnOutOfMemoryErrorAndReservesNothing() {
         FaultySyscalls failingMmap = new FaultySyscalls();
         failingMmap.mmapErrno = 12;
-        OsMemory os = new OsMemory(64 * MIB, failingMmap);
+        OsMemory os = failingMmap.newOsMemory(64 * MIB);
         OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> os.map(2 * MIB, 2 * MIB));
         assertThat(e.getMessage()).contains("errno 12");
         assertEquals(1, os.stats().mmapFailures());

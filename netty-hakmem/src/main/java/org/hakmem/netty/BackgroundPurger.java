@@ -1,0 +1,74 @@
+/*
+ * BackgroundPurger: the one daemon thread that gives LEAN allocators' free memory back on time.
+ *
+ * Releasing a buffer never makes a system call, and an idle allocator runs no code of its own, so
+ * something must wake up to hand memory that stayed free for the decay time back to the kernel.
+ * Each LEAN allocator (whose policy has a purge interval) gets a periodic task on this thread:
+ *
+ *     every purgeInterval (decay / 2):   reap dead threads' heaps    (their spans go to the pool)
+ *                                        ask heaps to trim            (served on their own threads)
+ *                                        pool.purge()                 (decommit / retire what is due)
+ *
+ * One thread serves every allocator of the process; FAST allocators never start it. The task holds
+ * its allocator weakly, so an allocator that is no longer referenced is not kept alive by it, and
+ * its task cancels itself. The thread is a daemon: it never keeps the JVM from exiting.
+ *
+ * A purge that throws (it should not: OsMemory turns OS failures into a disabled switch) is logged
+ * and the task keeps running; an exception must not silently end the giving-back.
+ */
+package org.hakmem.netty;
+
+import java.lang.ref.WeakReference;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+final class BackgroundPurger {
+    private static final ScheduledThreadPoolExecutor EXECUTOR = newExecutor();
+
+    private BackgroundPurger() {
+    }
+
+    private static ScheduledThreadPoolExecutor newExecutor() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread t = new Thread(task, "netty-hakmem-purger");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    /** Runs {@code alloc.backgroundPurge()} every {@code intervalNanos} for as long as alloc is reachable. */
+    static void schedule(HakmemByteBufAllocator alloc, long intervalNanos) {
+        Task task = new Task(alloc);
+        task.future = EXECUTOR.scheduleWithFixedDelay(task, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static final class Task implements Runnable {
+        private final WeakReference<HakmemByteBufAllocator> alloc;
+        volatile ScheduledFuture<?> future;
+
+        Task(HakmemByteBufAllocator alloc) {
+            this.alloc = new WeakReference<>(alloc);
+        }
+
+        @Override
+        public void run() {
+            HakmemByteBufAllocator a = alloc.get();
+            if (a == null) {
+                ScheduledFuture<?> f = future;
+                if (f != null) {
+                    f.cancel(false);
+                }
+                return;
+            }
+            try {
+                a.backgroundPurge();
+            } catch (RuntimeException e) {
+                System.err.println("netty-hakmem: background purge of " + a + " failed: " + e);
+                e.printStackTrace();
+            }
+        }
+    }
+}

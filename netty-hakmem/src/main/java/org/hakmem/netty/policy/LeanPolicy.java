@@ -1,0 +1,85 @@
+/*
+ * LeanPolicy: the memory-lean profile (opt-in). Memory follows the live data: nothing is prewarmed,
+ * thread heaps keep no empty spans, and free memory goes back to the kernel once it has been idle
+ * for the decay time, or at once while the allocator is over its resident budget.
+ *
+ * Why a decay: a run of slabs that empties and refills in a tight loop would otherwise cost a
+ * madvise and a page fault per cycle. Giving back only what stayed free for `decay` bounds the rate
+ * of system calls by construction (each slab at most once per decay), as mimalloc's purge delay and
+ * jemalloc's decay do. Why a budget: the decay alone lets a burst stay resident for up to `decay`;
+ * the budget caps what the allocator may hold in the meantime, and decides that empty superslabs
+ * beyond it are unmapped (retired) rather than kept as cheap, decommitted address space.
+ *
+ * With DecommitMode.OFF the profile only suppresses prewarm: nothing is decommitted or retired, and
+ * heaps keep their spare spans, which isolates the cost of giving memory back in an A/B run.
+ */
+package org.hakmem.netty.policy;
+
+import org.hakmem.netty.os.DecommitMode;
+
+public final class LeanPolicy implements ReleasePolicy {
+    private static final long MIN_PURGE_INTERVAL_NANOS = 5_000_000L;
+
+    private final DecommitMode mode;
+    private final long budgetBytes;
+    private final long decayNanos;
+
+    public LeanPolicy(DecommitMode mode, long budgetBytes, long decayNanos) {
+        if (mode == null || budgetBytes <= 0 || decayNanos < 0) {
+            throw new IllegalArgumentException("LeanPolicy(mode: " + mode + ", budgetBytes: " + budgetBytes
+                    + ", decayNanos: " + decayNanos + ") (expected: a mode, budget > 0, decay >= 0)");
+        }
+        this.mode = mode;
+        this.budgetBytes = budgetBytes;
+        this.decayNanos = decayNanos;
+    }
+
+    private boolean givesBack() {
+        return mode != DecommitMode.OFF;
+    }
+
+    @Override
+    public int spareSpansPerClass() {
+        return givesBack() ? 0 : 1;
+    }
+
+    @Override
+    public boolean prewarm() {
+        return false;
+    }
+
+    @Override
+    public DecommitMode decommitMode() {
+        return mode;
+    }
+
+    @Override
+    public long purgeIntervalNanos() {
+        return givesBack() ? Math.max(MIN_PURGE_INTERVAL_NANOS, decayNanos / 2) : 0;
+    }
+
+    @Override
+    public Release release(boolean wholeSuperslab, long idleNanos, long committedBytes, long mappedBytes) {
+        if (!givesBack()) {
+            return Release.KEEP;
+        }
+        boolean due = idleNanos >= decayNanos || committedBytes > budgetBytes;
+        if (!due) {
+            return Release.KEEP;
+        }
+        return wholeSuperslab && mappedBytes > budgetBytes ? Release.RETIRE : Release.DECOMMIT;
+    }
+
+    public long budgetBytes() {
+        return budgetBytes;
+    }
+
+    public long decayNanos() {
+        return decayNanos;
+    }
+
+    @Override
+    public String name() {
+        return "LEAN(" + mode + ", budget " + (budgetBytes >> 20) + " MiB, decay " + decayNanos / 1_000_000 + " ms)";
+    }
+}
