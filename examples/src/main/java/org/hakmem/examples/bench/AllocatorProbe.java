@@ -34,8 +34,28 @@ public final class AllocatorProbe {
         return hakmem != null ? hakmem.residentBytes() : -1;
     }
 
+    /** netty-hakmem: bytes that may be resident by its own account (no system call); -1 for others. */
+    public long committed() {
+        return hakmem != null ? hakmem.committedBytes() : -1;
+    }
+
+    /** netty-hakmem: bytes given back with MADV_FREE the kernel has not reclaimed yet; -1 for others. */
+    public long lazyFree() {
+        return hakmem != null ? hakmem.lazyFreeBytes() : -1;
+    }
+
     /** netty-hakmem: mmap + munmap + madvise calls so far; -1 for other allocators. */
     public long syscalls() {
         return hakmem != null ? hakmem.osStats().syscalls() : -1;
+    }
+
+    /** netty-hakmem: decommits (madvise) of free memory by the LEAN policy or trim(); -1 for others. */
+    public long leanDecommits() {
+        return hakmem != null ? hakmem.osStats().leanDecommits() : -1;
+    }
+
+    /** netty-hakmem: empty superslabs unmapped by the LEAN policy or trim(); -1 for others. */
+    public long leanRetires() {
+        return hakmem != null ? hakmem.osStats().leanRetires() : -1;
     }
 }

@@ -9,13 +9,17 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import org.hakmem.netty.HakmemByteBufAllocator;
+import org.hakmem.netty.Profile;
+import org.hakmem.netty.os.DecommitMode;
 
 import java.util.List;
+import java.util.Locale;
 
 public final class Allocators {
 
     /** Every accepted name, in the order reports list them. */
-    public static final List<String> NAMES = List.of("hakmem", "pooled", "adaptive", "unpooled");
+    public static final List<String> NAMES = List.of("hakmem", "hakmem-lean-free", "hakmem-lean-dontneed",
+            "hakmem-lean-off", "pooled", "adaptive", "unpooled");
 
     private Allocators() {
     }
@@ -23,13 +27,23 @@ public final class Allocators {
     /**
      * A fresh instance for {@code name} (so one run never inherits another's memory), except
      * "unpooled", which holds nothing and is Netty's shared {@link UnpooledByteBufAllocator#DEFAULT}.
+     * The profile and decommit mode of the hakmem names are fixed by the name; the LEAN budget and
+     * decay come from the usual settings (-Dhakmem.ss.memLeanTargetMB, ...Decay, or their defaults),
+     * so a benchmark can vary them for every LEAN allocator at once. OS stats are never dumped at
+     * exit: the benchmarks report them on their own result lines.
      *
      * @throws IllegalArgumentException naming the bad value and the accepted ones
      */
     public static ByteBufAllocator create(String name) {
         switch (String.valueOf(name)) {
             case "hakmem":
-                return HakmemByteBufAllocator.builder().build();
+                return HakmemByteBufAllocator.builder().profile(Profile.FAST).osStatsAtExit(false).build();
+            case "hakmem-lean-free":
+                return lean(DecommitMode.FREE);
+            case "hakmem-lean-dontneed":
+                return lean(DecommitMode.DONTNEED);
+            case "hakmem-lean-off":
+                return lean(DecommitMode.OFF);
             case "pooled":
                 return new PooledByteBufAllocator(true);
             case "adaptive":
@@ -42,11 +56,20 @@ public final class Allocators {
         }
     }
 
+    private static HakmemByteBufAllocator lean(DecommitMode mode) {
+        return HakmemByteBufAllocator.builder().profile(Profile.LEAN).leanDecommit(mode).osStatsAtExit(false).build();
+    }
+
     /** The Java expression {@link #create} evaluates for {@code name}, for report headers. */
     public static String describe(String name) {
         switch (String.valueOf(name)) {
             case "hakmem":
-                return "HakmemByteBufAllocator.builder().build() (profile FAST)";
+                return "HakmemByteBufAllocator.builder().profile(FAST).build()";
+            case "hakmem-lean-free":
+            case "hakmem-lean-dontneed":
+            case "hakmem-lean-off":
+                return "HakmemByteBufAllocator.builder().profile(LEAN).leanDecommit("
+                        + name.substring("hakmem-lean-".length()).toUpperCase(Locale.ROOT) + ").build()";
             case "pooled":
                 return "new PooledByteBufAllocator(true)";
             case "adaptive":
