@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "ab", mixinStandardHelpOptions = true,
+@Command(name = "ab",
         description = "FAST against LEAN+FREE, LEAN+DONTNEED and LEAN+OFF, with a GO / NO-GO / NEUTRAL verdict per "
                 + "LEAN variant (the seed's rule), its reasons and figures. Writes report.md, throughput.png, "
                 + "burst-idle-rss.png, drift.png and the raw CSV files.")
@@ -49,7 +49,7 @@ final class AbCommand implements Callable<Integer> {
     double rssFall;
 
     @Option(names = "--drift-seconds", paramLabel = "S", description = "Length of the drift run per allocator "
-            + "(default: 60, with --quick 3).")
+            + "(default: 60, with --quick 2).")
     Long driftSeconds;
 
     @Mixin

@@ -57,7 +57,7 @@ final class Charts {
             plot.setBackgroundPaint(Color.WHITE);
             plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
             // the allocator names are long: tilt them rather than truncate them
-            plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_30);
+            plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.createUpRotationLabelPositions(Math.PI / 6));
             panels.add(chart);
         }
         stack(png, panels);

@@ -20,6 +20,9 @@ final class CommonOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Option(names = "--quick", description = "Seconds-long preset (1 round, short runs): proves the mode runs; "
             + "its figures mean nothing.")
     boolean quick;

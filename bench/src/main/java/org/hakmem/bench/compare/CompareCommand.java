@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(name = "compare",
         description = "Throughput and memory of every allocator on mixed-ws400, mixed-ws400-32k, burst-idle, "
                 + "cross-thread and echo. Writes report.md (tables), throughput.png, burst-idle-rss.png and the raw "
                 + "runs.csv and samples.csv.")

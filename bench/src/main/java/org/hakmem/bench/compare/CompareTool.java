@@ -23,16 +23,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
-@Command(name = "compare.sh", mixinStandardHelpOptions = true,
+@Command(name = "compare.sh",
         subcommands = {CompareCommand.class, AbCommand.class, SoakCommand.class, HelpCommand.class},
         description = "Compares netty-hakmem with Netty's allocators: throughput, RSS, the FAST/LEAN A/B verdict, "
                 + "soaks. Without a mode it runs `compare`. Results go to results/<UTC timestamp>-<mode>/.",
         footer = "See docs/COMPARE.md.")
 public final class CompareTool implements Runnable {
-    private static final Set<String> TOP_LEVEL = Set.of("-h", "--help", "-V", "--version", "help");
+    private static final Set<String> TOP_LEVEL = Set.of("-h", "--help", "help");
 
     @Spec
     CommandSpec spec;
+
+    @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     @Override
     public void run() {

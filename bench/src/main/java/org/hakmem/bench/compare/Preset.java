@@ -15,7 +15,7 @@ record Preset(String name, int rounds, long mixedWarmupOps, long mixedOps, long 
     static final Preset FULL = new Preset("full", 3, 3_000_000, 20_000_000, 1_000_000, 5_000_000,
             2_000, 2_000, 50, 3, 10, 300, 2_000, 60);
     static final Preset QUICK = new Preset("quick", 1, 100_000, 500_000, 100_000, 300_000,
-            500, 500, 50, 0, 1, 4, 1_000, 3);
+            500, 500, 50, 0, 1, 3, 1_000, 2);
 
     Preset withEpochMs(long ms) {
         return new Preset(name, rounds, mixedWarmupOps, mixedOps, crossWarmupOps, crossOps, burstMixedMs, idleMs,

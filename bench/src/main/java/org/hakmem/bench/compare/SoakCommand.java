@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "soak", mixinStandardHelpOptions = true,
+@Command(name = "soak",
         description = "One process per allocator, --duration of a workload in epochs: ops/s and RSS per epoch "
                 + "(epochs.csv, soak.png), drift (last quarter against the first) and CV (report.md).")
 final class SoakCommand implements Callable<Integer> {
@@ -31,7 +31,7 @@ final class SoakCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Option(names = "--duration", paramLabel = "TIME", converter = Durations.class, description = "Per allocator: "
-            + "300, 300s, 5m, 30m, 1h (default: 5m, with --quick 4s).")
+            + "300, 300s, 5m, 30m, 1h (default: 5m, with --quick 3s).")
     Duration duration;
 
     @Option(names = "--epoch", paramLabel = "TIME", converter = Durations.class, description = "Epoch length "
