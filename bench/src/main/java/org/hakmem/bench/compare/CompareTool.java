@@ -53,7 +53,14 @@ public final class CompareTool implements Runnable {
         CommandLine cl = new CommandLine(new CompareTool());
         cl.setOut(out);
         cl.setErr(err);
-        return cl.execute(withDefaultMode(args));
+        String[] a = withDefaultMode(args);
+        if (!a[0].startsWith("-") && !cl.getSubcommands().containsKey(a[0])) {
+            err.println("unknown mode '" + a[0] + "'; allowed: " + String.join(", ", cl.getSubcommands().keySet()));
+            cl.usage(err);
+            err.flush();
+            return cl.getCommandSpec().exitCodeOnInvalidInput();
+        }
+        return cl.execute(a);
     }
 
     /** "compare" is the default: prepended unless the first argument is a mode or a top-level help flag. */

@@ -25,7 +25,8 @@ class UsageErrorsTest {
     void unknownModeIsAUsageError() {
         ToolRun run = ToolRun.of("bogus-mode");
         assertEquals(2, run.exit(), run::transcript);
-        assertTrue(run.err().contains("bogus-mode") && run.err().contains("Usage:"), run::transcript);
+        assertTrue(run.err().contains("unknown mode 'bogus-mode'; allowed: compare, ab, soak, help"), run::transcript);
+        assertTrue(run.err().contains("Usage:"), run::transcript);
     }
 
     @Test
