@@ -27,7 +27,7 @@ final class Header {
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(title).append("\n\n");
         sb.append("- date (UTC): ").append(started.truncatedTo(ChronoUnit.SECONDS)).append('\n');
-        sb.append("- command: `compare ").append(String.join(" ", args)).append("`\n");
+        sb.append("- command: `bench/compare.sh ").append(String.join(" ", args)).append("`\n");
         sb.append("- JDK: ").append(System.getProperty("java.vm.vendor")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append(" (children: `").append(launcher.java())
                 .append("`)\n");
