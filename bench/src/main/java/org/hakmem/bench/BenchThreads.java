@@ -6,6 +6,7 @@ import io.netty.util.concurrent.EventExecutor;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,6 +53,17 @@ final class BenchThreads implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Starts task on the owning thread without waiting (eventloop variant only: a "plain" variant has
+     * no thread of its own to run it concurrently with the caller).
+     */
+    Future<?> start(Runnable task) {
+        if (executor == null) {
+            throw new IllegalStateException("start() needs the " + EVENTLOOP + " variant; this one is " + PLAIN);
+        }
+        return executor.submit(task);
     }
 
     void run(Runnable task) throws Exception {

@@ -2,6 +2,7 @@ package org.hakmem.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.hakmem.examples.bench.Allocators;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -65,7 +66,11 @@ public class CrossThreadBenchmark {
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
-        ByteBufAllocator alloc = Allocators.create(allocator);
+        setup(Allocators.create(allocator));
+    }
+
+    /** Setup on a given allocator (WorkloadChild keeps a reference to it for its probes). */
+    void setup(ByteBufAllocator alloc) throws Exception {
         producerThread = BenchThreads.create(thread, "cross-thread-producer");
         SpscRing<ByteBuf> ring = new SpscRing<>(QUEUE_CAPACITY);
         consumer = new Consumer(ring);

@@ -12,6 +12,9 @@
  */
 package org.hakmem.bench;
 
+import org.hakmem.examples.bench.Allocators;
+import org.hakmem.examples.bench.Stats;
+
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;

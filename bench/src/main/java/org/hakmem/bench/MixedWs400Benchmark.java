@@ -2,6 +2,7 @@ package org.hakmem.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.hakmem.examples.bench.Allocators;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -58,10 +59,14 @@ public class MixedWs400Benchmark {
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
+        setup(Allocators.create(allocator));
+    }
+
+    /** Setup on a given allocator (WorkloadChild keeps a reference to it for its probes). */
+    void setup(ByteBufAllocator alloc) throws Exception {
         if (maxSize < MIN_SIZE) {
             throw new IllegalArgumentException("maxSize must be >= " + MIN_SIZE + ": " + maxSize);
         }
-        ByteBufAllocator alloc = Allocators.create(allocator);
         threads = BenchThreads.create(thread, "mixed-ws400");
         workload = new Workload(alloc, maxSize);
         batchTask = workload::runBatch;

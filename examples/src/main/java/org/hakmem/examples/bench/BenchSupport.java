@@ -1,12 +1,8 @@
 /*
- * Shared pieces of the echo benchmark: allocator names, transport selection, /proc/self/status.
+ * Shared pieces of the echo benchmark mains: transport selection and argument parsing.
  */
 package org.hakmem.examples.bench;
 
-import io.netty.buffer.AdaptiveByteBufAllocator;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -17,36 +13,12 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import org.hakmem.netty.HakmemByteBufAllocator;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 final class BenchSupport {
 
-    /** Allocator names accepted by the benchmark mains. */
-    static final List<String> ALLOCATORS = List.of("hakmem", "pooled", "adaptive", "unpooled");
-
     private BenchSupport() {
-    }
-
-    /** A fresh allocator instance for {@code name}, or null if the name is unknown. */
-    static ByteBufAllocator allocator(String name) {
-        switch (name.toLowerCase(Locale.ROOT)) {
-            case "hakmem":
-                return HakmemByteBufAllocator.builder().build();
-            case "pooled":
-                return new PooledByteBufAllocator(true);
-            case "adaptive":
-                return new AdaptiveByteBufAllocator(true, true);
-            case "unpooled":
-                return UnpooledByteBufAllocator.DEFAULT;
-            default:
-                return null;
-        }
     }
 
     /** The transport actually used: epoll if asked for and available, else NIO. */
@@ -89,22 +61,6 @@ final class BenchSupport {
             return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class,
                     NioSocketChannel.class);
         }
-    }
-
-    /** A "VmXxx:  1234 kB" field of /proc/self/status in KiB, or -1 if absent. */
-    static long procStatusKib(String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(field + ":")) {
-                    String v = line.substring(field.length() + 1).trim();
-                    int sp = v.indexOf(' ');
-                    return Long.parseLong(sp < 0 ? v : v.substring(0, sp));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 
     static int parseInt(String[] args, int index, int dflt, String what) {

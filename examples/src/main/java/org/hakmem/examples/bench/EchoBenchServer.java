@@ -1,11 +1,11 @@
 /*
  * EchoBenchServer: the server side of the echo benchmark, run in its own JVM by EchoBenchmark.
  *
- *   EchoBenchServer <hakmem|pooled|adaptive|unpooled> [port (0 = ephemeral)] [epoll|nio]
+ *   EchoBenchServer <allocator> [port (0 = ephemeral)] [epoll|nio]
  *
  * Binds 127.0.0.1, prints "PORT <n>", echoes until stdin closes or a "STOP" line arrives, then prints
- *   SERVER vmhwm_kib=.. vmrss_kib=.. used_direct=.. mapped=.. resident=..
- * (the allocator numbers only for hakmem, else -1) and exits.
+ *   SERVER vmhwm_kib=.. vmrss_kib=.. used_direct=.. mapped=.. resident=.. syscalls=..
+ * (the allocator numbers only for netty-hakmem, else -1) and exits. Allocator names: Allocators.NAMES.
  */
 package org.hakmem.examples.bench;
 
@@ -22,7 +22,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import org.hakmem.netty.HakmemAllocatorMetric;
 import org.hakmem.netty.HakmemBootstraps;
 import org.hakmem.netty.HakmemByteBufAllocator;
 
@@ -39,7 +38,8 @@ public final class EchoBenchServer {
 
     private static void usage(String problem) {
         System.err.println("error: " + problem);
-        System.err.println("usage: EchoBenchServer <hakmem|pooled|adaptive|unpooled> [port (0 = ephemeral)] [epoll|nio]");
+        System.err.println("usage: EchoBenchServer <" + String.join("|", Allocators.NAMES)
+                + "> [port (0 = ephemeral)] [epoll|nio]");
         System.exit(2);
     }
 
@@ -47,9 +47,11 @@ public final class EchoBenchServer {
         if (args.length < 1 || args.length > 3) {
             usage("expected 1 to 3 arguments");
         }
-        ByteBufAllocator alloc = BenchSupport.allocator(args[0]);
-        if (alloc == null) {
-            usage("unknown allocator: " + args[0]);
+        ByteBufAllocator alloc = null;
+        try {
+            alloc = Allocators.create(args[0]);
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
         }
         int port = 0;
         try {
@@ -96,19 +98,18 @@ public final class EchoBenchServer {
             }
 
             // Sample before closing, while the allocator still holds what the run made it hold.
-            long hwm = BenchSupport.procStatusKib("VmHWM");
-            long rss = BenchSupport.procStatusKib("VmRSS");
-            long used = -1, mapped = -1, resident = -1;
-            if (alloc instanceof HakmemByteBufAllocator) {
-                HakmemAllocatorMetric m = ((HakmemByteBufAllocator) alloc).metric();
-                used = m.usedDirectMemory();
-                mapped = m.mappedBytes();
-                resident = m.residentBytes();
-            }
+            long hwm = ProcStatus.statusKib("VmHWM");
+            long rss = ProcStatus.statusKib("VmRSS");
+            AllocatorProbe probe = new AllocatorProbe(alloc);
+            boolean hakmem = alloc instanceof HakmemByteBufAllocator;
+            long used = hakmem ? probe.usedDirect() : -1;
+            long mapped = probe.mapped();
+            long resident = probe.resident();
+            long syscalls = probe.syscalls();
             server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             children.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             System.out.println("SERVER vmhwm_kib=" + hwm + " vmrss_kib=" + rss + " used_direct=" + used
-                    + " mapped=" + mapped + " resident=" + resident);
+                    + " mapped=" + mapped + " resident=" + resident + " syscalls=" + syscalls);
             System.out.flush();
         } finally {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -45,7 +45,7 @@ public final class EchoLoadClient {
     private static void usage(String problem) {
         System.err.println("error: " + problem);
         System.err.println("usage: EchoLoadClient <host> <port> [connections=64] [size=256] [inflight=4]"
-                + " [warmup_s=3] [duration_s=10] [hakmem|pooled|adaptive|unpooled] [epoll|nio]");
+                + " [warmup_s=3] [duration_s=10] [" + String.join("|", Allocators.NAMES) + "] [epoll|nio]");
         System.exit(2);
     }
 
@@ -69,9 +69,11 @@ public final class EchoLoadClient {
             usage("port must be 1..65535, connections/size/inflight/duration >= 1, warmup >= 0");
         }
         String allocName = args.length > 7 ? args[7] : "hakmem";
-        ByteBufAllocator alloc = BenchSupport.allocator(allocName);
-        if (alloc == null) {
-            usage("unknown allocator: " + allocName);
+        ByteBufAllocator alloc = null;
+        try {
+            alloc = Allocators.create(allocName);
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
         }
         BenchSupport.Transport transport = BenchSupport.Transport.resolve(args.length > 8 ? args[8] : "epoll");
         if (transport == null) {

@@ -1,7 +1,8 @@
 /*
- * Stats: the summary numbers every benchmark here reports (median, min, max, coefficient of variation).
+ * Stats: the summary numbers every benchmark of this project reports (median, min, max, coefficient
+ * of variation), in one place so that the echo benchmark, JmhRounds and the comparison tool agree.
  */
-package org.hakmem.bench;
+package org.hakmem.examples.bench;
 
 import java.util.Arrays;
 

@@ -1,0 +1,80 @@
+/*
+ * CompareCommand: `compare`, the default mode: every workload for netty-hakmem FAST and LEAN and
+ * Netty's Pooled, Adaptive and Unpooled, each run in a fresh JVM, allocators alternating, N rounds.
+ */
+package org.hakmem.bench.compare;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "compare",
+        description = "Throughput and memory of every allocator on mixed-ws400, mixed-ws400-32k, burst-idle, "
+                + "cross-thread and echo. Writes report.md (tables), throughput.png, burst-idle-rss.png and the raw "
+                + "runs.csv and samples.csv.")
+final class CompareCommand implements Callable<Integer> {
+    static final List<String> WORKLOADS = List.of("mixed-ws400", "mixed-ws400-32k", "burst-idle", "cross-thread", "echo");
+    static final List<String> ALLOCATORS = List.of("hakmem", "hakmem-lean-free", "hakmem-lean-dontneed", "pooled",
+            "adaptive", "unpooled");
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--workloads", split = ",", paramLabel = "NAME", description = "Comma-separated workloads, "
+            + "from: mixed-ws400, mixed-ws400-32k, burst-idle, cross-thread, echo (default: all).")
+    List<String> workloads = WORKLOADS;
+
+    @Option(names = "--transport", paramLabel = "epoll|nio", defaultValue = "epoll", description = "Echo transport "
+            + "(default: ${DEFAULT-VALUE}; falls back to nio where epoll does not load).")
+    String transport;
+
+    @Override
+    public Integer call() throws Exception {
+        for (String w : workloads) {
+            if (!WORKLOADS.contains(w)) {
+                throw new ParameterException(spec.commandLine(),
+                        "unknown workload '" + w + "'; allowed: " + String.join(", ", WORKLOADS));
+            }
+        }
+        if (!transport.equals("epoll") && !transport.equals("nio")) {
+            throw new ParameterException(spec.commandLine(), "unknown transport '" + transport + "'; allowed: epoll, nio");
+        }
+        List<String> allocators = common.allocators(ALLOCATORS);
+        int rounds = common.rounds();
+        Instant started = Instant.now();
+        ChildLauncher launcher = common.launcher(List.of());
+        ResultsDir dir = common.resultsDir("compare", started);
+        String header = Header.markdown("netty-hakmem compare", started, spec.commandLine().getParseResult().originalArgs(),
+                common.preset(), launcher, allocators)
+                + "Rounds: " + rounds + "; workloads: " + String.join(", ", workloads) + "\n\n";
+        spec.commandLine().getErr().println("compare: " + rounds + " round(s) x " + workloads.size() + " workload(s) x "
+                + allocators.size() + " allocator(s); writing to " + dir.path());
+
+        Session session = new Session("compare", common.preset(), launcher, transport, spec.commandLine().getErr());
+        session.execute(Session.alternating(common.preset(), rounds, workloads, allocators));
+        List<RunRecord> records = session.records();
+
+        StringBuilder body = new StringBuilder(CompareReport.tables(records, workloads, allocators));
+        List<String> throughput = workloads.stream().filter(CompareReport.THROUGHPUT_WORKLOADS::contains).toList();
+        if (!throughput.isEmpty()) {
+            Charts.throughput(dir.file("throughput.png"), records, throughput, allocators);
+            body.append("![throughput](throughput.png)\n\n");
+        }
+        if (workloads.contains("burst-idle")) {
+            Charts.burstIdleRss(dir.file("burst-idle-rss.png"), records, allocators);
+            body.append("![burst-idle RSS over time](burst-idle-rss.png)\n\n");
+        }
+        return SessionOutput.finish(dir, header, body.toString(), records, spec.commandLine().getOut(),
+                spec.commandLine().getErr());
+    }
+}

@@ -1,0 +1,91 @@
+/*
+ * Header: the head of every report: when, on what (JDK, CPU model, cores, kernel, commit) and how
+ * (the exact child JVM command, the preset, the allocators as Java expressions), so that any
+ * figure below it can be reproduced or doubted.
+ */
+package org.hakmem.bench.compare;
+
+import org.hakmem.examples.bench.Allocators;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+final class Header {
+    private Header() {
+    }
+
+    static String markdown(String title, Instant started, List<String> args, Preset preset, ChildLauncher launcher,
+                           List<String> allocators) {
+        String example = String.join(" ", launcher.command("mixed-ws400", allocators.get(0),
+                preset.childArgs("mixed-ws400")));
+        StringBuilder sb = new StringBuilder();
+        sb.append("# ").append(title).append("\n\n");
+        sb.append("- date (UTC): ").append(started.truncatedTo(ChronoUnit.SECONDS)).append('\n');
+        sb.append("- command: `bench/compare.sh ").append(String.join(" ", args)).append("`\n");
+        sb.append("- JDK: ").append(System.getProperty("java.vm.vendor")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append(" (children: `").append(launcher.java())
+                .append("`)\n");
+        sb.append("- CPU: ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
+                .append(" cores available; kernel ").append(System.getProperty("os.name")).append(' ')
+                .append(System.getProperty("os.version")).append(' ').append(System.getProperty("os.arch")).append('\n');
+        sb.append("- commit: ").append(gitCommit()).append('\n');
+        sb.append("- preset: ").append(preset.name()).append(" (").append(preset).append(")\n");
+        sb.append("- child JVM flags (identical for every run): `").append(String.join(" ", launcher.flags()))
+                .append("`\n");
+        sb.append("- example child command: `").append(example).append("`\n");
+        sb.append("- allocators:\n");
+        for (String a : allocators) {
+            sb.append("  - `").append(a).append("`: `").append(Allocators.describe(a)).append("`\n");
+        }
+        return sb.append('\n').toString();
+    }
+
+    /** "model name" of /proc/cpuinfo, or "unknown". */
+    static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+        return "unknown";
+    }
+
+    /** The checked-out commit, with "+changes" if the tree is dirty; "unknown" outside a git checkout. */
+    static String gitCommit() {
+        String head = git("rev-parse", "--short", "HEAD");
+        if (head == null) {
+            return "unknown (not a git checkout)";
+        }
+        String status = git("status", "--porcelain", "--untracked-files=no");
+        return status == null || status.isEmpty() ? head : head + " +uncommitted changes";
+    }
+
+    private static String git(String... args) {
+        try {
+            List<String> cmd = new java.util.ArrayList<>(List.of("git"));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                return null;
+            }
+            return out;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}

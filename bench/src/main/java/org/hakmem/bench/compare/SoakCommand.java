@@ -1,0 +1,84 @@
+/*
+ * SoakCommand: `soak`, one process per allocator running a workload for --duration in epochs
+ * (2 s by default); ops/s and RSS per epoch to epochs.csv and soak.png; drift and CV in report.md.
+ * The seed's soaks are `--duration 5m` and `--duration 30m`.
+ */
+package org.hakmem.bench.compare;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "soak",
+        description = "One process per allocator, --duration of a workload in epochs: ops/s and RSS per epoch "
+                + "(epochs.csv, soak.png), drift (last quarter against the first) and CV (report.md).")
+final class SoakCommand implements Callable<Integer> {
+    static final List<String> ALLOCATORS = List.of("hakmem", "hakmem-lean-free", "hakmem-lean-dontneed");
+    static final List<String> WORKLOADS = List.of("mixed-ws400", "mixed-ws400-32k", "cross-thread");
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--duration", paramLabel = "TIME", converter = Durations.class, description = "Per allocator: "
+            + "300, 300s, 5m, 30m, 1h (default: 5m, with --quick 3s).")
+    Duration duration;
+
+    @Option(names = "--epoch", paramLabel = "TIME", converter = Durations.class, description = "Epoch length "
+            + "(default: 2s, with --quick 1s).")
+    Duration epoch;
+
+    @Option(names = "--workload", paramLabel = "NAME", defaultValue = "mixed-ws400", description = "One of: "
+            + "mixed-ws400, mixed-ws400-32k, cross-thread (default: ${DEFAULT-VALUE}).")
+    String workload;
+
+    @Mixin
+    DriftOptions drift;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!WORKLOADS.contains(workload)) {
+            throw new ParameterException(spec.commandLine(),
+                    "unknown soak workload '" + workload + "'; allowed: " + String.join(", ", WORKLOADS));
+        }
+        if (common.rounds != null) {
+            throw new ParameterException(spec.commandLine(), "soak runs one process per allocator; --rounds does not apply");
+        }
+        List<String> allocators = common.allocators(ALLOCATORS);
+        Preset base = common.preset();
+        long seconds = duration != null ? duration.toSeconds() : base.soakSeconds();
+        long epochMs = epoch != null ? epoch.toMillis() : base.epochMs();
+        if (seconds < 1 || epochMs < 100 || epochMs > seconds * 1000) {
+            throw new ParameterException(spec.commandLine(), "--duration must be at least 1s and --epoch between 100ms "
+                    + "and the duration; got " + seconds + " s and " + epochMs + " ms");
+        }
+        Preset preset = base.withEpochMs(epochMs);
+        Instant started = Instant.now();
+        ChildLauncher launcher = common.launcher(List.of());
+        ResultsDir dir = common.resultsDir("soak", started);
+        String header = Header.markdown("netty-hakmem soak", started, spec.commandLine().getParseResult().originalArgs(),
+                preset, launcher, allocators)
+                + "Workload: " + workload + " for " + seconds + " s per allocator in epochs of " + epochMs + " ms\n\n";
+        spec.commandLine().getErr().println("soak: " + workload + ", " + seconds + " s x " + allocators.size()
+                + " allocator(s); writing to " + dir.path());
+
+        Session session = new Session("soak", preset, launcher, "epoll", spec.commandLine().getErr());
+        session.execute(Session.timed(preset, "soak", workload, seconds, allocators));
+        List<RunRecord> records = session.records();
+
+        String body = "## Soak: " + workload + "\n\n" + SoakReport.table(records, "soak", drift.mib, drift.fraction())
+                + "![soak](soak.png)\n\n";
+        Charts.epochs(dir.file("soak.png"), records, "soak");
+        return SessionOutput.finish(dir, header, body, records, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+}

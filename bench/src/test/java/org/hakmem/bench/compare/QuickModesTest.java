@@ -1,0 +1,96 @@
+/*
+ * QuickModesTest: each mode of the comparison tool runs end to end with --quick (real child JVMs,
+ * real charts) and writes its outputs with a row for every allocator. No timing is asserted: the
+ * quick figures mean nothing, the test proves the modes run.
+ */
+package org.hakmem.bench.compare;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class QuickModesTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void compareQuickHasEveryWorkloadAndAllocator() throws IOException {
+        Path out = tmp.resolve("compare");
+        ToolRun run = ToolRun.of("--quick", "--out", out.toString()); // no mode: compare is the default
+        assertEquals(0, run.exit(), run::transcript);
+
+        String report = Files.readString(out.resolve("report.md"));
+        for (String a : CompareCommand.ALLOCATORS) {
+            for (String w : List.of("mixed-ws400", "mixed-ws400-32k", "cross-thread", "echo")) {
+                assertRow(report, "| " + w + " | " + a + " | 1 |", run);
+            }
+            assertRow(report, "| " + a + " | 1 |", run); // burst-idle and echo latency tables
+        }
+        assertTrue(report.contains("- child JVM flags (identical for every run): `--enable-native-access=ALL-UNNAMED"),
+                report);
+        assertEquals(1 + CompareCommand.ALLOCATORS.size() * CompareCommand.WORKLOADS.size(),
+                Files.readAllLines(out.resolve("runs.csv")).size());
+        assertTrue(Files.readAllLines(out.resolve("samples.csv")).size() > CompareCommand.ALLOCATORS.size(),
+                "burst-idle prints RSS samples for every allocator");
+        assertPng(out.resolve("throughput.png"));
+        assertPng(out.resolve("burst-idle-rss.png"));
+    }
+
+    @Test
+    void abQuickGivesAVerdictForEveryLeanVariant() throws IOException {
+        Path out = tmp.resolve("ab");
+        ToolRun run = ToolRun.of("ab", "--quick", "--out", out.toString());
+        assertEquals(0, run.exit(), run::transcript);
+
+        String report = Files.readString(out.resolve("report.md"));
+        assertRow(report, "| hakmem | **baseline** |", run);
+        Pattern verdict = Pattern.compile("\\| (hakmem-lean-\\w+) \\| \\*\\*(GO|NO-GO|NEUTRAL)\\*\\* \\|");
+        for (String a : List.of("hakmem-lean-free", "hakmem-lean-dontneed", "hakmem-lean-off")) {
+            assertTrue(verdict.matcher(report).results().anyMatch(m -> m.group(1).equals(a)),
+                    "no GO/NO-GO/NEUTRAL row for " + a + "\n" + run.transcript());
+        }
+        assertTrue(run.out().contains("## A/B verdict"), run::transcript);
+        assertPng(out.resolve("drift.png"));
+        assertPng(out.resolve("burst-idle-rss.png"));
+    }
+
+    @Test
+    void soakQuickWritesEpochsPerAllocator() throws IOException {
+        Path out = tmp.resolve("soak");
+        ToolRun run = ToolRun.of("soak", "--quick", "--out", out.toString());
+        assertEquals(0, run.exit(), run::transcript);
+
+        String report = Files.readString(out.resolve("report.md"));
+        List<String> epochs = Files.readAllLines(out.resolve("epochs.csv"));
+        for (String a : SoakCommand.ALLOCATORS) {
+            assertRow(report, "| " + a + " | ", run);
+            assertTrue(epochs.stream().anyMatch(l -> l.startsWith("1,soak," + a + ",1,")), "no epoch 1 for " + a);
+        }
+        assertPng(out.resolve("soak.png"));
+    }
+
+    private static void assertRow(String report, String row, ToolRun run) {
+        assertTrue(report.contains(row), "report lacks a row starting '" + row + "'\n" + report + "\n" + run.transcript());
+    }
+
+    private static void assertPng(Path png) throws IOException {
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertNotNull(img, png + " is not a readable image");
+        assertTrue(img.getWidth() > 0 && img.getHeight() > 0, png + " is empty");
+    }
+}
