@@ -97,20 +97,27 @@ public final class JmhRounds {
             }
             double bestPeer = 0;
             for (String a : allocators) {
-                if (!a.equals("hakmem")) {
+                if (!a.startsWith("hakmem")) {
                     bestPeer = Math.max(bestPeer, Stats.median(scores.get(a)));
                 }
             }
+            double fast = scores.containsKey("hakmem") ? Stats.median(scores.get("hakmem")) : 0;
             for (String a : allocators) {
                 double[] s = scores.get(a);
-                String ratio = a.equals("hakmem") && bestPeer > 0 ? String.format(Locale.ROOT, "%.2fx", Stats.median(s) / bestPeer) : "";
+                String ratio = "";
+                if (a.startsWith("hakmem") && bestPeer > 0) {
+                    ratio = String.format(Locale.ROOT, "%.2fx", Stats.median(s) / bestPeer);
+                }
+                if (a.startsWith("hakmem-lean") && fast > 0) {
+                    ratio += String.format(Locale.ROOT, " (%.2fx FAST)", Stats.median(s) / fast);
+                }
                 rows.add(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.1f%% | %.1f | %s |",
                         w.name(), a, Stats.median(s), Stats.min(s), Stats.max(s), Stats.cv(s) * 100,
                         Stats.median(allocs.get(a)), ratio));
             }
         }
         System.out.println();
-        System.out.println("| workload | allocator | median ops/us | min | max | CV | B/op (gc.alloc.rate.norm) | hakmem / faster peer |");
+        System.out.println("| workload | allocator | median ops/us | min | max | CV | B/op (gc.alloc.rate.norm) | hakmem / faster peer (LEAN: also / FAST) |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
     }

@@ -131,8 +131,9 @@ class LeanProfileTest {
         List<ByteBuf> bufs = new ArrayList<>();
         long afterFirstRound = -1;
         for (int round = 0; round < 20_000; round++) {
-            // Nine 64 KiB buffers need two spans of eight; releasing them empties the second span,
-            // which LEAN hands back to the pool at once (no spare spans) and takes again next round.
+            // Nine 64 KiB buffers need two spans of eight. Releasing them all leaves the thread with no
+            // live buffer, so LEAN gives its empty spans back (at most every 250 ms) and takes them
+            // again from the pool in the next round.
             for (int i = 0; i < 9; i++) {
                 bufs.add(alloc.directBuffer(BURST_BUFFER));
             }
@@ -156,6 +157,9 @@ class LeanProfileTest {
         CountDownLatch exit = new CountDownLatch(1);
         Thread worker = new Thread(() -> {
             try {
+                // One buffer stays live throughout, so the thread never looks idle: only a trim
+                // request can make it give its empty 64 KiB span back.
+                ByteBuf keeper = alloc.directBuffer(16);
                 checkAndRelease(burst(alloc, 4 * BURST_BUFFER, 1), 1); // half a span: stays its current span
                 burstDone.countDown();
                 goOn.await();
@@ -164,10 +168,11 @@ class LeanProfileTest {
                 }
                 tickDone.countDown();
                 exit.await();
+                keeper.release();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "idle-then-busy");
+        }, "busy-then-ticking");
         worker.start();
         burstDone.await();
         alloc.trim();
@@ -176,13 +181,34 @@ class LeanProfileTest {
         goOn.countDown();
         tickDone.await();
         alloc.trim();
-        // Its 16-byte span was cut from a slab the burst had touched: that one slab stays resident.
         assertThat(alloc.metric().residentBytes()).as("given back at the worker's next tick")
                 .isLessThanOrEqualTo(64 * 1024);
         exit.countDown();
         worker.join();
         alloc.trim();
         assertEquals(0, alloc.metric().mappedBytes(), "a dead thread's heap is reaped by trim");
+    }
+
+    @Test
+    void aThreadThatReleasesEverythingAndGoesIdleHoldsNothing() throws Exception {
+        HakmemByteBufAllocator alloc = lean(DecommitMode.DONTNEED).leanDecayMillis(50).build();
+        CountDownLatch released = new CountDownLatch(1);
+        CountDownLatch exit = new CountDownLatch(1);
+        Thread worker = new Thread(() -> {
+            try {
+                checkAndRelease(burst(alloc, 4 * MIB, 1), 1);
+                released.countDown();
+                exit.await(); // alive and idle: it never allocates again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "burst-then-idle");
+        worker.start();
+        released.await();
+        await("resident 0 while the worker idles, now " + alloc.metric().residentBytes(),
+                () -> alloc.metric().residentBytes() == 0);
+        exit.countDown();
+        worker.join();
     }
 
     @Test

@@ -30,6 +30,10 @@
  * fast path: no atomic, no clock). A thread that never allocates again keeps at most its current
  * spans until it exits; its heap is then retired and everything goes back.
  *
+ * Going idle (LEAN): the heap counts its live slots (plain, owner only). When a local release drops
+ * the count to zero, the thread may be about to go idle with nobody able to reach its spans, so a
+ * LEAN heap gives its empty spans back then, at most once per policy.idleGiveBackNanos().
+ *
  * Ready-stack safety: a span released to the pool may still sit on the ready stack (a remote free
  * raced with its last collection). Span descriptors are never reused, and a popped span whose owner
  * is no longer this heap is skipped, so such an entry is harmless.
@@ -60,6 +64,11 @@ public final class ThreadHeap implements SlabOwner {
     private int allocationsUntilTick = TICK_ALLOCATIONS;
     /** The last trim epoch this heap served (owner only, plain). */
     private int servedTrimEpoch;
+    /** Slots of this heap's spans held by live buffers, as far as the heap has seen (owner only). */
+    private int liveSlots;
+    /** LEAN: give back empty spans when liveSlots drops to 0, at most once per this; < 0: never. */
+    private final long idleGiveBackNanos;
+    private long lastIdleGiveBackNanos;
     /** Head of the ready stack; remote threads push here, so it sits on its own cache lines. */
     private final PaddedReference<Slab> ready = new PaddedReference<>();
     /** Set once, when the heap's memory has been handed back; the heap is never used again. */
@@ -70,6 +79,8 @@ public final class ThreadHeap implements SlabOwner {
         this.pool = pool;
         this.registry = registry;
         this.sparePerClass = policy.spareSpansPerClass();
+        this.idleGiveBackNanos = policy.idleGiveBackNanos();
+        this.lastIdleGiveBackNanos = System.nanoTime() - Math.max(0, idleGiveBackNanos);
     }
 
     @Override
@@ -81,9 +92,12 @@ public final class ThreadHeap implements SlabOwner {
     public Slab spanWithFreeSlot(int sizeClass) {
         Slab s = current[sizeClass];
         if (--allocationsUntilTick > 0 && s != null && s.hasFree()) {
+            liveSlots++; // the caller pops a slot at once
             return s;
         }
-        return slowPath(sizeClass);
+        s = slowPath(sizeClass); // may throw (the mapping cap): then nothing is counted
+        liveSlots++;
+        return s;
     }
 
     private Slab slowPath(int sizeClass) {
@@ -113,7 +127,7 @@ public final class ThreadHeap implements SlabOwner {
         for (int c = 0; c < SizeClasses.COUNT; c++) {
             Slab cur = current[c];
             if (cur != null) {
-                cur.collectRemote();
+                collectRemote(cur);
                 if (cur.used == 0) {
                     current[c] = null;
                     giveBack(cur);
@@ -121,7 +135,7 @@ public final class ThreadHeap implements SlabOwner {
             }
             for (Slab s = available[c]; s != null; ) {
                 Slab nextAvailable = s.nextInList;
-                s.collectRemote();
+                collectRemote(s);
                 if (s.used == 0) {
                     unlinkAvailable(s);
                     giveBack(s);
@@ -152,6 +166,30 @@ public final class ThreadHeap implements SlabOwner {
         if (s.state != Slab.CURRENT) {
             afterFreeIntoNonCurrent(s);
         }
+        if (--liveSlots == 0 && idleGiveBackNanos >= 0) {
+            onIdle();
+        }
+    }
+
+    /**
+     * The thread released its last live buffer: it may be about to go idle, and an idle thread's
+     * spans are out of everyone else's reach (see the banner). LEAN gives its empty spans back now,
+     * rate-limited so that a thread that empties and refills in a loop pays a clock read, not a
+     * trip to the pool.
+     */
+    private void onIdle() {
+        long now = System.nanoTime();
+        if (now - lastIdleGiveBackNanos >= idleGiveBackNanos) {
+            lastIdleGiveBackNanos = now;
+            releaseEmptySpans();
+        }
+    }
+
+    /** Collects a span's remote frees and keeps liveSlots in step. */
+    private int collectRemote(Slab s) {
+        int n = s.collectRemote();
+        liveSlots -= n;
+        return n;
     }
 
     private void afterFreeIntoNonCurrent(Slab s) {
@@ -165,7 +203,7 @@ public final class ThreadHeap implements SlabOwner {
 
     private Slab refill(int c) {
         Slab cur = current[c];
-        if (cur != null && cur.collectRemote() > 0) {
+        if (cur != null && collectRemote(cur) > 0) {
             return cur;
         }
         serveTrimRequest();
@@ -186,6 +224,7 @@ public final class ThreadHeap implements SlabOwner {
                 registry.maybeReap();
                 next = pool.acquireSpan(c, this);
             }
+            liveSlots += next.used; // an adopted orphan comes with its live slots
             linkOwned(next);
         }
         if (cur != null) {
@@ -217,7 +256,7 @@ public final class ThreadHeap implements SlabOwner {
             s.readyNext(null);
             if (s.owner() == this) {
                 s.clearReadyFlag();
-                s.collectRemote();
+                collectRemote(s);
                 if (s.state == Slab.FULL && s.hasFree()) {
                     linkAvailable(s);
                 }

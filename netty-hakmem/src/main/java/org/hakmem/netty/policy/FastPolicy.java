@@ -20,6 +20,11 @@ public final class FastPolicy implements ReleasePolicy {
     }
 
     @Override
+    public long idleGiveBackNanos() {
+        return -1;
+    }
+
+    @Override
     public boolean prewarm() {
         return true;
     }

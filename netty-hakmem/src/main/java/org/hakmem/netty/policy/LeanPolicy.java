@@ -1,7 +1,8 @@
 /*
  * LeanPolicy: the memory-lean profile (opt-in). Memory follows the live data: nothing is prewarmed,
- * thread heaps keep no empty spans, and free memory goes back to the kernel once it has been idle
- * for the decay time, or at once while the allocator is over its resident budget.
+ * thread heaps give their empty spans back at every purge and when their thread goes idle, and free
+ * memory goes back to the kernel once it has been idle for the decay time, or after 100 ms while the
+ * allocator is over its resident budget.
  *
  * Why a decay: a run of slabs that empties and refills in a tight loop would otherwise cost a
  * madvise and a page fault per cycle. Giving back only what stayed free for `decay` bounds the rate
@@ -11,7 +12,7 @@
  * beyond it are unmapped (retired) rather than kept as cheap, decommitted address space.
  *
  * With DecommitMode.OFF the profile only suppresses prewarm: nothing is decommitted or retired, and
- * heaps keep their spare spans, which isolates the cost of giving memory back in an A/B run.
+ * heaps keep their empty spans, which isolates the cost of giving memory back in an A/B run.
  */
 package org.hakmem.netty.policy;
 
@@ -21,6 +22,12 @@ public final class LeanPolicy implements ReleasePolicy {
     private static final long MIN_PURGE_INTERVAL_NANOS = 5_000_000L;
     /** The budget is checked at least this often, however long the decay. */
     private static final long MAX_PURGE_INTERVAL_NANOS = 250_000_000L;
+    /**
+     * Over the budget, free memory is given back once it has been free this long (or the decay, if
+     * shorter) rather than at once: memory freed and taken again within it is the churn of the live
+     * data, and giving it back would only cost a madvise and page faults per cycle.
+     */
+    private static final long OVER_BUDGET_MIN_IDLE_NANOS = 100_000_000L;
 
     private final DecommitMode mode;
     private final long budgetBytes;
@@ -42,7 +49,12 @@ public final class LeanPolicy implements ReleasePolicy {
 
     @Override
     public int spareSpansPerClass() {
-        return givesBack() ? 0 : 1;
+        return 1; // kept against churn; trim requests and going idle give them back (ThreadHeap)
+    }
+
+    @Override
+    public long idleGiveBackNanos() {
+        return givesBack() ? MAX_PURGE_INTERVAL_NANOS : -1;
     }
 
     @Override
@@ -68,7 +80,8 @@ public final class LeanPolicy implements ReleasePolicy {
         if (!givesBack()) {
             return Release.KEEP;
         }
-        boolean due = idleNanos >= decayNanos || committedBytes > budgetBytes;
+        boolean due = idleNanos >= decayNanos
+                || committedBytes > budgetBytes && idleNanos >= Math.min(decayNanos, OVER_BUDGET_MIN_IDLE_NANOS);
         if (!due) {
             return Release.KEEP;
         }

@@ -9,7 +9,8 @@
  *   background purge every ...                  never         decay / 2, within          never
  *                                                             [5 ms, 250 ms]
  *   a free run of slabs, idle for t             KEEP          DECOMMIT once t >= decay,  KEEP
- *                                                             at once over the budget
+ *                                                             sooner (100 ms) over the
+ *                                                             budget
  *   an empty superslab, idle for t              KEEP          when due as a free run:    KEEP
  *                                                             RETIRE if the mapped bytes
  *                                                             exceed the budget, else
@@ -36,6 +37,12 @@ public interface ReleasePolicy {
 
     /** Empty spans a thread heap keeps per size class before it gives them back to the pool. */
     int spareSpansPerClass();
+
+    /**
+     * A heap whose thread released its last live buffer gives back its empty spans, at most once per
+     * this many nanoseconds; negative: never (the heap keeps them for its next allocations).
+     */
+    long idleGiveBackNanos();
 
     /** Whether a new superslab is touched at once, so that its first allocations fault nothing. */
     boolean prewarm();

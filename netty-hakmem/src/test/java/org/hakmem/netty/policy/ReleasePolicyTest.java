@@ -26,6 +26,7 @@ class ReleasePolicyTest {
         assertTrue(fast.prewarm());
         assertEquals(0, fast.purgeIntervalNanos());
         assertEquals(1, fast.spareSpansPerClass());
+        assertEquals(-1, fast.idleGiveBackNanos());
     }
 
     @Test
@@ -42,15 +43,19 @@ class ReleasePolicyTest {
     }
 
     @Test
-    void leanGivesBackAtOnceOverTheBudget() {
-        assertEquals(Release.DECOMMIT, lean.release(false, 0, BUDGET + 1, BUDGET + 1));
-        assertEquals(Release.RETIRE, lean.release(true, 0, BUDGET + 1, BUDGET + 1));
+    void leanGivesBackSoonerOverTheBudget() {
+        assertEquals(Release.KEEP, lean.release(false, 99 * MS, BUDGET + 1, BUDGET + 1), "churn of the live data");
+        assertEquals(Release.DECOMMIT, lean.release(false, 100 * MS, BUDGET + 1, BUDGET + 1));
+        assertEquals(Release.RETIRE, lean.release(true, 100 * MS, BUDGET + 1, BUDGET + 1));
+        LeanPolicy noDecay = new LeanPolicy(DecommitMode.DONTNEED, BUDGET, 0);
+        assertEquals(Release.DECOMMIT, noDecay.release(false, 0, BUDGET + 1, BUDGET + 1), "never later than the decay");
     }
 
     @Test
-    void leanNeverPrewarmsKeepsNoSparesAndPurgesOften() {
+    void leanNeverPrewarmsGivesSparesBackWhenIdleAndPurgesOften() {
         assertFalse(lean.prewarm());
-        assertEquals(0, lean.spareSpansPerClass());
+        assertEquals(1, lean.spareSpansPerClass());
+        assertEquals(250 * MS, lean.idleGiveBackNanos());
         assertEquals(200 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 400 * MS).purgeIntervalNanos(), "decay / 2");
         assertEquals(5 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 0).purgeIntervalNanos(), "floor");
         assertEquals(250 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 3_600_000 * MS).purgeIntervalNanos(),
@@ -65,6 +70,7 @@ class ReleasePolicyTest {
         assertFalse(off.prewarm());
         assertEquals(0, off.purgeIntervalNanos());
         assertEquals(1, off.spareSpansPerClass());
+        assertEquals(-1, off.idleGiveBackNanos());
     }
 
     @Test
