@@ -14,11 +14,14 @@ package org.hakmem.netty.os;
 
 public final class DecommitSwitch {
     /** Shared by every allocator of the process. */
-    public static final DecommitSwitch PROCESS = new DecommitSwitch();
+    public static final DecommitSwitch PROCESS = new DecommitSwitch("this process");
 
+    /** Who shares the switch, for the log line. */
+    private final String scope;
     private volatile String disabledBy;
 
-    DecommitSwitch() {
+    DecommitSwitch(String scope) {
+        this.scope = scope;
     }
 
     public boolean disabled() {
@@ -35,7 +38,7 @@ public final class DecommitSwitch {
         if (disabledBy == null) {
             disabledBy = reason;
             System.err.println("netty-hakmem: " + reason + "; giving memory back to the kernel is now disabled"
-                    + " for this process (memory stays mapped and resident; nothing is lost)");
+                    + " for " + scope + " (memory stays mapped and resident; nothing is lost)");
         }
     }
 }

@@ -11,7 +11,7 @@ public final class FaultySyscalls implements Syscalls {
     public volatile int madviseErrno;
     public volatile int munmapErrno;
     /** The switch of the OsMemory made by {@link #newOsMemory}: private to the test, not PROCESS. */
-    public final DecommitSwitch decommitSwitch = new DecommitSwitch();
+    public final DecommitSwitch decommitSwitch = new DecommitSwitch("this test's OS gate");
 
     /** An OS gate over these calls, with its own decommit switch. */
     public OsMemory newOsMemory(long maxMappedBytes) {
