@@ -17,7 +17,8 @@
  * garbage. (Netty's reference count on the buffer is the one atomic, as for every Netty ByteBuf.)
  *
  * Giving memory back never runs on that path either. In the LEAN profile a background purger
- * (BackgroundPurger) does it every decay / 2; trim() does it at once, in either profile:
+ * (BackgroundPurger) does it every decay / 2 (and asks heaps for their empty spans every 16th
+ * round); trim() does it at once, in either profile:
  *
  *     trim():  this thread's heap gives back its empty spans     (the caller owns it)
  *              other heaps are asked to do the same              (served on their own threads)
@@ -150,10 +151,23 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         return pool.purge(true, config.decommitMode());
     }
 
+    /**
+     * Purge rounds between two requests that heaps give back their empty spans. A request makes every
+     * busy heap drop the empty spans it keeps against churn, current spans included, and take fresh
+     * ones again: asked every round (250 ms), that cost LEAN 10-30% of FAST's throughput over minutes
+     * (BENCHMARKS.md, Experiments). Heaps that go idle give their spans back on their own.
+     */
+    static final int PURGE_ROUNDS_PER_HEAP_TRIM = 16;
+
+    /** Purge rounds so far; only the purger thread touches it. */
+    private int purgeRounds;
+
     /** One round of the LEAN background purge (BackgroundPurger's thread). */
     void backgroundPurge() {
         registry.reapDead();
-        pool.requestHeapTrim();
+        if (++purgeRounds % PURGE_ROUNDS_PER_HEAP_TRIM == 0) {
+            pool.requestHeapTrim();
+        }
         pool.purge(false, policy.decommitMode());
     }
 
