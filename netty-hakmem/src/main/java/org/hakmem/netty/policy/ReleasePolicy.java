@@ -4,7 +4,9 @@
  * be tested as a table.
  *
  *   question                                   FAST          LEAN (FREE / DONTNEED)     LEAN (OFF)
- *   empty spans a thread heap keeps per class   1             0                          1
+ *   empty spans a thread heap keeps per class   1             1                          1
+ *   ... given back by the heap when its thread  never         at most every 250 ms       never
+ *       releases its last live buffer
  *   touch new superslabs at once (prewarm)?     yes           no                         no
  *   background purge every ...                  never         decay / 2, within          never
  *                                                             [5 ms, 250 ms]
