@@ -88,14 +88,6 @@ public final class LeanPolicy implements ReleasePolicy {
         return wholeSuperslab && mappedBytes > budgetBytes ? Release.RETIRE : Release.DECOMMIT;
     }
 
-    public long budgetBytes() {
-        return budgetBytes;
-    }
-
-    public long decayNanos() {
-        return decayNanos;
-    }
-
     @Override
     public String name() {
         return "LEAN(" + mode + ", budget " + (budgetBytes >> 20) + " MiB, decay " + decayNanos / 1_000_000 + " ms)";

@@ -96,10 +96,7 @@ public final class Superslab {
     void markFree(int first, int count, long now) {
         int b = bits(first, count);
         slabMask &= ~b;
-        dirtyMask |= b;
-        for (int i = first; i < first + count; i++) {
-            freedAt[i] = now;
-        }
+        markDirty(b, now);
         if (slabMask == 0) {
             emptySince = now;
         }
@@ -110,10 +107,14 @@ public final class Superslab {
         for (int offset = 0; offset < SIZE; offset += (int) pageSize) {
             memory.put(offset, (byte) 0);
         }
-        int free = ~slabMask;
-        dirtyMask |= free;
+        markDirty(~slabMask, now);
+    }
+
+    /** The slabs of {@code bits} are free and may be resident, as of {@code now}. */
+    private void markDirty(int bits, long now) {
+        dirtyMask |= bits;
         for (int i = 0; i < SLABS; i++) {
-            if ((free & (1 << i)) != 0) {
+            if ((bits & (1 << i)) != 0) {
                 freedAt[i] = now;
             }
         }
