@@ -10,8 +10,15 @@
  *   committedBytes    bytes that may be resident by the allocator's own account: slabs in live
  *                     spans, free slabs not yet decommitted, huge blocks. No system call; LEAN's
  *                     budget is checked against it.
+ *     = spanBytes          slabs cut into spans for thread heaps: used slots plus free ones
+ *     + freeCommittedBytes free slabs waiting for the purge (LEAN) or kept (FAST)
+ *     + huge mappings      (usedDirectMemory covers those too)
+ *                     spanBytes - usedDirectMemory is the fragmentation inside spans: free slots
+ *                     and the rounding of requests up to their size class.
  *   lazyFreeBytes     bytes given back with MADV_FREE that the kernel has not reclaimed yet
  *                     (LazyFree in /proc/self/smaps): still in RSS. Slow (reads smaps).
+ *   spansAcquired/Released  spans heaps took from the pool and gave back since creation: their rate
+ *                     is the span churn, the traffic that free slabs waiting for the purge absorb.
  *
  * Values read while other threads allocate are a consistent-enough snapshot for monitoring: each
  * number is exact once the threads that touched the allocator are quiet (or have been joined).
@@ -50,6 +57,22 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
         return alloc.pool().committedBytes();
     }
 
+    public long spanBytes() {
+        return alloc.pool().spanBytes();
+    }
+
+    public long freeCommittedBytes() {
+        return alloc.pool().freeCommittedBytes();
+    }
+
+    public long spansAcquired() {
+        return alloc.pool().spansAcquired();
+    }
+
+    public long spansReleased() {
+        return alloc.pool().spansReleased();
+    }
+
     public long lazyFreeBytes() {
         return alloc.os().lazyFreeBytes();
     }
@@ -77,7 +100,8 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
     @Override
     public String toString() {
         return "HakmemAllocatorMetric(usedDirect: " + usedDirectMemory() + ", usedHeap: " + usedHeapMemory()
-                + ", mapped: " + mappedBytes() + ", committed: " + committedBytes() + ", superslabs: " + superslabs() + ", spans: " + liveSpans()
+                + ", mapped: " + mappedBytes() + ", committed: " + committedBytes() + " (in spans: " + spanBytes()
+                + ", free: " + freeCommittedBytes() + "), superslabs: " + superslabs() + ", spans: " + liveSpans()
                 + ", orphans: " + orphanSpans() + ", heaps: " + threadHeaps() + ")";
     }
 }

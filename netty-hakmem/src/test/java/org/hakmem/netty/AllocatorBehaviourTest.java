@@ -139,6 +139,30 @@ class AllocatorBehaviourTest {
     }
 
     @Test
+    void committedBytesSplitIntoSpansAndFreeSlabsAndSpanTrafficIsCounted() {
+        HakmemByteBufAllocator fresh = HakmemByteBufAllocator.builder().profile(Profile.FAST).build();
+        HakmemAllocatorMetric m = fresh.metric();
+        int slab = 64 << 10;
+        ByteBuf small = fresh.directBuffer(100);            // one 1-slab span
+        ByteBuf large = fresh.directBuffer(20 << 10);       // 20 KiB slots: a 3-slab span
+        assertEquals(4L * slab, m.spanBytes());
+        assertEquals(2, m.spansAcquired());
+        assertEquals(0, m.spansReleased());
+        assertEquals(2L * MIB - 4L * slab, m.freeCommittedBytes(), "the rest of the prewarmed superslab");
+        assertEquals(m.committedBytes(), m.spanBytes() + m.freeCommittedBytes());
+        assertThat(m.spanBytes() - m.usedDirectMemory()).as("free slots and rounding inside spans")
+                .isEqualTo(4L * slab - SizeClasses.slotSize(SizeClasses.classOf(100)) - (20 << 10));
+
+        small.release();
+        large.release();
+        fresh.trim(); // gives this thread's empty spans back, then unmaps the empty superslab
+        assertEquals(0, m.spanBytes());
+        assertEquals(0, m.freeCommittedBytes());
+        assertEquals(2, m.spansReleased());
+        assertThat(m.toString()).contains("committed: 0 (in spans: 0, free: 0)");
+    }
+
+    @Test
     void capOnMappedBytesThrowsNamingItAndTheAllocatorRecovers() {
         HakmemByteBufAllocator capped = HakmemByteBufAllocator.builder().maxMappedBytes(8L * MIB).build();
         List<ByteBuf> held = new ArrayList<>();

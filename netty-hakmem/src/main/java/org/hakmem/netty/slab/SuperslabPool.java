@@ -56,6 +56,9 @@ public final class SuperslabPool {
     /** Orphans in all classes; read without the lock to skip the monitor when there are none. */
     private volatile int orphanCount;
     private final AtomicLong hugeBytes = new AtomicLong();
+    /** Spans cut for heaps and spans taken back, since creation. Guarded by this. */
+    private long spansAcquired;
+    private long spansReleased;
     /**
      * Serializes purges (the background purger's and trim()'s) with each other, not with allocation:
      * a trim waits for a purge in flight, so it sees no slab half given back and skips nothing.
@@ -74,6 +77,7 @@ public final class SuperslabPool {
 
     /** A fresh span of the class, owned by {@code owner}. Maps a superslab if none has room. */
     public synchronized Slab acquireSpan(int sizeClass, SlabOwner owner) {
+        spansAcquired++;
         int count = SizeClasses.spanSlabs(sizeClass);
         for (int pass = 0; pass < 2; pass++) {
             boolean dirtyOnly = pass == 0;
@@ -105,6 +109,7 @@ public final class SuperslabPool {
         if (s.used != 0) {
             throw new IllegalStateException("releasing a span with " + s.used + " live slots: " + s);
         }
+        spansReleased++;
         s.setOwner(null);
         s.state = Slab.RELEASED;
         liveSpans.remove(s);
@@ -246,6 +251,34 @@ public final class SuperslabPool {
             slabs += Integer.bitCount(ss.slabMask | ss.dirtyMask | ss.purgingMask);
         }
         return (slabs << Superslab.SLAB_SHIFT) + hugeBytes.get();
+    }
+
+    /** Bytes of the slabs in live spans (held by thread heaps or orphaned), used slots or not. */
+    public synchronized long spanBytes() {
+        long slabs = 0;
+        for (Superslab ss : superslabs) {
+            slabs += Integer.bitCount(ss.slabMask);
+        }
+        return slabs << Superslab.SLAB_SHIFT;
+    }
+
+    /** Bytes of free slabs that may still be resident: released and not yet decommitted. */
+    public synchronized long freeCommittedBytes() {
+        long slabs = 0;
+        for (Superslab ss : superslabs) {
+            slabs += Integer.bitCount(ss.dirtyMask | ss.purgingMask);
+        }
+        return slabs << Superslab.SLAB_SHIFT;
+    }
+
+    /** Spans cut for thread heaps since creation: churn = how often heaps come back for one. */
+    public synchronized long spansAcquired() {
+        return spansAcquired;
+    }
+
+    /** Empty spans taken back from thread heaps since creation. */
+    public synchronized long spansReleased() {
+        return spansReleased;
     }
 
     /** Parks a span whose owner died with live slots in it. */
