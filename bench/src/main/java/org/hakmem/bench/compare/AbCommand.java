@@ -84,7 +84,7 @@ final class AbCommand implements Callable<Integer> {
 
         Session session = new Session("ab", common.preset(), launcher, "epoll", spec.commandLine().getErr());
         List<Session.Planned> plan = new ArrayList<>(Session.alternating(common.preset(), rounds, WORKLOADS, allocators));
-        plan.addAll(Session.timed(common.preset(), AbJudge.DRIFT, "mixed-ws400", driftS, allocators));
+        plan.addAll(Session.timed(common.preset(), AbJudge.DRIFT, "mixed-ws400", driftS, 1, allocators));
         session.execute(plan);
         List<RunRecord> records = session.records();
 

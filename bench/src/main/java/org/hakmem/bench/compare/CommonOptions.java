@@ -28,7 +28,8 @@ final class CommonOptions {
     boolean quick;
 
     @Option(names = "--rounds", paramLabel = "N", description = "Rounds; each runs every allocator once per "
-            + "workload, in alternation (default: 3, with --quick 1).")
+            + "workload, in alternation (default: 3, with --quick 1; soak: 1, each round a --duration run per "
+            + "allocator).")
     Integer rounds;
 
     @Option(names = "--allocators", split = ",", paramLabel = "NAME", description = "Comma-separated allocators, "
@@ -56,7 +57,12 @@ final class CommonOptions {
     }
 
     int rounds() {
-        int n = rounds != null ? rounds : preset().rounds();
+        return rounds(preset().rounds());
+    }
+
+    /** --rounds if given, else the mode's own default; at least 1 either way. */
+    int rounds(int defaultRounds) {
+        int n = rounds != null ? rounds : defaultRounds;
         if (n < 1) {
             throw new ParameterException(spec.commandLine(), "--rounds must be at least 1, got " + n);
         }

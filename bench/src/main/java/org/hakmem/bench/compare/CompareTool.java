@@ -3,7 +3,7 @@
  *
  *   compare.sh [compare] [options]   every workload x every allocator (the default mode)
  *   compare.sh ab [options]          FAST against LEAN: the seed's GO / NO-GO / NEUTRAL verdict
- *   compare.sh soak [options]        one long process per allocator: drift and CV
+ *   compare.sh soak [options]        one long process per allocator (and round): drift, CV, ratios
  *
  * An unknown mode, allocator, workload or option prints the usage and exits 2; a session in which
  * any child run failed exits 1 after writing its report (the failures with their output in it).

@@ -48,11 +48,18 @@ final class Session {
         return plan;
     }
 
-    /** One timed run (epochs) of workload per allocator, recorded under label: soak, A/B drift check. */
-    static List<Planned> timed(Preset preset, String label, String workload, long seconds, List<String> allocators) {
+    /**
+     * rounds x allocators timed runs (epochs) of workload, recorded under label: soak, A/B drift check.
+     * Allocators alternate within each round as in alternating(), so each round's runs are neighbours
+     * in time and a per-round ratio compares runs the machine made at about the same speed.
+     */
+    static List<Planned> timed(Preset preset, String label, String workload, long seconds, int rounds,
+                               List<String> allocators) {
         List<Planned> plan = new ArrayList<>();
-        for (String a : allocators) {
-            plan.add(new Planned(1, label, workload, a, preset.timedArgs(workload, seconds), seconds + 2));
+        for (int round = 1; round <= rounds; round++) {
+            for (String a : allocators) {
+                plan.add(new Planned(round, label, workload, a, preset.timedArgs(workload, seconds), seconds + 2));
+            }
         }
         return plan;
     }

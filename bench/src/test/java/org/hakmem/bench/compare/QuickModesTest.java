@@ -84,6 +84,42 @@ class QuickModesTest {
         assertPng(out.resolve("soak.png"));
     }
 
+    @Test
+    void soakQuickRoundsAlternateAndReportAcrossRounds() throws IOException {
+        Path out = tmp.resolve("soak-rounds");
+        ToolRun run = ToolRun.of("soak", "--quick", "--rounds", "2", "--allocators", "hakmem,pooled",
+                "--out", out.toString());
+        assertEquals(0, run.exit(), run::transcript);
+
+        // A B A B: the runs alternate within each round (runs.csv keeps the order they ran in)
+        List<String> runs = Files.readAllLines(out.resolve("runs.csv"));
+        assertEquals(List.of("1,soak,hakmem,ok", "1,soak,pooled,ok", "2,soak,hakmem,ok", "2,soak,pooled,ok"),
+                runs.subList(1, runs.size()).stream().map(l -> String.join(",", List.of(l.split(",")).subList(0, 4)))
+                        .toList(), run::transcript);
+        List<String> epochs = Files.readAllLines(out.resolve("epochs.csv"));
+        for (String a : List.of("hakmem", "pooled")) {
+            for (int round = 1; round <= 2; round++) {
+                String prefix = round + ",soak," + a + ",";
+                assertTrue(epochs.stream().anyMatch(l -> l.startsWith(prefix + "1,")), "no epoch 1 for " + prefix);
+            }
+        }
+
+        String report = Files.readString(out.resolve("report.md"));
+        assertRow(report, "| allocator | round | epochs |", run); // the per-run table says which round
+        for (String a : List.of("hakmem", "pooled")) {
+            assertRow(report, "| " + a + " | 1 | ", run);
+            assertRow(report, "| " + a + " | 2 | ", run);
+        }
+        assertTrue(report.contains("## Across rounds"), report);
+        String across = report.substring(report.indexOf("## Across rounds"));
+        assertRow(across, "| allocator | round 1 | round 2 | median | min | max | CV | / hakmem [min, max] |", run);
+        assertRow(across, "| hakmem | ", run);
+        assertTrue(across.lines().anyMatch(l -> l.startsWith("| hakmem | ") && l.endsWith("| baseline |")), across);
+        assertTrue(across.lines().anyMatch(l -> l.startsWith("| pooled | ") && l.matches(".*\\| [0-9.]+x \\[.*")),
+                "pooled has a ratio to hakmem\n" + across);
+        assertPng(out.resolve("soak.png"));
+    }
+
     private static void assertRow(String report, String row, ToolRun run) {
         assertTrue(report.contains(row), "report lacks a row starting '" + row + "'\n" + report + "\n" + run.transcript());
     }

@@ -66,6 +66,16 @@ class UsageErrorsTest {
     }
 
     @Test
+    void roundsBelowOneNameTheValueAndTheAllowedRange() {
+        for (String bad : new String[]{"0", "-2"}) {
+            ToolRun run = ToolRun.of("soak", "--rounds", bad, "--out", tmp.toString());
+            assertEquals(2, run.exit(), run::transcript);
+            assertTrue(run.err().contains("--rounds must be at least 1, got " + bad), run::transcript);
+            assertTrue(run.err().contains("Usage:"), run::transcript);
+        }
+    }
+
+    @Test
     void failingChildIsReportedWithItsOutput() throws IOException {
         // A stand-in for java that prints a line and fails, as a crashing child JVM would.
         Path fakeJava = tmp.resolve("fake-java");
