@@ -13,8 +13,9 @@ final class MemoryFields {
     }
 
     /**
-     * Adds rss_end_kib, hwm_kib, lazyfree_kib (process), resident_end, committed_end, mapped_end,
-     * used_direct_end (allocator) and the running totals lean_decommits and lean_retires.
+     * Adds rss_end_kib, hwm_kib, lazyfree_kib (process), resident_end, committed_end and its two
+     * parts span_end and free_committed_end, mapped_end, used_direct_end (allocator) and the running
+     * totals lean_decommits and lean_retires.
      */
     static void putEnd(ResultLine line, AllocatorProbe probe) {
         line.put("rss_end_kib", ProcStatus.statusKib("VmRSS"))
@@ -22,6 +23,8 @@ final class MemoryFields {
                 .put("lazyfree_kib", ProcStatus.smapsRollupKib("LazyFree"))
                 .put("resident_end", probe.resident())
                 .put("committed_end", probe.committed())
+                .put("span_end", probe.spanBytes())
+                .put("free_committed_end", probe.freeCommitted())
                 .put("mapped_end", probe.mapped())
                 .put("used_direct_end", probe.usedDirect())
                 .put("lean_decommits", probe.leanDecommits())

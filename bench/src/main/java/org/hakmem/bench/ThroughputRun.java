@@ -26,16 +26,19 @@ final class ThroughputRun {
             }
             sampler.phase("measure");
             long sys0 = probe.syscalls();
+            long spans0 = probe.spansAcquired();
             long t0 = System.nanoTime();
             long ops = args.get("duration_ms") > 0
                     ? epochs(w, probe, t0, args.get("duration_ms"), args.get("epoch_ms"))
                     : fixed(w, args.get("ops"));
             long elapsed = System.nanoTime() - t0;
             long syscalls = probe.syscalls() < 0 ? -1 : probe.syscalls() - sys0;
+            long spans = spans0 < 0 ? -1 : probe.spansAcquired() - spans0;
             sampler.sample();
             ResultLine r = new ResultLine("RESULT").put("workload", workload)
                     .put("ops", ops).put("seconds", elapsed / 1e9).put("ops_per_s", ops / (elapsed / 1e9))
                     .put("syscalls", syscalls).put("syscalls_per_op", ResultLine.perOp(syscalls, ops))
+                    .put("spans_acquired", spans).put("spans_per_op", ResultLine.perOp(spans, ops))
                     .put("rss_start_kib", rssStart);
             MemoryFields.putEnd(r, probe);
             MemoryFields.putPeaks(r, sampler);

@@ -1,7 +1,8 @@
 /*
  * CompareReport: the Markdown tables of `compare`: throughput per workload and allocator (median,
  * min, max, CV, ratios to hakmem FAST and to Pooled, peak RSS, allocator resident, syscalls/op),
- * burst-idle memory (RSS before, peak, end, retained), echo latencies, and every failed run.
+ * netty-hakmem's memory taken apart (used, spans, free slabs, resident, span churn), burst-idle
+ * memory (RSS before, peak, end, retained), echo latencies, and every failed run.
  */
 package org.hakmem.bench.compare;
 
@@ -10,6 +11,8 @@ import java.util.List;
 
 final class CompareReport {
     static final List<String> THROUGHPUT_WORKLOADS = List.of("mixed-ws400", "mixed-ws400-32k", "cross-thread", "echo");
+    /** Single-thread workloads whose end state is a steady working set worth taking apart. */
+    static final List<String> MEMORY_BREAKDOWN_WORKLOADS = List.of("mixed-ws400", "mixed-ws400-32k");
 
     private CompareReport() {
     }
@@ -25,6 +28,17 @@ final class CompareReport {
                     .append("(echo: the server's). resident: the allocator's own resident bytes (mincore), peak ")
                     .append("sampled (echo: at the end); n/a for Netty's allocators, which cannot tell. ")
                     .append("syscalls/op: netty-hakmem's mmap+munmap+madvise calls per op in the measured phase.\n\n");
+        }
+        List<String> breakdown = workloads.stream().filter(MEMORY_BREAKDOWN_WORKLOADS::contains).toList();
+        List<String> hakmems = allocators.stream().filter(a -> a.startsWith("hakmem")).toList();
+        if (!breakdown.isEmpty() && !hakmems.isEmpty()) {
+            sb.append("## Where netty-hakmem's memory is, at the end of the run\n\n")
+                    .append(memoryBreakdown(records, breakdown, hakmems)).append('\n')
+                    .append("Medians over the rounds, MiB. used: live buffers' slots (their class sizes). spans: ")
+                    .append("slabs cut into spans for thread heaps; spans - used is the free slots inside spans. ")
+                    .append("free slabs: released by heaps and not yet decommitted (waiting for LEAN's purge, or ")
+                    .append("kept by FAST). committed = spans + free slabs. resident: mincore over the mappings. ")
+                    .append("spans/op: spans heaps took from the pool per op in the measured phase (span churn).\n\n");
         }
         if (workloads.contains("burst-idle")) {
             sb.append("## burst-idle memory\n\n").append(burstIdle(records, allocators)).append('\n')
@@ -56,6 +70,22 @@ final class CompareReport {
         }
         return Md.table(List.of("workload", "allocator", "runs", "median ops/s", "min", "max", "CV", "/ hakmem",
                 "/ pooled", "VmHWM MiB", "resident MiB", "syscalls/op"), rows);
+    }
+
+    private static String memoryBreakdown(List<RunRecord> records, List<String> workloads, List<String> allocators) {
+        List<List<String>> rows = new ArrayList<>();
+        for (String w : workloads) {
+            for (String a : allocators) {
+                rows.add(List.of(w, a, Md.mib(Summary.of(records, w, a, "used_direct_end").median()),
+                        Md.mib(Summary.of(records, w, a, "span_end").median()),
+                        Md.mib(Summary.of(records, w, a, "free_committed_end").median()),
+                        Md.mib(Summary.of(records, w, a, "committed_end").median()),
+                        Md.mib(Summary.of(records, w, a, "resident_end").median()),
+                        Md.sig(Summary.of(records, w, a, "spans_per_op").median())));
+            }
+        }
+        return Md.table(List.of("workload", "allocator", "used", "spans", "free slabs", "committed", "resident",
+                "spans/op"), rows);
     }
 
     private static String burstIdle(List<RunRecord> records, List<String> allocators) {

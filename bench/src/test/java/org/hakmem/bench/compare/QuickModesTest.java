@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,12 +44,27 @@ class QuickModesTest {
         }
         assertTrue(report.contains("- child JVM flags (identical for every run): `--enable-native-access=ALL-UNNAMED"),
                 report);
+        assertMemoryBreakdown(report, "mixed-ws400-32k", "hakmem");
+        assertMemoryBreakdown(report, "mixed-ws400", "hakmem-lean-free");
         assertEquals(1 + CompareCommand.ALLOCATORS.size() * CompareCommand.WORKLOADS.size(),
                 Files.readAllLines(out.resolve("runs.csv")).size());
         assertTrue(Files.readAllLines(out.resolve("samples.csv")).size() > CompareCommand.ALLOCATORS.size(),
                 "burst-idle prints RSS samples for every allocator");
         assertPng(out.resolve("throughput.png"));
         assertPng(out.resolve("burst-idle-rss.png"));
+    }
+
+    /** The breakdown row exists, spans hold at least the used slots, and committed = spans + free slabs. */
+    private static void assertMemoryBreakdown(String report, String workload, String allocator) {
+        Matcher m = Pattern.compile("\\| " + Pattern.quote(workload) + " \\| " + Pattern.quote(allocator)
+                + " \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\| [0-9.e+-]+ \\|").matcher(report);
+        assertTrue(m.find(), () -> "no memory breakdown row for " + workload + "/" + allocator + " in\n" + report);
+        double used = Double.parseDouble(m.group(1));
+        double spans = Double.parseDouble(m.group(2));
+        double free = Double.parseDouble(m.group(3));
+        double committed = Double.parseDouble(m.group(4));
+        assertTrue(used > 0 && spans >= used, m.group());
+        assertEquals(committed, spans + free, 0.11, m.group()); // each figure is rounded to 0.1 MiB
     }
 
     @Test

@@ -39,6 +39,21 @@ public final class AllocatorProbe {
         return hakmem != null ? hakmem.committedBytes() : -1;
     }
 
+    /** netty-hakmem: bytes of slabs cut into spans (used slots and free ones); -1 for others. */
+    public long spanBytes() {
+        return hakmem != null ? hakmem.spanBytes() : -1;
+    }
+
+    /** netty-hakmem: free slabs not yet decommitted (waiting for the purge, or kept); -1 for others. */
+    public long freeCommitted() {
+        return hakmem != null ? hakmem.freeCommittedBytes() : -1;
+    }
+
+    /** netty-hakmem: spans thread heaps took from the pool so far (span churn); -1 for others. */
+    public long spansAcquired() {
+        return hakmem != null ? hakmem.spansAcquired() : -1;
+    }
+
     /** netty-hakmem: bytes given back with MADV_FREE the kernel has not reclaimed yet; -1 for others. */
     public long lazyFree() {
         return hakmem != null ? hakmem.lazyFreeBytes() : -1;
