@@ -6,7 +6,8 @@
  * Each LEAN allocator (whose policy has a purge interval) gets a periodic task on this thread:
  *
  *     every purgeInterval (decay / 2):   reap dead threads' heaps    (their spans go to the pool)
- *                                        ask heaps to trim            (served on their own threads)
+ *                                        ask heaps to trim            (every 16th round, over the
+ *                                                                      budget; served by the heaps)
  *                                        pool.purge()                 (decommit / retire what is due)
  *
  * One thread serves every allocator of the process; FAST allocators never start it. The task holds

@@ -17,8 +17,8 @@
  * garbage. (Netty's reference count on the buffer is the one atomic, as for every Netty ByteBuf.)
  *
  * Giving memory back never runs on that path either. In the LEAN profile a background purger
- * (BackgroundPurger) does it every decay / 2 (and asks heaps for their empty spans every 16th
- * round); trim() does it at once, in either profile:
+ * (BackgroundPurger) does it every decay / 2 (and, while over the budget, asks heaps for their
+ * empty spans every 16th round); trim() does it at once, in either profile:
  *
  *     trim():  this thread's heap gives back its empty spans     (the caller owns it)
  *              other heaps are asked to do the same              (served on their own threads)
@@ -152,11 +152,13 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     }
 
     /**
-     * Purge rounds between two requests that heaps give back their empty spans. A request makes every
-     * busy heap drop the empty spans it keeps against churn, current spans included, and take fresh
-     * ones again. Asked every round (4 times a second), LEAN's mixed-ws400 runs in back-to-back JMH
-     * runs reached 32-33 ops/us in the machine's fast mode, against 40-42 without the requests and
-     * 35-40 for FAST (BENCHMARKS.md, Experiments). Heaps that go idle give their spans back anyway.
+     * Purge rounds between two requests that heaps give back their empty spans, while the policy
+     * allows them (LEAN: only over the budget). A request makes every busy heap drop the empty spans
+     * it keeps against churn, current spans included, and cut fresh ones. Asked every round (4 times a
+     * second), LEAN's mixed-ws400 reached 32-33 ops/us in JMH against 40-42 without requests; asked
+     * every 16th round regardless of the budget, 60 s runs started level with FAST and settled at
+     * 0.83x within 20-30 s, with or without any decommit (BENCHMARKS.md, Experiments). Heaps that go
+     * idle give their spans back anyway.
      */
     static final int PURGE_ROUNDS_PER_HEAP_TRIM = 16;
 
@@ -166,7 +168,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     /** One round of the LEAN background purge (BackgroundPurger's thread). */
     void backgroundPurge() {
         registry.reapDead();
-        if (++purgeRounds % PURGE_ROUNDS_PER_HEAP_TRIM == 0) {
+        if (++purgeRounds % PURGE_ROUNDS_PER_HEAP_TRIM == 0 && policy.trimHeaps(pool.committedBytes())) {
             pool.requestHeapTrim();
         }
         pool.purge(false, policy.decommitMode());

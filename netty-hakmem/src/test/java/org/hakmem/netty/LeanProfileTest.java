@@ -190,6 +190,53 @@ class LeanProfileTest {
     }
 
     @Test
+    void thePurgeAsksBusyHeapsForTheirEmptySpansOnlyOverTheBudget() throws Exception {
+        // Under the budget, a busy thread keeps its empty current span and its spare (2 x 512 KiB of
+        // written 64 KiB slots) while the purge gives back what the heap returned to the pool.
+        assertThat(residentOfABusyHeapAfterABurst(100, false)).isGreaterThanOrEqualTo(MIB);
+        // Over the budget, the purge's trim requests make the same thread give them back.
+        assertThat(residentOfABusyHeapAfterABurst(1, true)).isLessThanOrEqualTo(BURST_BUFFER);
+    }
+
+    /**
+     * A thread keeps one buffer live (so it never looks idle), allocates and releases 2 MiB of
+     * 64 KiB buffers, and then keeps allocating small buffers, which is when a heap serves trim
+     * requests. Returns the allocator's resident bytes once the purge has given back the pool's
+     * share of the burst and, if {@code awaitTrim}, once resident is at most one 64 KiB buffer.
+     */
+    private long residentOfABusyHeapAfterABurst(int budgetMB, boolean awaitTrim) throws Exception {
+        // Decay 10 ms: a purge round every 5 ms, so a trim request every 80 ms while over the budget.
+        HakmemByteBufAllocator alloc = lean(DecommitMode.DONTNEED).leanTargetMB(budgetMB).leanDecayMillis(10).build();
+        CountDownLatch burstDone = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread worker = new Thread(() -> {
+            ByteBuf keeper = alloc.directBuffer(16);
+            checkAndRelease(burst(alloc, 2 * MIB, 1), 1);
+            burstDone.countDown();
+            while (!stop.get()) {
+                alloc.directBuffer(16).release();
+            }
+            keeper.release();
+        }, "busy-after-burst");
+        worker.start();
+        try {
+            burstDone.await();
+            await("the purge decommits the burst's spans the heap gave back to the pool",
+                    () -> alloc.metric().osStats().leanDecommitBytes() >= MIB);
+            if (awaitTrim) {
+                await("resident <= 64 KiB, now " + alloc.metric().residentBytes(),
+                        () -> alloc.metric().residentBytes() <= BURST_BUFFER);
+            } else {
+                Thread.sleep(500); // about 6 trim periods, were the heap over its budget
+            }
+            return alloc.metric().residentBytes();
+        } finally {
+            stop.set(true);
+            worker.join();
+        }
+    }
+
+    @Test
     void aThreadThatReleasesEverythingAndGoesIdleHoldsNothing() throws Exception {
         HakmemByteBufAllocator alloc = lean(DecommitMode.DONTNEED).leanDecayMillis(50).build();
         CountDownLatch released = new CountDownLatch(1);

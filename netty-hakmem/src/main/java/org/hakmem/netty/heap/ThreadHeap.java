@@ -24,7 +24,7 @@
  * even when empty (it is what the fast path reads), until the pool asks for a trim:
  *
  * Trim requests: the pool bumps a trim epoch (trim(), and every 16th background purge round of
- * a LEAN allocator). A heap serves a new epoch by giving back every empty span it holds, current ones
+ * a LEAN allocator that is over its budget). A heap serves a new epoch by giving back every empty span it holds, current ones
  * included. Only the owner may touch its spans, so the heap looks for a new epoch on its own slow
  * paths: at each refill, and once every TICK_ALLOCATIONS allocations (a plain countdown on the
  * fast path: no atomic, no clock). A thread that never allocates again keeps at most its current

@@ -25,6 +25,11 @@ public final class FastPolicy implements ReleasePolicy {
     }
 
     @Override
+    public boolean trimHeaps(long committedBytes) {
+        return false; // FAST has no background purge; trim() still asks the heaps
+    }
+
+    @Override
     public boolean prewarm() {
         return true;
     }

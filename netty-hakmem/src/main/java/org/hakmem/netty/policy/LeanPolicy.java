@@ -1,6 +1,7 @@
 /*
  * LeanPolicy: the memory-lean profile (opt-in). Memory follows the live data: nothing is prewarmed,
- * thread heaps give their empty spans back at every purge and when their thread goes idle, and free
+ * thread heaps give their empty spans back when their thread goes idle (and when the purge asks,
+ * while the allocator is over its budget), and free
  * memory goes back to the kernel once it has been idle for the decay time, or after 100 ms while the
  * allocator is over its resident budget.
  *
@@ -73,6 +74,11 @@ public final class LeanPolicy implements ReleasePolicy {
             return 0;
         }
         return Math.min(MAX_PURGE_INTERVAL_NANOS, Math.max(MIN_PURGE_INTERVAL_NANOS, decayNanos / 2));
+    }
+
+    @Override
+    public boolean trimHeaps(long committedBytes) {
+        return givesBack() && committedBytes > budgetBytes;
     }
 
     @Override

@@ -10,6 +10,8 @@
  *   touch new superslabs at once (prewarm)?     yes           no                         no
  *   background purge every ...                  never         decay / 2, within          never
  *                                                             [5 ms, 250 ms]
+ *   ask busy heaps for their empty spans        never         every 16th purge round,    never
+ *       (trim request)                                        while over the budget
  *   a free run of slabs, idle for t             KEEP          DECOMMIT once t >= decay,  KEEP
  *                                                             sooner (100 ms) over the
  *                                                             budget
@@ -54,6 +56,14 @@ public interface ReleasePolicy {
 
     /** Period of the background purge, in nanoseconds; 0 for none. */
     long purgeIntervalNanos();
+
+    /**
+     * Whether a background purge round may ask busy thread heaps to give back their empty spans (a
+     * trim request), given the bytes the allocator may hold resident now. Under the budget the
+     * answer is no: a busy heap holds at most one spare span per class and its current spans, and
+     * taking those away makes it cut new spans, which long runs showed to cost throughput.
+     */
+    boolean trimHeaps(long committedBytes);
 
     /**
      * The fate of free, possibly resident memory.

@@ -27,6 +27,15 @@ class ReleasePolicyTest {
         assertEquals(0, fast.purgeIntervalNanos());
         assertEquals(1, fast.spareSpansPerClass());
         assertEquals(-1, fast.idleGiveBackNanos());
+        assertFalse(fast.trimHeaps(100 * BUDGET));
+    }
+
+    @Test
+    void leanAsksBusyHeapsForTheirSpansOnlyOverTheBudget() {
+        assertFalse(lean.trimHeaps(0));
+        assertFalse(lean.trimHeaps(BUDGET), "at the budget: busy heaps keep their spare and current spans");
+        assertTrue(lean.trimHeaps(BUDGET + 1));
+        assertFalse(new LeanPolicy(DecommitMode.OFF, BUDGET, DECAY).trimHeaps(100 * BUDGET), "OFF gives nothing back");
     }
 
     @Test
