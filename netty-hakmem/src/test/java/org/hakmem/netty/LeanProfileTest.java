@@ -53,10 +53,16 @@ class LeanProfileTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        await(() -> what, condition);
+    }
+
+    /** Polls the condition; on time-out, fails with {@code what}, computed then (the state at the end). */
+    private static void await(java.util.function.Supplier<String> what, BooleanSupplier condition)
+            throws InterruptedException {
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("not within " + WAIT_MILLIS + " ms: " + what);
+                throw new AssertionError("not within " + WAIT_MILLIS + " ms: " + what.get());
             }
             Thread.sleep(10);
         }
@@ -120,7 +126,8 @@ class LeanProfileTest {
         // A decay of an hour: only the budget can give anything back during this test.
         HakmemByteBufAllocator alloc = lean(DecommitMode.DONTNEED).leanTargetMB(4).leanDecayMillis(3_600_000).build();
         checkAndRelease(burst(alloc, 32 * MIB, 1), 1);
-        await("mapped <= 4 MiB, now " + alloc.metric().mappedBytes(), () -> alloc.metric().mappedBytes() <= 4 * MIB);
+        await(() -> "mapped <= 4 MiB; now " + alloc.metric() + ", " + alloc.metric().osStats(),
+                () -> alloc.metric().mappedBytes() <= 4 * MIB);
         assertThat(alloc.metric().osStats().leanRetires()).isGreaterThanOrEqualTo(14);
         assertThat(alloc.metric().committedBytes()).isLessThanOrEqualTo(4 * MIB);
     }
