@@ -126,10 +126,16 @@ class LeanProfileTest {
         // A decay of an hour: only the budget can give anything back during this test.
         HakmemByteBufAllocator alloc = lean(DecommitMode.DONTNEED).leanTargetMB(4).leanDecayMillis(3_600_000).build();
         checkAndRelease(burst(alloc, 32 * MIB, 1), 1);
-        await(() -> "mapped <= 4 MiB; now " + alloc.metric() + ", " + alloc.metric().osStats(),
-                () -> alloc.metric().mappedBytes() <= 4 * MIB);
-        assertThat(alloc.metric().osStats().leanRetires()).isGreaterThanOrEqualTo(14);
-        assertThat(alloc.metric().committedBytes()).isLessThanOrEqualTo(4 * MIB);
+        // The purge retires empty superslabs, oldest first, while committed bytes exceed the budget;
+        // once they are within it, the rest stays mapped until the decay. How many stay depends on
+        // how purge rounds interleave with the release loop: a superslab that still held a live span
+        // in a round has had its free slabs decommitted instead. Each one left holds at least the
+        // 512 KiB of the span it last released, so at most 8 stay (usually 2): at least 8 of the 16
+        // are retired, and committed bytes end within the budget.
+        await(() -> "committed <= 4 MiB with 8 superslabs retired; now " + alloc.metric() + ", "
+                        + alloc.metric().osStats(),
+                () -> alloc.metric().committedBytes() <= 4 * MIB && alloc.metric().osStats().leanRetires() >= 8);
+        assertThat(alloc.metric().mappedBytes()).isLessThanOrEqualTo(16 * MIB);
     }
 
     @Test
