@@ -14,7 +14,7 @@
  *
  * The fast path of a small direct buffer, allocated and released on one thread, takes no lock, makes
  * no system call, does no atomic read-modify-write of the allocator's own state and creates no
- * garbage. (Netty's reference count on the buffer is the one atomic, as for every Netty ByteBuf.)
+ * garbage; releasing the buffer's last reference is no atomic operation either (RefCountedByteBuf).
  *
  * Giving memory back never runs on that path either. In the LEAN profile a background purger
  * (BackgroundPurger) does it every decay / 2 (and, while over the budget, asks heaps for their

@@ -6,10 +6,11 @@
  *                 |<- capacity ->|
  *                 ^ memoryAddress() == address
  *
- * Byte access is absolute get/put on the superslab's ByteBuffer at offset + index, which the JIT
- * turns into plain loads and stores (with a bounds check) on JDK 17 and 25, whether or not Netty may
- * use sun.misc.Unsafe. AbstractByteBuf has already checked the index against capacity() and the
- * reference count, so a released buffer or a bad index never reaches memory.
+ * Primitive access is one Unsafe load or store at address + index where Netty may use
+ * sun.misc.Unsafe (JDK 17 by default), and an absolute get/put on the superslab's ByteBuffer at
+ * offset + index elsewhere (JDK 25); bulk transfers always go through the ByteBuffer. AbstractByteBuf
+ * has already checked the index against capacity() and the reference count, so a released buffer or
+ * a bad index never reaches memory. The reference count itself is RefCountedByteBuf's.
  *
  * Instances are recycled: deallocate() frees the slot and hands the object back to the thread cache
  * that created it (see ThreadCache). A reference kept after release() sees refCnt 0 and throws,
@@ -17,10 +18,10 @@
  */
 package org.hakmem.netty;
 
-import io.netty.buffer.AbstractReferenceCountedByteBuf;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.internal.EmptyArrays;
+import io.netty.util.internal.PlatformDependent;
 import org.hakmem.netty.slab.HugeBlock;
 import org.hakmem.netty.slab.Slab;
 
@@ -34,7 +35,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
 
-final class HakmemDirectByteBuf extends AbstractReferenceCountedByteBuf {
+final class HakmemDirectByteBuf extends RefCountedByteBuf {
     private final HakmemByteBufAllocator alloc;
     /** The thread cache this object returns to when released. */
     final ThreadCache home;
@@ -66,7 +67,7 @@ final class HakmemDirectByteBuf extends AbstractReferenceCountedByteBuf {
         if (maxCapacity() != maxCapacity) {
             maxCapacity(maxCapacity);
         }
-        resetRefCnt();
+        revive();
         clear(); // readerIndex = writerIndex = 0 (capacity >= 0 always holds)
         markReaderIndex();
         markWriterIndex();
@@ -209,103 +210,136 @@ final class HakmemDirectByteBuf extends AbstractReferenceCountedByteBuf {
     }
 
     // ---- primitive access (index already checked by AbstractByteBuf) ----
+    //
+    // Where Netty may use sun.misc.Unsafe (JDK 17 by default; not JDK 25, see UNSAFE), a primitive is
+    // one Unsafe load or store at address + index, as in Netty's own unsafe buffers. Elsewhere it is an
+    // absolute get/put on the superslab's big-endian ByteBuffer at offset + index. Unsafe access is
+    // native order (little-endian, checked in UNSAFE), so big-endian values are byte-swapped there.
+
+    /** True where primitives go through PlatformDependent's Unsafe access; JIT-folded to one branch. */
+    static final boolean UNSAFE = PlatformDependent.hasUnsafe() && PlatformDependent.isUnaligned()
+            && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     @Override
     protected byte _getByte(int index) {
-        return memory.get(offset + index);
+        return UNSAFE ? PlatformDependent.getByte(address + index) : memory.get(offset + index);
     }
 
     @Override
     protected short _getShort(int index) {
-        return memory.getShort(offset + index);
+        return UNSAFE ? Short.reverseBytes(PlatformDependent.getShort(address + index)) : memory.getShort(offset + index);
     }
 
     @Override
     protected short _getShortLE(int index) {
-        return Short.reverseBytes(memory.getShort(offset + index));
+        return UNSAFE ? PlatformDependent.getShort(address + index) : Short.reverseBytes(memory.getShort(offset + index));
     }
 
     @Override
     protected int _getUnsignedMedium(int index) {
-        int i = offset + index;
-        return (memory.get(i) & 0xff) << 16 | (memory.get(i + 1) & 0xff) << 8 | memory.get(i + 2) & 0xff;
+        return (_getByte(index) & 0xff) << 16 | (_getByte(index + 1) & 0xff) << 8 | _getByte(index + 2) & 0xff;
     }
 
     @Override
     protected int _getUnsignedMediumLE(int index) {
-        int i = offset + index;
-        return memory.get(i) & 0xff | (memory.get(i + 1) & 0xff) << 8 | (memory.get(i + 2) & 0xff) << 16;
+        return _getByte(index) & 0xff | (_getByte(index + 1) & 0xff) << 8 | (_getByte(index + 2) & 0xff) << 16;
     }
 
     @Override
     protected int _getInt(int index) {
-        return memory.getInt(offset + index);
+        return UNSAFE ? Integer.reverseBytes(PlatformDependent.getInt(address + index)) : memory.getInt(offset + index);
     }
 
     @Override
     protected int _getIntLE(int index) {
-        return Integer.reverseBytes(memory.getInt(offset + index));
+        return UNSAFE ? PlatformDependent.getInt(address + index) : Integer.reverseBytes(memory.getInt(offset + index));
     }
 
     @Override
     protected long _getLong(int index) {
-        return memory.getLong(offset + index);
+        return UNSAFE ? Long.reverseBytes(PlatformDependent.getLong(address + index)) : memory.getLong(offset + index);
     }
 
     @Override
     protected long _getLongLE(int index) {
-        return Long.reverseBytes(memory.getLong(offset + index));
+        return UNSAFE ? PlatformDependent.getLong(address + index) : Long.reverseBytes(memory.getLong(offset + index));
     }
 
     @Override
     protected void _setByte(int index, int value) {
-        memory.put(offset + index, (byte) value);
+        if (UNSAFE) {
+            PlatformDependent.putByte(address + index, (byte) value);
+        } else {
+            memory.put(offset + index, (byte) value);
+        }
     }
 
     @Override
     protected void _setShort(int index, int value) {
-        memory.putShort(offset + index, (short) value);
+        if (UNSAFE) {
+            PlatformDependent.putShort(address + index, Short.reverseBytes((short) value));
+        } else {
+            memory.putShort(offset + index, (short) value);
+        }
     }
 
     @Override
     protected void _setShortLE(int index, int value) {
-        memory.putShort(offset + index, Short.reverseBytes((short) value));
+        if (UNSAFE) {
+            PlatformDependent.putShort(address + index, (short) value);
+        } else {
+            memory.putShort(offset + index, Short.reverseBytes((short) value));
+        }
     }
 
     @Override
     protected void _setMedium(int index, int value) {
-        int i = offset + index;
-        memory.put(i, (byte) (value >>> 16));
-        memory.put(i + 1, (byte) (value >>> 8));
-        memory.put(i + 2, (byte) value);
+        _setByte(index, value >>> 16);
+        _setByte(index + 1, value >>> 8);
+        _setByte(index + 2, value);
     }
 
     @Override
     protected void _setMediumLE(int index, int value) {
-        int i = offset + index;
-        memory.put(i, (byte) value);
-        memory.put(i + 1, (byte) (value >>> 8));
-        memory.put(i + 2, (byte) (value >>> 16));
+        _setByte(index, value);
+        _setByte(index + 1, value >>> 8);
+        _setByte(index + 2, value >>> 16);
     }
 
     @Override
     protected void _setInt(int index, int value) {
-        memory.putInt(offset + index, value);
+        if (UNSAFE) {
+            PlatformDependent.putInt(address + index, Integer.reverseBytes(value));
+        } else {
+            memory.putInt(offset + index, value);
+        }
     }
 
     @Override
     protected void _setIntLE(int index, int value) {
-        memory.putInt(offset + index, Integer.reverseBytes(value));
+        if (UNSAFE) {
+            PlatformDependent.putInt(address + index, value);
+        } else {
+            memory.putInt(offset + index, Integer.reverseBytes(value));
+        }
     }
 
     @Override
     protected void _setLong(int index, long value) {
-        memory.putLong(offset + index, value);
+        if (UNSAFE) {
+            PlatformDependent.putLong(address + index, Long.reverseBytes(value));
+        } else {
+            memory.putLong(offset + index, value);
+        }
     }
 
     @Override
     protected void _setLongLE(int index, long value) {
-        memory.putLong(offset + index, Long.reverseBytes(value));
+        if (UNSAFE) {
+            PlatformDependent.putLong(address + index, value);
+        } else {
+            memory.putLong(offset + index, Long.reverseBytes(value));
+        }
     }
 
     // ---- bulk transfers ----
