@@ -1,0 +1,199 @@
+/*
+ * Footprint: what an allocator adds to a process's resident memory (VmRSS) before and while it
+ * serves a small load, step by step, each allocator in fresh JVMs with identical flags.
+ *
+ *   java -cp bench/target/benchmarks.jar org.hakmem.bench.Footprint [--rounds 3]
+ *        [--allocators hakmem,hakmem-lean-free,pooled,adaptive]
+ *
+ * A child JVM measures VmRSS (after a pause, so that compiler and GC threads settle) at each step:
+ *
+ *   load     the allocator's classes are initialized (for netty-hakmem: JNA, its native library and
+ *            HakmemByteBufAllocator.DEFAULT; for Pooled: PooledByteBufAllocator.DEFAULT)
+ *   create   the allocator under test is built (Allocators.create)
+ *   use      100,000 direct buffers of 256 B are allocated, written and released on the main thread
+ *
+ * The parent runs the allocators alternately (A B A B), prints each child's line, and a Markdown
+ * table of the medians with [min, max] per step. A bad option or allocator name prints what is
+ * allowed and exits 2; a child that fails is reported with its output and exits 1. Why it exists: the echo server's peak RSS compares
+ * whole processes, where an allocator's fixed costs (classes, native libraries, threads) weigh as
+ * much as the memory it holds for buffers.
+ */
+package org.hakmem.bench;
+
+import org.hakmem.examples.bench.Allocators;
+import org.hakmem.examples.bench.ChildJvm;
+import org.hakmem.examples.bench.ProcStatus;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+public final class Footprint {
+    static final List<String> STEPS = List.of("load", "create", "use");
+    static final List<String> CHILD_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch",
+            "--enable-native-access=ALL-UNNAMED", "-Dio.netty.leakDetection.level=disabled");
+    static final int BUFFERS = 100_000;
+    static final int SIZE = 256;
+    static final long SETTLE_MS = 300;
+
+    private Footprint() {
+    }
+
+    static final String USAGE = "usage: Footprint [--rounds N (>= 1, default 3)] [--allocators a,b,... (of "
+            + Allocators.NAMES + ")]";
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("child")) {
+            child(args[1]);
+            return;
+        }
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the parent: 0 when done, 2 on bad input (named on err, with the usage), 1 if a child failed. */
+    static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        int rounds = 3;
+        List<String> allocators = List.of("hakmem", "hakmem-lean-free", "pooled", "adaptive");
+        try {
+            for (int i = 0; i < args.length; i += 2) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("missing value for " + args[i]);
+                }
+                switch (args[i]) {
+                    case "--rounds":
+                        rounds = rounds(args[i + 1]);
+                        break;
+                    case "--allocators":
+                        allocators = Arrays.asList(args[i + 1].split(","));
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+                }
+            }
+            for (String a : allocators) {
+                if (!Allocators.NAMES.contains(a)) {
+                    throw new IllegalArgumentException("unknown allocator '" + a + "'; allowed: " + Allocators.NAMES);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        try {
+            parent(rounds, allocators, out);
+            return 0;
+        } catch (ChildJvm.ChildFailure | java.io.IOException e) {
+            err.println("FAILED: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int rounds(String v) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--rounds '" + v + "': expected an integer >= 1");
+    }
+
+    private static void parent(int rounds, List<String> allocators, PrintStream out)
+            throws ChildJvm.ChildFailure, java.io.IOException, InterruptedException {
+        String java = System.getProperty("java.home") + "/bin/java";
+        out.println("# footprint: " + java + " (" + System.getProperty("java.version") + "), flags "
+                + String.join(" ", CHILD_FLAGS) + ", rounds " + rounds);
+        Map<String, List<long[]>> results = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (String a : allocators) {
+                List<String> cmd = new ArrayList<>(List.of(java));
+                cmd.addAll(CHILD_FLAGS);
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Footprint.class.getName(), "child", a));
+                try (ChildJvm child = new ChildJvm(a, cmd)) {
+                    String line = child.awaitLine("FOOTPRINT", 120);
+                    child.awaitExit(60);
+                    out.println("round " + round + " " + line);
+                    results.computeIfAbsent(a, k -> new ArrayList<>()).add(parse(line));
+                }
+            }
+        }
+        out.println();
+        out.println("| allocator | runs | load | create | use | total |");
+        out.println("|---|---:|---:|---:|---:|---:|");
+        for (Map.Entry<String, List<long[]>> e : results.entrySet()) {
+            StringBuilder row = new StringBuilder("| " + e.getKey() + " | " + e.getValue().size());
+            for (int step = 0; step <= STEPS.size(); step++) {
+                int s = step;
+                long[] v = e.getValue().stream().mapToLong(r -> r[s]).sorted().toArray();
+                row.append(String.format(Locale.ROOT, " | %.1f [%.1f, %.1f]", v[v.length / 2] / 1024.0,
+                        v[0] / 1024.0, v[v.length - 1] / 1024.0));
+            }
+            out.println(row + " |");
+        }
+        out.println();
+        out.println("MiB of VmRSS added by each step: median [min, max] over the runs; total = load + create + use.");
+    }
+
+    /** The step deltas (KiB) and their total, from a child's FOOTPRINT line. */
+    static long[] parse(String line) {
+        long[] v = new long[STEPS.size() + 1];
+        for (String field : line.split(" ")) {
+            int eq = field.indexOf('=');
+            if (eq > 0) {
+                String key = field.substring(0, eq);
+                int i = key.equals("total_kib") ? STEPS.size() : STEPS.indexOf(key.replace("_kib", ""));
+                if (i >= 0) {
+                    v[i] = Long.parseLong(field.substring(eq + 1));
+                }
+            }
+        }
+        return v;
+    }
+
+    private static void child(String name) throws Exception {
+        long start = settledRss();
+        Class.forName(classOf(name), true, Footprint.class.getClassLoader());
+        long loaded = settledRss();
+        ByteBufAllocator alloc = Allocators.create(name);
+        long created = settledRss();
+        for (int i = 0; i < BUFFERS; i++) {
+            ByteBuf b = alloc.directBuffer(SIZE);
+            b.writeByte(i);
+            b.release();
+        }
+        long used = settledRss();
+        System.out.println("FOOTPRINT allocator=" + name + " load_kib=" + (loaded - start) + " create_kib="
+                + (created - loaded) + " use_kib=" + (used - created) + " total_kib=" + (used - start)
+                + " rss_start_kib=" + start);
+    }
+
+    private static String classOf(String name) {
+        if (name.startsWith("hakmem")) {
+            return "org.hakmem.netty.HakmemByteBufAllocator";
+        }
+        switch (name) {
+            case "pooled":
+                return "io.netty.buffer.PooledByteBufAllocator";
+            case "adaptive":
+                return "io.netty.buffer.AdaptiveByteBufAllocator";
+            default:
+                return "io.netty.buffer.UnpooledByteBufAllocator";
+        }
+    }
+
+    private static long settledRss() throws InterruptedException {
+        System.gc();
+        Thread.sleep(SETTLE_MS);
+        return ProcStatus.statusKib("VmRSS");
+    }
+}

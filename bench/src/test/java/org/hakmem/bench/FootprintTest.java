@@ -1,0 +1,63 @@
+/*
+ * FootprintTest: the footprint tool names bad input and exits 2, reads its children's lines, and
+ * runs end to end (one child JVM per allocator) into a table with one row per allocator.
+ */
+package org.hakmem.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FootprintTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) throws Exception {
+        return Footprint.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void unknownAllocatorIsNamedWithTheAllowedOnes() throws Exception {
+        assertEquals(2, run("--allocators", "hakmem,jemalloc"));
+        assertTrue(err().contains("unknown allocator 'jemalloc'; allowed: [hakmem,"), err());
+        assertTrue(err().contains("usage: Footprint"), err());
+    }
+
+    @Test
+    void badRoundsAndUnknownOptionsAreNamed() throws Exception {
+        assertEquals(2, run("--rounds", "0"));
+        assertTrue(err().contains("--rounds '0': expected an integer >= 1"), err());
+        assertEquals(2, run("--bogus", "1"));
+        assertTrue(err().contains("unknown option '--bogus'"), err());
+        assertEquals(2, run("--rounds"));
+        assertTrue(err().contains("missing value for --rounds"), err());
+    }
+
+    @Test
+    void parsesAChildLine() {
+        long[] v = Footprint.parse("FOOTPRINT allocator=pooled load_kib=2904 create_kib=4 use_kib=10960"
+                + " total_kib=13868 rss_start_kib=316936");
+        assertArrayEquals(new long[] {2904, 4, 10960, 13868}, v);
+    }
+
+    @Test
+    void runsOneChildPerAllocatorIntoATable() throws Exception {
+        assertEquals(0, run("--rounds", "1", "--allocators", "hakmem-lean-free,pooled"), err());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("round 1 FOOTPRINT allocator=hakmem-lean-free load_kib="), text);
+        assertTrue(text.contains("round 1 FOOTPRINT allocator=pooled load_kib="), text);
+        assertTrue(text.matches("(?s).*\\| hakmem-lean-free \\| 1 \\| -?\\d+\\.\\d \\[.*"), text);
+        assertTrue(text.matches("(?s).*\\| pooled \\| 1 \\| -?\\d+\\.\\d \\[.*"), text);
+    }
+}
