@@ -75,12 +75,15 @@ class LeanProfileTest {
         List<ByteBuf> bufs = burst(alloc, 64 * MIB, 1);
         assertThat(alloc.metric().residentBytes()).isGreaterThanOrEqualTo(64 * MIB);
         checkAndRelease(bufs, 1);
-        await("resident <= 1 MiB, now " + alloc.metric().residentBytes(),
-                () -> alloc.metric().residentBytes() <= MIB);
+        // Resident (mincore) and committed (the pool's books) are awaited together: a purge gives the
+        // pages back before it marks its slabs clean, so for a moment mincore already says "gone"
+        // while the books still count the slabs as being purged.
+        await(() -> "resident and committed <= 1 MiB, now " + alloc.metric().residentBytes() + " and "
+                        + alloc.metric().committedBytes(),
+                () -> alloc.metric().residentBytes() <= MIB && alloc.metric().committedBytes() <= MIB);
         OsStats s = alloc.metric().osStats();
         assertThat(s.leanDecommitBytes()).isGreaterThanOrEqualTo(63 * MIB);
         assertEquals(0, s.leanRetires(), "under the budget, empty superslabs stay mapped, decommitted");
-        assertThat(alloc.metric().committedBytes()).isLessThanOrEqualTo(MIB);
     }
 
     @Test
