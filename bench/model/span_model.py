@@ -121,8 +121,9 @@ class Heap:
     def take(self, area, first, n):
         mask = ((1 << n) - 1) << first
         area.taken |= mask
-        self.touched += bin(mask & ~area.touched).count("1") * PAGE
-        self.area_touched += bin(mask & ~area.touched).count("1") * PAGE
+        newly_touched = bin(mask & ~area.touched).count("1") * PAGE
+        self.touched += newly_touched
+        self.area_touched += newly_touched
         area.touched |= mask
         area.used += 1
         return ("run", area, mask)
@@ -135,8 +136,9 @@ class Heap:
             if s.used == 0:
                 self.areas.remove(s)
                 self.held -= s.pages * PAGE
-                self.touched -= bin(s.touched).count("1") * PAGE
-                self.area_touched -= bin(s.touched).count("1") * PAGE
+                area_touched = bin(s.touched).count("1") * PAGE
+                self.touched -= area_touched
+                self.area_touched -= area_touched
             return
         s.free.append(x)
         s.used -= 1

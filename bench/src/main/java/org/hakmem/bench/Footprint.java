@@ -14,15 +14,17 @@
  *
  * The parent runs the allocators alternately (A B A B), prints each child's line, and a Markdown
  * table of the medians with [min, max] per step. A bad option or allocator name prints what is
- * allowed and exits 2; a child that fails is reported with its output and exits 1. Why it exists: the echo server's peak RSS compares
- * whole processes, where an allocator's fixed costs (classes, native libraries, threads) weigh as
- * much as the memory it holds for buffers.
+ * allowed and exits 2; a child that fails is reported with its output and exits 1.
+ *
+ * Why it exists: the echo server's peak RSS compares whole processes, where an allocator's fixed
+ * costs (classes, native libraries, threads) weigh as much as the memory it holds for buffers.
  */
 package org.hakmem.bench;
 
 import org.hakmem.examples.bench.Allocators;
 import org.hakmem.examples.bench.ChildJvm;
 import org.hakmem.examples.bench.ProcStatus;
+import org.hakmem.examples.bench.Stats;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -113,7 +115,7 @@ public final class Footprint {
         String java = System.getProperty("java.home") + "/bin/java";
         out.println("# footprint: " + java + " (" + System.getProperty("java.version") + "), flags "
                 + String.join(" ", CHILD_FLAGS) + ", rounds " + rounds);
-        Map<String, List<long[]>> results = new LinkedHashMap<>();
+        Map<String, List<double[]>> results = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             for (String a : allocators) {
                 List<String> cmd = new ArrayList<>(List.of(java));
@@ -130,13 +132,13 @@ public final class Footprint {
         out.println();
         out.println("| allocator | runs | load | create | use | total |");
         out.println("|---|---:|---:|---:|---:|---:|");
-        for (Map.Entry<String, List<long[]>> e : results.entrySet()) {
+        for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
             StringBuilder row = new StringBuilder("| " + e.getKey() + " | " + e.getValue().size());
             for (int step = 0; step <= STEPS.size(); step++) {
                 int s = step;
-                long[] v = e.getValue().stream().mapToLong(r -> r[s]).sorted().toArray();
-                row.append(String.format(Locale.ROOT, " | %.1f [%.1f, %.1f]", v[v.length / 2] / 1024.0,
-                        v[0] / 1024.0, v[v.length - 1] / 1024.0));
+                double[] v = e.getValue().stream().mapToDouble(r -> r[s] / 1024.0).toArray();
+                row.append(String.format(Locale.ROOT, " | %.1f [%.1f, %.1f]", Stats.median(v), Stats.min(v),
+                        Stats.max(v)));
             }
             out.println(row + " |");
         }
@@ -145,18 +147,13 @@ public final class Footprint {
     }
 
     /** The step deltas (KiB) and their total, from a child's FOOTPRINT line. */
-    static long[] parse(String line) {
-        long[] v = new long[STEPS.size() + 1];
-        for (String field : line.split(" ")) {
-            int eq = field.indexOf('=');
-            if (eq > 0) {
-                String key = field.substring(0, eq);
-                int i = key.equals("total_kib") ? STEPS.size() : STEPS.indexOf(key.replace("_kib", ""));
-                if (i >= 0) {
-                    v[i] = Long.parseLong(field.substring(eq + 1));
-                }
-            }
+    static double[] parse(String line) {
+        Map<String, String> fields = ResultLine.fields(line);
+        double[] v = new double[STEPS.size() + 1];
+        for (int i = 0; i < STEPS.size(); i++) {
+            v[i] = Long.parseLong(fields.get(STEPS.get(i) + "_kib"));
         }
+        v[STEPS.size()] = Long.parseLong(fields.get("total_kib"));
         return v;
     }
 
@@ -172,9 +169,9 @@ public final class Footprint {
             b.release();
         }
         long used = settledRss();
-        System.out.println("FOOTPRINT allocator=" + name + " load_kib=" + (loaded - start) + " create_kib="
-                + (created - loaded) + " use_kib=" + (used - created) + " total_kib=" + (used - start)
-                + " rss_start_kib=" + start);
+        new ResultLine("FOOTPRINT").put("allocator", name).put("load_kib", loaded - start)
+                .put("create_kib", created - loaded).put("use_kib", used - created).put("total_kib", used - start)
+                .put("rss_start_kib", start).print();
     }
 
     private static String classOf(String name) {

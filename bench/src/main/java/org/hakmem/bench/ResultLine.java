@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-final class ResultLine {
+public final class ResultLine {
     private final String tag;
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -38,6 +38,18 @@ final class ResultLine {
     /** Per-op ratio, or -1 when the numerator is "not available" (-1) or there were no ops. */
     static double perOp(long count, long ops) {
         return count < 0 || ops <= 0 ? -1 : (double) count / ops;
+    }
+
+    /** Reads a line back: "TAG k=v k=v" to an ordered map (tokens without '=' are ignored). */
+    public static Map<String, String> fields(String line) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String token : line.trim().split("\\s+")) {
+            int eq = token.indexOf('=');
+            if (eq > 0) {
+                m.put(token.substring(0, eq), token.substring(eq + 1));
+            }
+        }
+        return m;
     }
 
     void print() {

@@ -46,9 +46,9 @@ class FootprintTest {
 
     @Test
     void parsesAChildLine() {
-        long[] v = Footprint.parse("FOOTPRINT allocator=pooled load_kib=2904 create_kib=4 use_kib=10960"
+        double[] v = Footprint.parse("FOOTPRINT allocator=pooled load_kib=2904 create_kib=4 use_kib=10960"
                 + " total_kib=13868 rss_start_kib=316936");
-        assertArrayEquals(new long[] {2904, 4, 10960, 13868}, v);
+        assertArrayEquals(new double[] {2904, 4, 10960, 13868}, v);
     }
 
     @Test

@@ -4,8 +4,9 @@
  */
 package org.hakmem.bench.compare;
 
+import org.hakmem.bench.ResultLine;
+
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,29 +25,17 @@ record RunRecord(int round, String workload, String allocator, double wallSecond
         List<Map<String, String>> epochs = new ArrayList<>();
         for (String line : output) {
             if (line.startsWith("RESULT ")) {
-                result = fields(line);
+                result = ResultLine.fields(line);
             } else if (line.startsWith("SAMPLE ")) {
-                samples.add(fields(line));
+                samples.add(ResultLine.fields(line));
             } else if (line.startsWith("EPOCH ")) {
-                epochs.add(fields(line));
+                epochs.add(ResultLine.fields(line));
             }
         }
         if (result == null) {
             return failed(round, workload, allocator, wallSeconds, "no RESULT line in the child's output");
         }
         return new RunRecord(round, workload, allocator, wallSeconds, result, samples, epochs, null);
-    }
-
-    /** "TAG k=v k=v" to an ordered map (tokens without '=' are ignored). */
-    static Map<String, String> fields(String line) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String token : line.trim().split("\\s+")) {
-            int eq = token.indexOf('=');
-            if (eq > 0) {
-                m.put(token.substring(0, eq), token.substring(eq + 1));
-            }
-        }
-        return m;
     }
 
     boolean ok() {
