@@ -139,6 +139,40 @@ class AllocatorBehaviourTest {
     }
 
     @Test
+    void aHeapKeepsUpToFourEmptySpansPerClassAndAtMostOneMebibyteOfThem() {
+        HakmemByteBufAllocator fresh = HakmemByteBufAllocator.builder().profile(Profile.FAST).build();
+        HakmemAllocatorMetric m = fresh.metric();
+        int size16k = 16 << 10; // 8 slots per 128 KiB span: four spares fit in 1 MiB
+        List<ByteBuf> bufs = allocate(fresh, size16k, 6 * 8);
+        assertEquals(6, m.spansAcquired());
+        release(bufs);
+        assertEquals(1, m.spansReleased(), "the current span and four spares stay, the sixth goes back");
+        release(allocate(fresh, size16k, 6 * 8));
+        assertEquals(7, m.spansAcquired(), "five of the six spans were at hand");
+
+        List<ByteBuf> huge = allocate(fresh, MIB, 4); // 1 MiB slots: one slot per 1 MiB span, one spare
+        assertEquals(11, m.spansAcquired());
+        release(huge);
+        assertEquals(1 + 1 + 2, m.spansReleased(), "the current span and one spare stay, two go back");
+        fresh.trim();
+        assertEquals(0, m.mappedBytes());
+    }
+
+    private static List<ByteBuf> allocate(HakmemByteBufAllocator alloc, int size, int count) {
+        List<ByteBuf> bufs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            bufs.add(alloc.directBuffer(size));
+        }
+        return bufs;
+    }
+
+    private static void release(List<ByteBuf> bufs) {
+        for (ByteBuf b : bufs) {
+            assertTrue(b.release());
+        }
+    }
+
+    @Test
     void committedBytesSplitIntoSpansAndFreeSlabsAndSpanTrafficIsCounted() {
         HakmemByteBufAllocator fresh = HakmemByteBufAllocator.builder().profile(Profile.FAST).build();
         HakmemAllocatorMetric m = fresh.metric();

@@ -207,15 +207,16 @@ class LeanProfileTest {
 
     @Test
     void thePurgeAsksBusyHeapsForTheirEmptySpansOnlyOverTheBudget() throws Exception {
-        // Under the budget, a busy thread keeps its empty current span and its spare (2 x 512 KiB of
-        // written 64 KiB slots) while the purge gives back what the heap returned to the pool.
+        // Under the budget, a busy thread keeps its empty current span and its spares (64 KiB slots:
+        // 512 KiB spans, two spares within the 1 MiB per class; 3 x 512 KiB of written slots) while
+        // the purge gives back what the heap returned to the pool (the other 5 of the 8 spans).
         assertThat(residentOfABusyHeapAfterABurst(100, false)).isGreaterThanOrEqualTo(MIB);
         // Over the budget, the purge's trim requests make the same thread give them back.
         assertThat(residentOfABusyHeapAfterABurst(1, true)).isLessThanOrEqualTo(BURST_BUFFER);
     }
 
     /**
-     * A thread keeps one buffer live (so it never looks idle), allocates and releases 2 MiB of
+     * A thread keeps one buffer live (so it never looks idle), allocates and releases 4 MiB of
      * 64 KiB buffers, and then keeps allocating small buffers, which is when a heap serves trim
      * requests. Returns the allocator's resident bytes once the purge has given back the pool's
      * share of the burst and, if {@code awaitTrim}, once resident is at most one 64 KiB buffer.
@@ -227,7 +228,7 @@ class LeanProfileTest {
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Thread worker = new Thread(() -> {
             ByteBuf keeper = alloc.directBuffer(16);
-            checkAndRelease(burst(alloc, 2 * MIB, 1), 1);
+            checkAndRelease(burst(alloc, 4 * MIB, 1), 1);
             burstDone.countDown();
             while (!stop.get()) {
                 alloc.directBuffer(16).release();

@@ -19,7 +19,8 @@
  * Refill (current span exhausted): collect current's remote frees; drain the ready stack; take an
  * available span; adopt an orphan; only then ask the pool for a new span.
  *
- * Empty spans: the policy says how many empty spans a class may keep (FAST: one, LEAN: none). A
+ * Empty spans: the policy says how many empty spans a class may keep (both profiles: up to four,
+ * at most 1 MiB of them, at least one). A
  * span that becomes empty beyond that goes back to the pool. The current span of a class is kept
  * even when empty (it is what the fast path reads), until the pool asks for a trim:
  *
@@ -51,6 +52,7 @@ import org.hakmem.netty.policy.ReleasePolicy;
 import org.hakmem.netty.slab.SizeClasses;
 import org.hakmem.netty.slab.Slab;
 import org.hakmem.netty.slab.SlabOwner;
+import org.hakmem.netty.slab.Superslab;
 import org.hakmem.netty.slab.SuperslabPool;
 
 import org.hakmem.netty.util.PaddedReference;
@@ -63,7 +65,8 @@ abstract class ThreadHeapIdentity implements SlabOwner {
     final Thread thread;
     final SuperslabPool pool;
     final HeapRegistry registry;
-    final int sparePerClass;
+    /** Empty spans each class may keep (ReleasePolicy: a count, capped in bytes, at least one). */
+    final int[] sparePerClass = new int[SizeClasses.COUNT];
     /** LEAN: give back empty spans when the live slots drop to 0, at most once per this; < 0: never. */
     final long idleGiveBackNanos;
     final Slab[] current = new Slab[SizeClasses.COUNT];
@@ -78,7 +81,11 @@ abstract class ThreadHeapIdentity implements SlabOwner {
         this.thread = thread;
         this.pool = pool;
         this.registry = registry;
-        this.sparePerClass = policy.spareSpansPerClass();
+        for (int c = 0; c < SizeClasses.COUNT; c++) {
+            long spanBytes = (long) SizeClasses.spanSlabs(c) * Superslab.SLAB_SIZE;
+            sparePerClass[c] = (int) Math.max(1, Math.min(policy.spareSpansPerClass(),
+                    policy.spareBytesPerClass() / spanBytes));
+        }
         this.idleGiveBackNanos = policy.idleGiveBackNanos();
     }
 }
@@ -298,7 +305,7 @@ public final class ThreadHeap extends ThreadHeapPadding {
 
     private void onEmpty(Slab s) {
         int c = s.sizeClass;
-        if (emptySpares[c] < sparePerClass) {
+        if (emptySpares[c] < sparePerClass[c]) {
             emptySpares[c]++;
             return;
         }

@@ -16,7 +16,12 @@ public final class FastPolicy implements ReleasePolicy {
 
     @Override
     public int spareSpansPerClass() {
-        return 1;
+        return ReleasePolicy.SPARE_SPANS;
+    }
+
+    @Override
+    public long spareBytesPerClass() {
+        return ReleasePolicy.SPARE_BYTES;
     }
 
     @Override

@@ -50,7 +50,12 @@ public final class LeanPolicy implements ReleasePolicy {
 
     @Override
     public int spareSpansPerClass() {
-        return 1; // kept against churn; trim requests and going idle give them back (ThreadHeap)
+        return SPARE_SPANS; // trim requests over the budget and going idle give them back (ThreadHeap)
+    }
+
+    @Override
+    public long spareBytesPerClass() {
+        return SPARE_BYTES;
     }
 
     @Override

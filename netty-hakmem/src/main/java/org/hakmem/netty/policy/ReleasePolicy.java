@@ -4,7 +4,7 @@
  * be tested as a table.
  *
  *   question                                   FAST          LEAN (FREE / DONTNEED)     LEAN (OFF)
- *   empty spans a thread heap keeps per class   1             1                          1
+ *   empty spans a thread heap keeps per class   4, at most 1 MiB of them (at least 1), in both profiles
  *   ... given back by the heap when its thread  never         at most every 250 ms       never
  *       releases its last live buffer
  *   touch new superslabs at once (prewarm)?     yes           no                         no
@@ -29,6 +29,18 @@ package org.hakmem.netty.policy;
 import org.hakmem.netty.os.DecommitMode;
 
 public interface ReleasePolicy {
+    /**
+     * Empty spans a heap keeps per class (both profiles). A class's live count swings by more than a
+     * span's worth of slots when its slots are large, and a heap that keeps only one empty span then
+     * takes a span from the pool every few hundred operations and gives one back as often: 33,000
+     * times in 23 M steps of mixed-ws400-32k with one spare, 309 times with four (BENCHMARKS.md). A
+     * span given back to the pool is soon cut again, often for another class, whose slots put its
+     * written bytes on other pages; so churn also spreads resident pages.
+     */
+    int SPARE_SPANS = 4;
+    /** At most this many bytes of empty spans per class (1 MiB), so the large classes keep one or two. */
+    long SPARE_BYTES = 1 << 20;
+
     /** What to do with memory that is free but may be resident. */
     enum Release {
         /** Leave it as it is: mapped and possibly resident. */
@@ -39,8 +51,18 @@ public interface ReleasePolicy {
         RETIRE
     }
 
-    /** Empty spans a thread heap keeps per size class before it gives them back to the pool. */
+    /**
+     * Empty spans a thread heap keeps per size class before it gives them back to the pool, for the
+     * classes whose spans are small; see {@link #spareBytesPerClass()} for the others. Every class
+     * keeps at least one.
+     */
     int spareSpansPerClass();
+
+    /**
+     * Bytes of empty spans a thread heap keeps per size class: a class whose spans are large keeps
+     * fewer than {@link #spareSpansPerClass()}, but at least one.
+     */
+    long spareBytesPerClass();
 
     /**
      * A heap whose thread released its last live buffer gives back its empty spans, at most once per

@@ -12,6 +12,7 @@
  *                        since it was last decommitted); freedAt[i] says since when it is free
  *     purgingMask (int): bit i set <=> slab i is being decommitted right now, outside the pool's
  *                        monitor; it is neither free nor dirty until the purge finishes
+ *     layout[i]          the size class of the last span that held slab i, and the slab's index in it
  *
  *     a slab is in exactly one state:   live (slabMask) | dirty | purging | clean (none of them:
  *                                       free, and decommitted or never touched)
@@ -55,6 +56,12 @@ public final class Superslab {
     final long[] freedAt = new long[SLABS];
     /** System.nanoTime() when the superslab last became empty. */
     long emptySince;
+    /**
+     * Per slab: where it sat in the last span that held it, as (class << 8 | index of the slab in
+     * that span) + 1; 0 if never in a span. Meaningful while the slab is dirty: its resident pages are
+     * the ones that span's buffers wrote (see SuperslabPool, "same layout first").
+     */
+    final int[] layout = new int[SLABS];
 
     Superslab(long base) {
         this.base = base;
@@ -86,10 +93,40 @@ public final class Superslab {
     }
 
     /** The slabs of a new span leave the free state (dirty or clean) and become live. */
-    void markLive(int first, int count) {
+    void markLive(int first, int count, int sizeClass) {
         int b = bits(first, count);
         slabMask |= b;
         dirtyMask &= ~b;
+        for (int j = 0; j < count; j++) {
+            layout[first + j] = (sizeClass << 8 | j) + 1;
+        }
+    }
+
+    /**
+     * First index of a run of {@code count} free, dirty slabs that last held a span of this class
+     * starting at that index, or -1. A span cut there has its slots where the old one had them.
+     */
+    int findSameLayoutRun(int count, int sizeClass) {
+        long run = bits(0, count) & 0xFFFF_FFFFL;
+        long taken = (slabMask | purgingMask) & 0xFFFF_FFFFL;
+        long dirty = dirtyMask & 0xFFFF_FFFFL;
+        int want = (sizeClass << 8) + 1;
+        for (int i = 0; i + count <= SLABS; i++) {
+            long r = run << i;
+            if (layout[i] == want && (taken & r) == 0 && (dirty & r) == r && sameLayout(i, count, want)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private boolean sameLayout(int first, int count, int want) {
+        for (int j = 1; j < count; j++) {
+            if (layout[first + j] != want + j) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The slabs of a released span become free and dirty, as of {@code now}. */

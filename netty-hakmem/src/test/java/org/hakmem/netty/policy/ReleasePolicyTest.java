@@ -25,7 +25,8 @@ class ReleasePolicyTest {
         assertEquals(Release.KEEP, fast.release(false, Long.MAX_VALUE, 100 * BUDGET, 100 * BUDGET));
         assertTrue(fast.prewarm());
         assertEquals(0, fast.purgeIntervalNanos());
-        assertEquals(1, fast.spareSpansPerClass());
+        assertEquals(4, fast.spareSpansPerClass());
+        assertEquals(MIB, fast.spareBytesPerClass());
         assertEquals(-1, fast.idleGiveBackNanos());
         assertFalse(fast.trimHeaps(100 * BUDGET));
     }
@@ -63,7 +64,8 @@ class ReleasePolicyTest {
     @Test
     void leanNeverPrewarmsGivesSparesBackWhenIdleAndPurgesOften() {
         assertFalse(lean.prewarm());
-        assertEquals(1, lean.spareSpansPerClass());
+        assertEquals(4, lean.spareSpansPerClass());
+        assertEquals(MIB, lean.spareBytesPerClass());
         assertEquals(250 * MS, lean.idleGiveBackNanos());
         assertEquals(200 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 400 * MS).purgeIntervalNanos(), "decay / 2");
         assertEquals(5 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 0).purgeIntervalNanos(), "floor");
@@ -78,7 +80,7 @@ class ReleasePolicyTest {
         assertEquals(Release.KEEP, off.release(false, Long.MAX_VALUE, 100 * BUDGET, 100 * BUDGET));
         assertFalse(off.prewarm());
         assertEquals(0, off.purgeIntervalNanos());
-        assertEquals(1, off.spareSpansPerClass());
+        assertEquals(4, off.spareSpansPerClass());
         assertEquals(-1, off.idleGiveBackNanos());
     }
 

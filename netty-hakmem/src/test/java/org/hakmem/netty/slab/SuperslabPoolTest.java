@@ -1,0 +1,75 @@
+package org.hakmem.netty.slab;
+
+import org.hakmem.netty.os.DecommitMode;
+import org.hakmem.netty.os.OsMemory;
+import org.hakmem.netty.policy.LeanPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/** Where the pool cuts a new span (SuperslabPool's banner: same layout, dirty, clean, new superslab). */
+class SuperslabPoolTest {
+    private static final int CLASS_16K = SizeClasses.classOf(16 << 10); // 2-slab spans
+    private static final int CLASS_10K = SizeClasses.classOf(10 << 10); // 2-slab spans too
+    private static final SlabOwner OWNER = new SlabOwner() {
+        @Override
+        public Thread thread() {
+            return Thread.currentThread();
+        }
+
+        @Override
+        public void enqueueReady(Slab slab) {
+        }
+    };
+
+    /** LEAN: no prewarm, so only the slabs a span held become dirty; an hour's decay, so no purge runs by itself. */
+    private final SuperslabPool pool = new SuperslabPool(new OsMemory(64L << 20),
+            new LeanPolicy(DecommitMode.DONTNEED, 64L << 20, 3_600_000_000_000L));
+
+    @AfterEach
+    void unmap() {
+        pool.purge(true, DecommitMode.DONTNEED);
+    }
+
+    @Test
+    void aSpanIsCutAgainWhereASpanOfItsClassLeftDirtySlabs() {
+        assertEquals(2, SizeClasses.spanSlabs(CLASS_16K));
+        assertEquals(2, SizeClasses.spanSlabs(CLASS_10K));
+        Slab a16 = acquire(CLASS_16K, 0);
+        Slab a10 = acquire(CLASS_10K, 2);
+        Slab keeper = acquire(CLASS_16K, 4); // keeps the superslab from being empty
+        pool.releaseSpan(a16);
+        pool.releaseSpan(a10); // slabs 0-3 are dirty: 0-1 as the 16 KiB span left them, 2-3 as the 10 KiB one
+
+        Slab again10 = acquire(CLASS_10K, 2); // the first dirty run would be slab 0
+        Slab again16 = acquire(CLASS_16K, 0);
+        assertSame(a10.superslab, again10.superslab);
+        assertSame(a16.superslab, again16.superslab);
+        pool.releaseSpan(again10);
+        pool.releaseSpan(again16);
+        pool.releaseSpan(keeper);
+    }
+
+    @Test
+    void anotherClassTakesDirtySlabsBeforeCleanOnes() {
+        Slab a16 = acquire(CLASS_16K, 0);
+        Slab b16 = acquire(CLASS_16K, 2);
+        Slab keeper = acquire(CLASS_16K, 4);
+        pool.releaseSpan(a16);
+        pool.purge(true, DecommitMode.DONTNEED); // slabs 0-1 clean; the superslab is not empty, so it stays
+        pool.releaseSpan(b16); // slabs 2-3 dirty
+        Slab c10 = acquire(CLASS_10K, 2); // another class: dirty slabs before clean ones
+        Slab c16 = acquire(CLASS_16K, 0); // its old place is clean now, and clean is all that is left
+        pool.releaseSpan(c10);
+        pool.releaseSpan(c16);
+        pool.releaseSpan(keeper);
+    }
+
+    private Slab acquire(int sizeClass, int expectedFirstSlab) {
+        Slab s = pool.acquireSpan(sizeClass, OWNER);
+        assertEquals(expectedFirstSlab, s.firstSlab, "span of class " + sizeClass + " cut at slab " + s.firstSlab);
+        return s;
+    }
+}
