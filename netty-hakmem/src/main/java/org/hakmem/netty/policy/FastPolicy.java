@@ -40,6 +40,11 @@ public final class FastPolicy implements ReleasePolicy {
     }
 
     @Override
+    public boolean cleanSlabsFirst() {
+        return false; // resident slabs first: no page faults
+    }
+
+    @Override
     public DecommitMode decommitMode() {
         return DecommitMode.OFF;
     }

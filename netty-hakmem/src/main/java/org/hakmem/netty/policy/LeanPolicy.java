@@ -69,6 +69,11 @@ public final class LeanPolicy implements ReleasePolicy {
     }
 
     @Override
+    public boolean cleanSlabsFirst() {
+        return true; // another class's resident slabs would add its pages to the span's own (SuperslabPool)
+    }
+
+    @Override
     public DecommitMode decommitMode() {
         return mode;
     }

@@ -73,6 +73,14 @@ public interface ReleasePolicy {
     /** Whether a new superslab is touched at once, so that its first allocations fault nothing. */
     boolean prewarm();
 
+    /**
+     * Where the pool cuts a span when no slabs of the same layout are free (SuperslabPool): true to
+     * take clean slabs (decommitted or never touched) before slabs another class left resident, so
+     * that the span's buffers make only the pages they write resident; false to take resident slabs
+     * first, which costs no page faults.
+     */
+    boolean cleanSlabsFirst();
+
     /** How DECOMMIT gives pages back. */
     DecommitMode decommitMode();
 

@@ -74,18 +74,22 @@ public final class Superslab {
         return slabMask == 0 && purgingMask == 0;
     }
 
-    /**
-     * First index of a run of {@code count} free slabs, or -1. With {@code dirtyOnly} the run must be
-     * all dirty slabs: reusing memory that is still resident costs no page faults and lets clean
-     * memory stay clean.
-     */
-    int findFreeRun(int count, boolean dirtyOnly) {
+    /** findFreeRun: any free slabs. */
+    static final int ANY = 0;
+    /** findFreeRun: free slabs that may be resident (dirty) only. */
+    static final int DIRTY = 1;
+    /** findFreeRun: free slabs that are not resident (clean) only. */
+    static final int CLEAN = 2;
+
+    /** First index of a run of {@code count} free slabs, all of them of the given kind, or -1. */
+    int findFreeRun(int count, int kind) {
         long run = bits(0, count) & 0xFFFF_FFFFL;
         long taken = (slabMask | purgingMask) & 0xFFFF_FFFFL;
         long dirty = dirtyMask & 0xFFFF_FFFFL;
         for (int i = 0; i + count <= SLABS; i++) {
             long r = run << i;
-            if ((taken & r) == 0 && (!dirtyOnly || (dirty & r) == r)) {
+            if ((taken & r) == 0
+                    && (kind == ANY || kind == DIRTY && (dirty & r) == r || kind == CLEAN && (dirty & r) == 0)) {
                 return i;
             }
         }

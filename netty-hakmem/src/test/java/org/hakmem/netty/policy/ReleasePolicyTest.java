@@ -24,6 +24,7 @@ class ReleasePolicyTest {
         assertEquals(Release.KEEP, fast.release(true, Long.MAX_VALUE, 100 * BUDGET, 100 * BUDGET));
         assertEquals(Release.KEEP, fast.release(false, Long.MAX_VALUE, 100 * BUDGET, 100 * BUDGET));
         assertTrue(fast.prewarm());
+        assertFalse(fast.cleanSlabsFirst());
         assertEquals(0, fast.purgeIntervalNanos());
         assertEquals(4, fast.spareSpansPerClass());
         assertEquals(MIB, fast.spareBytesPerClass());
@@ -64,6 +65,7 @@ class ReleasePolicyTest {
     @Test
     void leanNeverPrewarmsGivesSparesBackWhenIdleAndPurgesOften() {
         assertFalse(lean.prewarm());
+        assertTrue(lean.cleanSlabsFirst());
         assertEquals(4, lean.spareSpansPerClass());
         assertEquals(MIB, lean.spareBytesPerClass());
         assertEquals(250 * MS, lean.idleGiveBackNanos());

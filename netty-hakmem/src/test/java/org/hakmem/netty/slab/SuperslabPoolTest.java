@@ -2,6 +2,7 @@ package org.hakmem.netty.slab;
 
 import org.hakmem.netty.os.DecommitMode;
 import org.hakmem.netty.os.OsMemory;
+import org.hakmem.netty.policy.FastPolicy;
 import org.hakmem.netty.policy.LeanPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-/** Where the pool cuts a new span (SuperslabPool's banner: same layout, dirty, clean, new superslab). */
+/** Where the pool cuts a new span (SuperslabPool's banner: same layout; clean or dirty by profile; any; new superslab). */
 class SuperslabPoolTest {
     private static final int CLASS_16K = SizeClasses.classOf(16 << 10); // 2-slab spans
     private static final int CLASS_10K = SizeClasses.classOf(10 << 10); // 2-slab spans too
@@ -53,18 +54,36 @@ class SuperslabPoolTest {
     }
 
     @Test
-    void anotherClassTakesDirtySlabsBeforeCleanOnes() {
-        Slab a16 = acquire(CLASS_16K, 0);
-        Slab b16 = acquire(CLASS_16K, 2);
-        Slab keeper = acquire(CLASS_16K, 4);
-        pool.releaseSpan(a16);
-        pool.purge(true, DecommitMode.DONTNEED); // slabs 0-1 clean; the superslab is not empty, so it stays
-        pool.releaseSpan(b16); // slabs 2-3 dirty
-        Slab c10 = acquire(CLASS_10K, 2); // another class: dirty slabs before clean ones
-        Slab c16 = acquire(CLASS_16K, 0); // its old place is clean now, and clean is all that is left
-        pool.releaseSpan(c10);
-        pool.releaseSpan(c16);
-        pool.releaseSpan(keeper);
+    void leanCutsAnotherClassFromCleanSlabsBeforeDirtyOnesAndFastFromDirtyOnes() {
+        assertEquals(0, cutAfterOneRunIsCleanAndOneDirty(pool), "LEAN: the clean run (0-1)");
+        SuperslabPool fast = new SuperslabPool(new OsMemory(64L << 20), FastPolicy.INSTANCE);
+        try {
+            assertEquals(2, cutAfterOneRunIsCleanAndOneDirty(fast), "FAST: the dirty run (2-3)");
+        } finally {
+            fast.purge(true, DecommitMode.DONTNEED);
+        }
+    }
+
+    /**
+     * Leaves slabs 0-1 clean (decommitted) and 2-3 dirty, both last held by 16 KiB spans, and returns
+     * where a 10 KiB span is cut; a second one still fits in the same superslab. Releases everything.
+     */
+    private static int cutAfterOneRunIsCleanAndOneDirty(SuperslabPool p) {
+        Slab a = p.acquireSpan(CLASS_16K, OWNER);
+        Slab b = p.acquireSpan(CLASS_16K, OWNER);
+        Slab keeper = p.acquireSpan(CLASS_16K, OWNER); // the superslab is never empty, so it stays mapped
+        assertEquals(4, keeper.firstSlab);
+        p.releaseSpan(a);
+        p.purge(true, DecommitMode.DONTNEED); // slabs 0-1 clean
+        p.releaseSpan(b); // slabs 2-3 dirty
+        Slab first = p.acquireSpan(CLASS_10K, OWNER);
+        Slab second = p.acquireSpan(CLASS_10K, OWNER);
+        assertSame(keeper.superslab, second.superslab, "free runs are left: no new superslab");
+        int cut = first.firstSlab;
+        p.releaseSpan(first);
+        p.releaseSpan(second);
+        p.releaseSpan(keeper);
+        return cut;
     }
 
     private Slab acquire(int sizeClass, int expectedFirstSlab) {
