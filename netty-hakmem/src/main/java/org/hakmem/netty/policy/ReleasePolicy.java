@@ -8,6 +8,8 @@
  *   ... given back by the heap when its thread  never         at most every 250 ms       never
  *       releases its last live buffer
  *   touch new superslabs at once (prewarm)?     yes           no                         no
+ *   new span, no same-layout slabs free: take   resident      clean slabs first          clean slabs first
+ *                                               slabs first
  *   background purge every ...                  never         decay / 2, within          never
  *                                                             [5 ms, 250 ms]
  *   ask busy heaps for their empty spans        never         every 16th purge round,    never
