@@ -92,7 +92,7 @@ public interface ReleasePolicy {
     /**
      * Whether a background purge round may ask busy thread heaps to give back their empty spans (a
      * trim request), given the bytes the allocator may hold resident now. Under the budget the
-     * answer is no: a busy heap holds at most one spare span per class and its current spans, and
+     * answer is no: a busy heap holds at most SPARE_SPANS spare spans per class and its current spans, and
      * taking those away makes it cut new spans, which long runs showed to cost throughput.
      */
     boolean trimHeaps(long committedBytes);
