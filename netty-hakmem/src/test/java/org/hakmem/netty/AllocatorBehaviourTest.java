@@ -139,7 +139,7 @@ class AllocatorBehaviourTest {
     }
 
     @Test
-    void aHeapKeepsUpToFourEmptySpansPerClassAndAtMostOneMebibyteOfThem() {
+    void aHeapKeepsEmptySpansForThirtyTwoSlotsPerClassAtMostFourAndOneMebibyteOfThem() {
         HakmemByteBufAllocator fresh = HakmemByteBufAllocator.builder().profile(Profile.FAST).build();
         HakmemAllocatorMetric m = fresh.metric();
         int size16k = 16 << 10; // 8 slots per 128 KiB span: four spares fit in 1 MiB
@@ -154,6 +154,11 @@ class AllocatorBehaviourTest {
         assertEquals(11, m.spansAcquired());
         release(huge);
         assertEquals(1 + 1 + 2, m.spansReleased(), "the current span and one spare stay, two go back");
+
+        List<ByteBuf> small = allocate(fresh, 1024, 3 * 64); // 64 slots per 64 KiB span: no spare beyond one
+        assertEquals(14, m.spansAcquired());
+        release(small);
+        assertEquals(4 + 1, m.spansReleased(), "the current span and one spare stay, the third goes back");
         fresh.trim();
         assertEquals(0, m.mappedBytes());
     }

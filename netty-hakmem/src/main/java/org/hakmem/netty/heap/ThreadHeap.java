@@ -19,8 +19,8 @@
  * Refill (current span exhausted): collect current's remote frees; drain the ready stack; take an
  * available span; adopt an orphan; only then ask the pool for a new span.
  *
- * Empty spans: the policy says how many empty spans a class may keep (both profiles: up to four,
- * at most 1 MiB of them, at least one). A
+ * Empty spans: the policy says how many empty spans a class may keep (both profiles: enough for 32
+ * slots, at most four and 1 MiB of them, at least one). A
  * span that becomes empty beyond that goes back to the pool. The current span of a class is kept
  * even when empty (it is what the fast path reads), until the pool asks for a trim:
  *
@@ -65,7 +65,7 @@ abstract class ThreadHeapIdentity implements SlabOwner {
     final Thread thread;
     final SuperslabPool pool;
     final HeapRegistry registry;
-    /** Empty spans each class may keep (ReleasePolicy: a count, capped in bytes, at least one). */
+    /** Empty spans each class may keep (ReleasePolicy: enough for its spare slots, capped in spans and bytes, at least one). */
     final int[] sparePerClass = new int[SizeClasses.COUNT];
     /** LEAN: give back empty spans when the live slots drop to 0, at most once per this; < 0: never. */
     final long idleGiveBackNanos;
@@ -83,8 +83,9 @@ abstract class ThreadHeapIdentity implements SlabOwner {
         this.registry = registry;
         for (int c = 0; c < SizeClasses.COUNT; c++) {
             long spanBytes = (long) SizeClasses.spanSlabs(c) * Superslab.SLAB_SIZE;
-            sparePerClass[c] = (int) Math.max(1, Math.min(policy.spareSpansPerClass(),
-                    policy.spareBytesPerClass() / spanBytes));
+            long forSlots = policy.spareSlotsPerClass() / SizeClasses.slotsPerSpan(c);
+            long forBytes = policy.spareBytesPerClass() / spanBytes;
+            sparePerClass[c] = (int) Math.max(1, Math.min(policy.spareSpansPerClass(), Math.min(forSlots, forBytes)));
         }
         this.idleGiveBackNanos = policy.idleGiveBackNanos();
     }

@@ -1,8 +1,8 @@
 /*
  * FastPolicy: the speed-first profile (the default). New superslabs are touched at once (prewarm),
- * memory once mapped stays mapped and resident, and each thread heap keeps up to four empty spans per
- * size class (ReleasePolicy.SPARE_SPANS), so a class whose live count swings up and down seldom goes
- * back to the pool's monitor.
+ * memory once mapped stays mapped and resident, and each thread heap keeps a few empty spans per size
+ * class (ReleasePolicy.SPARE_SLOTS), so a class whose live count swings up and down seldom goes back
+ * to the pool's monitor.
  * Only an explicit trim() gives memory back.
  */
 package org.hakmem.netty.policy;
@@ -18,6 +18,11 @@ public final class FastPolicy implements ReleasePolicy {
     @Override
     public int spareSpansPerClass() {
         return ReleasePolicy.SPARE_SPANS;
+    }
+
+    @Override
+    public int spareSlotsPerClass() {
+        return SPARE_SLOTS;
     }
 
     @Override

@@ -54,6 +54,11 @@ public final class LeanPolicy implements ReleasePolicy {
     }
 
     @Override
+    public int spareSlotsPerClass() {
+        return SPARE_SLOTS;
+    }
+
+    @Override
     public long spareBytesPerClass() {
         return SPARE_BYTES;
     }

@@ -4,7 +4,7 @@
  * be tested as a table.
  *
  *   question                                   FAST          LEAN (FREE / DONTNEED)     LEAN (OFF)
- *   empty spans a thread heap keeps per class   4, at most 1 MiB of them (at least 1), in both profiles
+ *   empty spans a thread heap keeps per class   enough for 32 slots, at most 4 and 1 MiB (at least 1), both profiles
  *   ... given back by the heap when its thread  never         at most every 250 ms       never
  *       releases its last live buffer
  *   touch new superslabs at once (prewarm)?     yes           no                         no
@@ -32,13 +32,18 @@ import org.hakmem.netty.os.DecommitMode;
 
 public interface ReleasePolicy {
     /**
-     * Empty spans a heap keeps per class (both profiles). A class's live count swings by more than a
-     * span's worth of slots when its slots are large, and a heap that keeps only one empty span then
-     * takes a span from the pool every few hundred operations and gives one back as often: 33,000
-     * times in 23 M steps of mixed-ws400-32k with one spare, 309 times with four (BENCHMARKS.md). A
-     * span given back to the pool is soon cut again, often for another class, whose slots put its
-     * written bytes on other pages; so churn also spreads resident pages.
+     * Slots' worth of empty spans a heap keeps per class (both profiles), within SPARE_SPANS and
+     * SPARE_BYTES and at least one span. A class's live count swings by some tens of slots. When its
+     * spans hold fewer slots than that (the classes above 4 KiB hold 8 to 12), a heap that keeps one
+     * empty span takes a span from the pool every few hundred operations and gives one back as
+     * often: 33,000 times in 23 M steps of mixed-ws400-32k, against 309 with four. A span given back
+     * is soon cut again, often for another class, whose slots put its writes on other pages, so churn
+     * also spreads resident pages. Spans of small slots absorb the swings themselves, and extra empty
+     * spans there only widen the memory a thread cycles through: with four for every class,
+     * cross-thread ran about 5% slower (BENCHMARKS.md, session 6).
      */
+    int SPARE_SLOTS = 32;
+    /** At most this many empty spans per class. */
     int SPARE_SPANS = 4;
     /** At most this many bytes of empty spans per class (1 MiB), so the large classes keep one or two. */
     long SPARE_BYTES = 1 << 20;
@@ -54,11 +59,14 @@ public interface ReleasePolicy {
     }
 
     /**
-     * Empty spans a thread heap keeps per size class before it gives them back to the pool, for the
-     * classes whose spans are small; see {@link #spareBytesPerClass()} for the others. Every class
-     * keeps at least one.
+     * Empty spans a thread heap keeps per size class before it gives them back to the pool: enough
+     * for {@link #spareSlotsPerClass()} slots, at most this many, within {@link #spareBytesPerClass()},
+     * and at least one.
      */
     int spareSpansPerClass();
+
+    /** Slots' worth of empty spans a thread heap keeps per size class (see spareSpansPerClass). */
+    int spareSlotsPerClass();
 
     /**
      * Bytes of empty spans a thread heap keeps per size class: a class whose spans are large keeps

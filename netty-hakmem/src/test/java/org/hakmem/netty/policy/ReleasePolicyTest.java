@@ -28,6 +28,7 @@ class ReleasePolicyTest {
         assertEquals(0, fast.purgeIntervalNanos());
         assertEquals(4, fast.spareSpansPerClass());
         assertEquals(MIB, fast.spareBytesPerClass());
+        assertEquals(32, fast.spareSlotsPerClass());
         assertEquals(-1, fast.idleGiveBackNanos());
         assertFalse(fast.trimHeaps(100 * BUDGET));
     }
@@ -68,6 +69,7 @@ class ReleasePolicyTest {
         assertTrue(lean.cleanSlabsFirst());
         assertEquals(4, lean.spareSpansPerClass());
         assertEquals(MIB, lean.spareBytesPerClass());
+        assertEquals(32, lean.spareSlotsPerClass());
         assertEquals(250 * MS, lean.idleGiveBackNanos());
         assertEquals(200 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 400 * MS).purgeIntervalNanos(), "decay / 2");
         assertEquals(5 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 0).purgeIntervalNanos(), "floor");
