@@ -65,7 +65,7 @@ abstract class ThreadHeapIdentity implements SlabOwner {
     final Thread thread;
     final SuperslabPool pool;
     final HeapRegistry registry;
-    /** Empty spans each class may keep (ReleasePolicy: enough for its spare slots, capped in spans and bytes, at least one). */
+    /** Empty spans each class may keep (ReleasePolicy: enough for the spare slots, capped, at least one). */
     final int[] sparePerClass = new int[SizeClasses.COUNT];
     /** LEAN: give back empty spans when the live slots drop to 0, at most once per this; < 0: never. */
     final long idleGiveBackNanos;
@@ -85,7 +85,8 @@ abstract class ThreadHeapIdentity implements SlabOwner {
             long spanBytes = (long) SizeClasses.spanSlabs(c) * Superslab.SLAB_SIZE;
             long forSlots = policy.spareSlotsPerClass() / SizeClasses.slotsPerSpan(c);
             long forBytes = policy.spareBytesPerClass() / spanBytes;
-            sparePerClass[c] = (int) Math.max(1, Math.min(policy.spareSpansPerClass(), Math.min(forSlots, forBytes)));
+            long spares = Math.min(policy.spareSpansPerClass(), Math.min(forSlots, forBytes));
+            sparePerClass[c] = (int) Math.max(1, spares);
         }
         this.idleGiveBackNanos = policy.idleGiveBackNanos();
     }

@@ -4,7 +4,8 @@
  * be tested as a table.
  *
  *   question                                   FAST          LEAN (FREE / DONTNEED)     LEAN (OFF)
- *   empty spans a thread heap keeps per class   enough for 32 slots, at most 4 and 1 MiB (at least 1), both profiles
+ *   empty spans a thread heap keeps per class   both profiles: enough for 32 slots, at most 4 and
+ *                                               1 MiB of them, at least 1
  *   ... given back by the heap when its thread  never         at most every 250 ms       never
  *       releases its last live buffer
  *   touch new superslabs at once (prewarm)?     yes           no                         no
@@ -36,8 +37,8 @@ public interface ReleasePolicy {
      * SPARE_BYTES and at least one span. A class's live count swings by some tens of slots. When its
      * spans hold fewer slots than that (the classes above 4 KiB hold 8 to 12), a heap that keeps one
      * empty span takes a span from the pool every few hundred operations and gives one back as
-     * often: 33,000 times in 23 M steps of mixed-ws400-32k, against 309 with four. A span given back
-     * is soon cut again, often for another class, whose slots put its writes on other pages, so churn
+     * often: 33,000 times in 20 M measured steps of mixed-ws400-32k, against 309 with four. A span
+     * given back is soon cut again, often for another class, whose slots put its writes on other pages, so churn
      * also spreads resident pages. Spans of small slots absorb the swings themselves, and extra empty
      * spans there only widen the memory a thread cycles through: with four for every class,
      * cross-thread ran about 5% slower (BENCHMARKS.md, session 6).

@@ -32,7 +32,7 @@
  *      larger than the message), and a slot's unwritten pages are never touched; cut for another
  *      class, the same slabs would get writes on other pages, and their resident set would grow to
  *      the union of both classes' pages. On mixed-ws400-32k in LEAN (each buffer writes its first
- *      and last byte) this took the resident peak from 8.0 to 6.5 MiB, with heaps keeping four
+ *      and last byte) this took the resident peak from 8.0 to 6.5 MiB, with heaps keeping up to four
  *      spare spans per class; with every page of every buffer written it changes nothing (BENCHMARKS.md).
  *   2. FAST: dirty slabs (still resident), which cost no page faults. LEAN: clean slabs
  *      (decommitted or never touched), so that the span's buffers make only the pages they write
