@@ -29,7 +29,7 @@
  * reached through one direct ByteBuffer over the whole superslab, created once, so buffers need no
  * Unsafe: absolute get/put on a ByteBuffer is intrinsified on JDK 17 and JDK 25 alike.
  *
- * The masks and freedAt are guarded by the SuperslabPool's monitor.
+ * The masks, freedAt and layout are guarded by the SuperslabPool's monitor.
  */
 package org.hakmem.netty.slab;
 
