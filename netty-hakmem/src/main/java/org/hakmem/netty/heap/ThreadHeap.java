@@ -65,7 +65,7 @@ abstract class ThreadHeapIdentity implements SlabOwner {
     final Thread thread;
     final SuperslabPool pool;
     final HeapRegistry registry;
-    /** Empty spans each class may keep (ReleasePolicy: enough for the spare slots, capped, at least one). */
+    /** Empty spans each class may keep (ReleasePolicy.spareSpans). */
     final int[] sparePerClass = new int[SizeClasses.COUNT];
     /** LEAN: give back empty spans when the live slots drop to 0, at most once per this; < 0: never. */
     final long idleGiveBackNanos;
@@ -83,10 +83,7 @@ abstract class ThreadHeapIdentity implements SlabOwner {
         this.registry = registry;
         for (int c = 0; c < SizeClasses.COUNT; c++) {
             long spanBytes = (long) SizeClasses.spanSlabs(c) * Superslab.SLAB_SIZE;
-            long forSlots = policy.spareSlotsPerClass() / SizeClasses.slotsPerSpan(c);
-            long forBytes = policy.spareBytesPerClass() / spanBytes;
-            long spares = Math.min(policy.spareSpansPerClass(), Math.min(forSlots, forBytes));
-            sparePerClass[c] = (int) Math.max(1, spares);
+            sparePerClass[c] = policy.spareSpans(SizeClasses.slotsPerSpan(c), spanBytes);
         }
         this.idleGiveBackNanos = policy.idleGiveBackNanos();
     }

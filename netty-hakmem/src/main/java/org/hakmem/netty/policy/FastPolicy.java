@@ -16,21 +16,6 @@ public final class FastPolicy implements ReleasePolicy {
     }
 
     @Override
-    public int spareSpansPerClass() {
-        return ReleasePolicy.SPARE_SPANS;
-    }
-
-    @Override
-    public int spareSlotsPerClass() {
-        return SPARE_SLOTS;
-    }
-
-    @Override
-    public long spareBytesPerClass() {
-        return ReleasePolicy.SPARE_BYTES;
-    }
-
-    @Override
     public long idleGiveBackNanos() {
         return -1;
     }

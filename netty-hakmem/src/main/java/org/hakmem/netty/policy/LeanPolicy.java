@@ -49,21 +49,6 @@ public final class LeanPolicy implements ReleasePolicy {
     }
 
     @Override
-    public int spareSpansPerClass() {
-        return SPARE_SPANS; // trim requests over the budget and going idle give them back (ThreadHeap)
-    }
-
-    @Override
-    public int spareSlotsPerClass() {
-        return SPARE_SLOTS;
-    }
-
-    @Override
-    public long spareBytesPerClass() {
-        return SPARE_BYTES;
-    }
-
-    @Override
     public long idleGiveBackNanos() {
         return givesBack() ? MAX_PURGE_INTERVAL_NANOS : -1;
     }

@@ -60,20 +60,33 @@ public interface ReleasePolicy {
     }
 
     /**
-     * Empty spans a thread heap keeps per size class before it gives them back to the pool: enough
-     * for {@link #spareSlotsPerClass()} slots, at most this many, within {@link #spareBytesPerClass()},
-     * and at least one.
+     * Empty spans a thread heap keeps for a size class before it gives them back to the pool: enough
+     * for {@link #spareSlotsPerClass()} slots, at most {@link #spareSpansPerClass()} spans and
+     * {@link #spareBytesPerClass()} bytes of them, and at least one. The same rule in both profiles.
+     *
+     * @param slotsPerSpan slots in one span of the class
+     * @param spanBytes    bytes of one span of the class
      */
-    int spareSpansPerClass();
+    default int spareSpans(int slotsPerSpan, long spanBytes) {
+        long forSlots = spareSlotsPerClass() / slotsPerSpan;
+        long forBytes = spareBytesPerClass() / spanBytes;
+        return (int) Math.max(1, Math.min(spareSpansPerClass(), Math.min(forSlots, forBytes)));
+    }
 
-    /** Slots' worth of empty spans a thread heap keeps per size class (see spareSpansPerClass). */
-    int spareSlotsPerClass();
+    /** At most this many empty spans per size class (see spareSpans). */
+    default int spareSpansPerClass() {
+        return SPARE_SPANS;
+    }
 
-    /**
-     * Bytes of empty spans a thread heap keeps per size class: a class whose spans are large keeps
-     * fewer than {@link #spareSpansPerClass()}, but at least one.
-     */
-    long spareBytesPerClass();
+    /** Slots' worth of empty spans a thread heap keeps per size class (see spareSpans). */
+    default int spareSlotsPerClass() {
+        return SPARE_SLOTS;
+    }
+
+    /** At most this many bytes of empty spans per size class (see spareSpans). */
+    default long spareBytesPerClass() {
+        return SPARE_BYTES;
+    }
 
     /**
      * A heap whose thread released its last live buffer gives back its empty spans, at most once per

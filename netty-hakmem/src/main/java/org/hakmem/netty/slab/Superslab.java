@@ -80,20 +80,41 @@ public final class Superslab {
     static final int DIRTY = 1;
     /** findFreeRun: free slabs that are not resident (clean) only. */
     static final int CLEAN = 2;
+    /**
+     * findFreeRun: dirty slabs that last held a span of the requested class starting at the run's
+     * first slab, each at the same place in it, so a span cut there has its slots where the old one
+     * had them.
+     */
+    static final int SAME_LAYOUT = 3;
 
-    /** First index of a run of {@code count} free slabs, all of them of the given kind, or -1. */
-    int findFreeRun(int count, int kind) {
+    /**
+     * First index of a run of {@code count} free slabs, all of them of the given kind, or -1.
+     * {@code sizeClass} matters only for SAME_LAYOUT.
+     */
+    int findFreeRun(int count, int kind, int sizeClass) {
         long run = bits(0, count) & 0xFFFF_FFFFL;
         long taken = (slabMask | purgingMask) & 0xFFFF_FFFFL;
         long dirty = dirtyMask & 0xFFFF_FFFFL;
         for (int i = 0; i + count <= SLABS; i++) {
             long r = run << i;
-            if ((taken & r) == 0
-                    && (kind == ANY || kind == DIRTY && (dirty & r) == r || kind == CLEAN && (dirty & r) == 0)) {
+            if ((taken & r) == 0 && isKind(kind, (dirty & r) == r, (dirty & r) == 0, i, count, sizeClass)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    private boolean isKind(int kind, boolean allDirty, boolean allClean, int first, int count, int sizeClass) {
+        switch (kind) {
+            case DIRTY:
+                return allDirty;
+            case CLEAN:
+                return allClean;
+            case SAME_LAYOUT:
+                return allDirty && sameLayout(first, count, sizeClass);
+            default:
+                return true;
+        }
     }
 
     /** The slabs of a new span leave the free state (dirty or clean) and become live. */
@@ -102,35 +123,22 @@ public final class Superslab {
         slabMask |= b;
         dirtyMask &= ~b;
         for (int j = 0; j < count; j++) {
-            layout[first + j] = (sizeClass << 8 | j) + 1;
+            layout[first + j] = layoutOf(sizeClass, j);
         }
     }
 
-    /**
-     * First index of a run of {@code count} free, dirty slabs that last held a span of this class
-     * starting at that index, or -1. A span cut there has its slots where the old one had them.
-     */
-    int findSameLayoutRun(int count, int sizeClass) {
-        long run = bits(0, count) & 0xFFFF_FFFFL;
-        long taken = (slabMask | purgingMask) & 0xFFFF_FFFFL;
-        long dirty = dirtyMask & 0xFFFF_FFFFL;
-        int want = (sizeClass << 8) + 1;
-        for (int i = 0; i + count <= SLABS; i++) {
-            long r = run << i;
-            if (layout[i] == want && (taken & r) == 0 && (dirty & r) == r && sameLayout(i, count, want)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private boolean sameLayout(int first, int count, int want) {
-        for (int j = 1; j < count; j++) {
-            if (layout[first + j] != want + j) {
+    /** Whether slabs [first, first + count) sit as slabs 0..count-1 of a span of the class did. */
+    private boolean sameLayout(int first, int count, int sizeClass) {
+        for (int j = 0; j < count; j++) {
+            if (layout[first + j] != layoutOf(sizeClass, j)) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static int layoutOf(int sizeClass, int indexInSpan) {
+        return (sizeClass << 8 | indexInSpan) + 1;
     }
 
     /** The slabs of a released span become free and dirty, as of {@code now}. */

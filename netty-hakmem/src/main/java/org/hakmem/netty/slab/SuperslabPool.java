@@ -79,12 +79,16 @@ public final class SuperslabPool {
      * a trim waits for a purge in flight, so it sees no slab half given back and skips nothing.
      */
     private final Object purgeLock = new Object();
+    /** The kinds of free run a new span is cut from, best first (Superslab.findFreeRun; see the banner). */
+    private final int[] cutOrder;
     /** Bumped to ask every thread heap to give its empty spans back (see ThreadHeap). */
     private volatile int trimEpoch;
 
     public SuperslabPool(OsMemory os, ReleasePolicy policy) {
         this.os = os;
         this.policy = policy;
+        this.cutOrder = new int[] {Superslab.SAME_LAYOUT,
+                policy.cleanSlabsFirst() ? Superslab.CLEAN : Superslab.DIRTY, Superslab.ANY};
         for (int c = 0; c < orphans.length; c++) {
             orphans[c] = new ArrayList<>();
         }
@@ -94,17 +98,9 @@ public final class SuperslabPool {
     public synchronized Slab acquireSpan(int sizeClass, SlabOwner owner) {
         spansAcquired++;
         int count = SizeClasses.spanSlabs(sizeClass);
-        for (Superslab ss : superslabs) { // see the banner for the order
-            int first = ss.findSameLayoutRun(count, sizeClass);
-            if (first >= 0) {
-                return newSpan(ss, first, sizeClass, owner);
-            }
-        }
-        boolean cleanFirst = policy.cleanSlabsFirst();
-        for (int pass = 0; pass < 2; pass++) {
+        for (int kind : cutOrder) {
             for (Superslab ss : superslabs) {
-                int first = pass == 1 ? ss.findFreeRun(count, Superslab.ANY)
-                        : ss.findFreeRun(count, cleanFirst ? Superslab.CLEAN : Superslab.DIRTY);
+                int first = ss.findFreeRun(count, kind, sizeClass);
                 if (first >= 0) {
                     return newSpan(ss, first, sizeClass, owner);
                 }

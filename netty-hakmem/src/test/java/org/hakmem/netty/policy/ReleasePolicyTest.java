@@ -89,6 +89,17 @@ class ReleasePolicyTest {
     }
 
     @Test
+    void sparesCoverThirtyTwoSlotsWithinFourSpansAndOneMebibyteAndAtLeastOne() {
+        for (ReleasePolicy p : new ReleasePolicy[] {FastPolicy.INSTANCE, lean}) {
+            assertEquals(1, p.spareSpans(64, 64 << 10), "1 KiB slots: one span holds 32 slots");
+            assertEquals(2, p.spareSpans(16, 64 << 10), "4 KiB slots");
+            assertEquals(4, p.spareSpans(8, 256 << 10), "32 KiB slots: capped at four spans");
+            assertEquals(2, p.spareSpans(8, 512 << 10), "64 KiB slots: capped at 1 MiB");
+            assertEquals(1, p.spareSpans(1, 1 << 20), "1 MiB slots: at least one");
+        }
+    }
+
+    @Test
     void badArgumentsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new LeanPolicy(null, BUDGET, DECAY));
         assertThrows(IllegalArgumentException.class, () -> new LeanPolicy(DecommitMode.FREE, 0, DECAY));
