@@ -104,12 +104,12 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
     @Override
     protected void deallocate() {
         // memory stays set: refCnt 0 already blocks every access, and attach overwrites it on reuse.
-        Slab s = slab;
-        if (s != null && home.park(this, s)) {
-            return; // the slot stays with this object for the next allocation of its class
-        }
-        freeMemory();
-        home.recycle(this);
+        home.release(this); // parks it with its slot, or frees the memory and recycles the object
+    }
+
+    /** Whether this object holds a slot or a huge mapping (a parked buffer does; a recycled one not). */
+    boolean hasMemory() {
+        return slab != null || huge != null;
     }
 
     /** The span of this buffer's slot; null for a huge buffer (or a released one that gave its slot back). */
@@ -123,7 +123,8 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         slab = null;
     }
 
-    private void freeMemory() {
+    /** Frees the slot or huge mapping this object holds (ThreadCache.release). */
+    void freeMemory() {
         if (slab != null) {
             alloc.freeSlot(slab, slot);
             slab = null;
