@@ -108,9 +108,10 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
         ThreadCache cache = table.get();
-        HakmemDirectByteBuf buf = cache.takeBuffer(
-                initialCapacity <= SizeClasses.MAX_SIZE ? SizeClasses.classOf(initialCapacity) : -1);
-        if (!buf.hasMemory()) {
+        HakmemDirectByteBuf buf = initialCapacity <= SizeClasses.MAX_SIZE
+                ? cache.takeParked(SizeClasses.classOf(initialCapacity)) : null;
+        if (buf == null) {
+            buf = cache.takeBuffer();
             attachMemory(cache, buf, initialCapacity);
         }
         buf.reset(initialCapacity, maxCapacity);

@@ -104,12 +104,12 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
     @Override
     protected void deallocate() {
         // memory stays set: refCnt 0 already blocks every access, and attach overwrites it on reuse.
-        home.release(this); // parks it with its slot, or frees the memory and recycles the object
-    }
-
-    /** Whether this object holds a slot or a huge mapping (a parked buffer does; a recycled one not). */
-    boolean hasMemory() {
-        return slab != null || huge != null;
+        Slab s = slab;
+        if (s != null && home.park(this, s)) {
+            return; // the slot stays with this object for the next allocation of its class
+        }
+        freeMemory();
+        home.recycle(this);
     }
 
     /** The span of this buffer's slot; null for a huge buffer (or a released one that gave its slot back). */
@@ -123,8 +123,7 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         slab = null;
     }
 
-    /** Frees the slot or huge mapping this object holds (ThreadCache.release). */
-    void freeMemory() {
+    private void freeMemory() {
         if (slab != null) {
             alloc.freeSlot(slab, slot);
             slab = null;

@@ -49,16 +49,9 @@ abstract class ThreadCacheIdentity {
     }
 }
 
-/** Keeps the owner's mutable fields (in ThreadCache) off the cache line of ThreadCacheIdentity: 128 bytes, as bytes (see PaddedReference). */
+/** Keeps the owner's mutable fields (in ThreadCache) off the cache line of ThreadCacheIdentity. */
 abstract class ThreadCachePadding extends ThreadCacheIdentity {
-    byte p000, p001, p002, p003, p004, p005, p006, p007, p008, p009, p010, p011, p012, p013, p014, p015;
-    byte p016, p017, p018, p019, p020, p021, p022, p023, p024, p025, p026, p027, p028, p029, p030, p031;
-    byte p032, p033, p034, p035, p036, p037, p038, p039, p040, p041, p042, p043, p044, p045, p046, p047;
-    byte p048, p049, p050, p051, p052, p053, p054, p055, p056, p057, p058, p059, p060, p061, p062, p063;
-    byte p064, p065, p066, p067, p068, p069, p070, p071, p072, p073, p074, p075, p076, p077, p078, p079;
-    byte p080, p081, p082, p083, p084, p085, p086, p087, p088, p089, p090, p091, p092, p093, p094, p095;
-    byte p096, p097, p098, p099, p100, p101, p102, p103, p104, p105, p106, p107, p108, p109, p110, p111;
-    byte p112, p113, p114, p115, p116, p117, p118, p119, p120, p121, p122, p123, p124, p125, p126, p127;
+    long p00, p01, p02, p03, p04, p05, p06, p07;
 
     ThreadCachePadding(HakmemByteBufAllocator alloc, ThreadHeap heap) {
         super(alloc, heap);
@@ -73,75 +66,41 @@ final class ThreadCache extends ThreadCachePadding implements ParkedSlots {
     private HakmemDirectByteBuf freeBufs;
     private int freeBufCount;
     /** Per size class, the released buffers that kept their slot, and how many (owner thread only). */
-    private final HakmemDirectByteBuf[] parked = new HakmemDirectByteBuf[PAD + SizeClasses.COUNT + PAD];
-    /** Per size class c: at PAD + 2c the slots parked, at PAD + 2c + 1 the limit (ReleasePolicy.parkedSlots). */
-    private final int[] parkCounts = new int[PAD + 2 * SizeClasses.COUNT + PAD];
-    /**
-     * Unused elements at both ends of the two arrays above, which every allocation and local release
-     * reads. The objects allocated next to them include this thread's first buffer objects, which
-     * remote releasers write; 32 elements (two cache lines or more) keep those writes off the lines
-     * the owner reads. A precaution of the same kind as the padded classes (see PaddedReference).
-     */
-    private static final int PAD = 32;
+    private final HakmemDirectByteBuf[] parked = new HakmemDirectByteBuf[SizeClasses.COUNT];
+    private final int[] parkedCount = new int[SizeClasses.COUNT];
+    /** The heap's limits per class (ReleasePolicy.parkedSlots). */
+    private final int[] parkLimit;
     private final byte[][] arrays = new byte[MAX_CACHED_ARRAYS][];
     private int arrayBytes;
 
     ThreadCache(HakmemByteBufAllocator alloc, ThreadHeap heap) {
         super(alloc, heap);
-        int[] limits = heap.parkLimits();
-        for (int c = 0; c < SizeClasses.COUNT; c++) {
-            parkCounts[PAD + 2 * c + 1] = limits[c];
-        }
+        this.parkLimit = heap.parkLimits();
         heap.parkedSlotsHeldBy(this);
     }
 
-    /**
-     * A buffer object for an allocation of the size class (-1 for a huge buffer), owner thread: a
-     * parked one, which still holds a slot of the class, else a recycled or new one, which holds no
-     * memory yet (see HakmemDirectByteBuf.hasMemory).
-     */
-    HakmemDirectByteBuf takeBuffer(int sizeClass) {
-        if (sizeClass >= 0) {
-            HakmemDirectByteBuf b = parked[PAD + sizeClass];
-            if (b != null) {
-                parked[PAD + sizeClass] = b.nextFree;
-                parkCounts[PAD + 2 * sizeClass]--;
-                heap.unpark();
-                return b;
-            }
+    /** A parked buffer of the class, still attached to its slot, or null (owner thread). */
+    HakmemDirectByteBuf takeParked(int sizeClass) {
+        HakmemDirectByteBuf b = parked[sizeClass];
+        if (b != null) {
+            parked[sizeClass] = b.nextFree;
+            b.nextFree = null;
+            parkedCount[sizeClass]--;
+            heap.unpark();
         }
-        return takeBuffer();
+        return b;
     }
 
-    /**
-     * Takes back a released buffer, on any thread. On the home thread the buffer parks with its slot
-     * if it can; otherwise its memory is freed and the object recycled. A remote releaser reads
-     * nothing of the owner's mutable state (its counts would share lines the owner writes).
-     */
-    void release(HakmemDirectByteBuf b) {
-        if (Thread.currentThread() == thread) {
-            Slab s = b.slab();
-            if (s != null && park(b, s)) {
-                return;
-            }
-            b.freeMemory();
-            recycleLocal(b);
-        } else {
-            b.freeMemory();
-            recycleRemote(b);
-        }
-    }
-
-    /** Keeps the buffer with its slot of {@code slab} if the class is under its limit and the heap agrees (owner thread). */
-    private boolean park(HakmemDirectByteBuf b, Slab slab) {
+    /** On release: keeps the buffer with its slot of {@code slab} if this is its home thread and the heap agrees. */
+    boolean park(HakmemDirectByteBuf b, Slab slab) {
         int c = slab.sizeClass;
-        int n = parkCounts[PAD + 2 * c];
-        if (n >= parkCounts[PAD + 2 * c + 1] || !heap.park(slab)) {
+        int n = parkedCount[c];
+        if (n >= parkLimit[c] || Thread.currentThread() != thread || !heap.park(slab)) {
             return false;
         }
-        b.nextFree = parked[PAD + c];
-        parked[PAD + c] = b;
-        parkCounts[PAD + 2 * c] = n + 1;
+        b.nextFree = parked[c];
+        parked[c] = b;
+        parkedCount[c] = n + 1;
         return true;
     }
 
@@ -152,16 +111,16 @@ final class ThreadCache extends ThreadCachePadding implements ParkedSlots {
     @Override
     public void returnParkedSlots() {
         boolean keepObjects = Thread.currentThread() == thread && !closed;
-        for (int c = 0; c < SizeClasses.COUNT; c++) {
-            HakmemDirectByteBuf b = parked[PAD + c];
-            parked[PAD + c] = null;
-            parkCounts[PAD + 2 * c] = 0;
+        for (int c = 0; c < parked.length; c++) {
+            HakmemDirectByteBuf b = parked[c];
+            parked[c] = null;
+            parkedCount[c] = 0;
             while (b != null) {
                 HakmemDirectByteBuf next = b.nextFree;
                 b.nextFree = null;
                 b.returnParkedSlot(heap);
                 if (keepObjects) {
-                    recycleLocal(b);
+                    recycle(b);
                 }
                 b = next;
             }
@@ -171,14 +130,14 @@ final class ThreadCache extends ThreadCachePadding implements ParkedSlots {
     @Override
     public long parkedBytes() {
         long bytes = 0;
-        for (int c = 0; c < SizeClasses.COUNT; c++) {
-            bytes += (long) parkCounts[PAD + 2 * c] * SizeClasses.slotSize(c);
+        for (int c = 0; c < parkedCount.length; c++) {
+            bytes += (long) parkedCount[c] * SizeClasses.slotSize(c);
         }
         return bytes;
     }
 
-    /** A buffer object with no memory: recycled if one is at hand, else new (owner thread). */
-    private HakmemDirectByteBuf takeBuffer() {
+    /** A buffer object to initialise: recycled if one is at hand, else new. */
+    HakmemDirectByteBuf takeBuffer() {
         HakmemDirectByteBuf b = freeBufs;
         if (b == null) {
             b = returned.getAndSet(null);
@@ -193,18 +152,15 @@ final class ThreadCache extends ThreadCachePadding implements ParkedSlots {
         return b;
     }
 
-    /** Keeps a buffer object that holds no memory any more (owner thread). */
-    private void recycleLocal(HakmemDirectByteBuf b) {
-        if (freeBufCount < MAX_CACHED_BUFFERS) {
-            b.nextFree = freeBufs;
-            freeBufs = b;
-            freeBufCount++;
-        }
-    }
-
-    /** Sends a buffer object that holds no memory any more home from another thread. */
-    private void recycleRemote(HakmemDirectByteBuf b) {
-        if (!closed) {
+    /** Takes back a released buffer object, on any thread. */
+    void recycle(HakmemDirectByteBuf b) {
+        if (Thread.currentThread() == thread) {
+            if (freeBufCount < MAX_CACHED_BUFFERS) {
+                b.nextFree = freeBufs;
+                freeBufs = b;
+                freeBufCount++;
+            }
+        } else if (!closed) {
             HakmemDirectByteBuf head;
             do {
                 head = returned.get();
