@@ -14,8 +14,7 @@
  *     + freeCommittedBytes free slabs waiting for the purge (LEAN) or kept (FAST)
  *     + huge mappings      (usedDirectMemory covers those too)
  *                     spanBytes - usedDirectMemory is the fragmentation inside spans: free slots
- *                     (parked ones included: see ThreadCache) and the rounding of requests up to
- *                     their size class.
+ *                     and the rounding of requests up to their size class.
  *   lazyFreeBytes     bytes given back with MADV_FREE that the kernel has not reclaimed yet
  *                     (LazyFree in /proc/self/smaps): still in RSS. Slow (reads smaps).
  *   spansAcquired/Released  spans heaps took from the pool and gave back since creation: their rate
@@ -43,8 +42,7 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
 
     @Override
     public long usedDirectMemory() {
-        // Parked slots are free (their buffers were released) but still taken in their spans.
-        return Math.max(0, alloc.pool().liveBytes() - alloc.registry().parkedBytes());
+        return alloc.pool().liveBytes();
     }
 
     public long mappedBytes() {

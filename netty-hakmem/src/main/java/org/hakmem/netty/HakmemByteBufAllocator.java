@@ -3,11 +3,9 @@
  *
  *     newDirectBuffer(capacity)                          release() -> deallocate()
  *       |                                                  |
- *       | ThreadCache (FastThreadLocal)                    | home thread, slot of its heap, under
- *       |   a parked buffer of the class, as it is; or     |   the class's limit: park it, slot and all
- *       |   ThreadHeap.spanWithFreeSlot(class).pop()       | else ThreadHeap.free(slab, slot)
- *       |   + a recycled HakmemDirectByteBuf               |   owner thread: plain push
- *       |                                                  |   other thread: CAS push (remote)
+ *       | ThreadCache (FastThreadLocal)                    | ThreadHeap.free(slab, slot)
+ *       |   ThreadHeap.spanWithFreeSlot(class).pop()       |   owner thread: plain push
+ *       |   + a recycled HakmemDirectByteBuf               |   other thread: CAS push (remote)
  *       v                                                  v
  *     slot in a span of a superslab  <-- SuperslabPool <-- OsMemory (mmap, the cap, the stats)
  *
@@ -108,12 +106,8 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
         ThreadCache cache = table.get();
-        HakmemDirectByteBuf buf = initialCapacity <= SizeClasses.MAX_SIZE
-                ? cache.takeParked(SizeClasses.classOf(initialCapacity)) : null;
-        if (buf == null) {
-            buf = cache.takeBuffer();
-            attachMemory(cache, buf, initialCapacity);
-        }
+        HakmemDirectByteBuf buf = cache.takeBuffer();
+        attachMemory(cache, buf, initialCapacity);
         buf.reset(initialCapacity, maxCapacity);
         return toLeakAwareBuffer(buf);
     }
@@ -142,8 +136,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
      * Gives back to the kernel everything that can be given back now, in either profile: the calling
      * thread's empty spans, dead threads' memory, every empty superslab (unmapped) and every other
      * free slab (decommitted with the configured mode; with OFF, only the unmapping happens). Other
-     * live threads give back their empty spans (and their parked slots) at their next refill, or
-     * within 65,536 allocations; in FAST, allocations that take a parked slot do not count.
+     * live threads give back their empty spans at their next refill, or within 65,536 allocations.
      *
      * @return bytes unmapped or decommitted by this call
      */

@@ -22,7 +22,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.internal.EmptyArrays;
 import io.netty.util.internal.PlatformDependent;
-import org.hakmem.netty.heap.ThreadHeap;
 import org.hakmem.netty.slab.HugeBlock;
 import org.hakmem.netty.slab.Slab;
 
@@ -104,23 +103,8 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
     @Override
     protected void deallocate() {
         // memory stays set: refCnt 0 already blocks every access, and attach overwrites it on reuse.
-        Slab s = slab;
-        if (s != null && home.park(this, s)) {
-            return; // the slot stays with this object for the next allocation of its class
-        }
         freeMemory();
         home.recycle(this);
-    }
-
-    /** The span of this buffer's slot; null for a huge buffer (or a released one that gave its slot back). */
-    Slab slab() {
-        return slab;
-    }
-
-    /** Gives a parked buffer's slot back to its span (ThreadCache.returnParkedSlots). */
-    void returnParkedSlot(ThreadHeap heap) {
-        heap.freeParked(slab, slot);
-        slab = null;
     }
 
     private void freeMemory() {

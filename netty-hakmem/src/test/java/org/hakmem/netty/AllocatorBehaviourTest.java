@@ -171,14 +171,9 @@ class AllocatorBehaviourTest {
         return bufs;
     }
 
-    /**
-     * Releases the newest first. The first few releases of a class park their slots (ThreadCache),
-     * which keeps their span from emptying; newest first, those are slots of the current span, which
-     * the heap keeps anyway, so the spare-span counts do not depend on parking.
-     */
     private static void release(List<ByteBuf> bufs) {
-        for (int i = bufs.size() - 1; i >= 0; i--) {
-            assertTrue(bufs.get(i).release());
+        for (ByteBuf b : bufs) {
+            assertTrue(b.release());
         }
     }
 

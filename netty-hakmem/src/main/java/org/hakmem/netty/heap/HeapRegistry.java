@@ -88,15 +88,6 @@ public final class HeapRegistry {
         }
     }
 
-    /** Bytes of slots the live heaps' threads keep parked (racy: each is read while its owner runs). */
-    public synchronized long parkedBytes() {
-        long total = 0;
-        for (ThreadHeap heap : heaps) {
-            total += heap.parkedBytes();
-        }
-        return total;
-    }
-
     public synchronized int liveHeaps() {
         return heaps.size();
     }

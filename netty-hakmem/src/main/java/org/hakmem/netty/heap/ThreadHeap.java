@@ -11,10 +11,6 @@
  *     owned --> every span this heap owns, in any state (for hand-over when the thread dies)
  *     ready --> spans that received remote frees since the heap last looked (lock-free stack)
  *
- * Parked slots: the thread's cache keeps some slots its buffers freed with their objects (park,
- * unpark; ThreadCache), so most allocations and local releases do not reach the heap's spans at
- * all. The heap counts them as free, and takes them back (ParkedSlots) before it gives spans away.
- *
  * Fast path (allocate): current[c].pop()           - a few plain loads and stores
  * Fast path (release, owner thread): pushLocal()   - plain stores; no list work unless the span
  *                                                    was FULL (it becomes AVAILABLE) or becomes empty
@@ -32,9 +28,8 @@
  * a LEAN allocator that is over its budget). A heap serves a new epoch by giving back every empty span it holds, current ones
  * included. Only the owner may touch its spans, so the heap looks for a new epoch on its own slow
  * paths: at each refill, and once every TICK_ALLOCATIONS allocations (a plain countdown on the
- * fast path: no atomic, no clock; allocations of parked slots count only in LEAN, see unpark).
- * A thread that never allocates again keeps at most its current spans until it exits; its heap is
- * then retired and everything goes back.
+ * fast path: no atomic, no clock). A thread that never allocates again keeps at most its current
+ * spans until it exits; its heap is then retired and everything goes back.
  *
  * Going idle (LEAN): the heap counts its live slots (plain, owner only). When a local release drops
  * the count to zero, the thread may be about to go idle with nobody able to reach its spans, so a
@@ -72,12 +67,8 @@ abstract class ThreadHeapIdentity implements SlabOwner {
     final HeapRegistry registry;
     /** Empty spans each class may keep (ReleasePolicy.spareSpans). */
     final int[] sparePerClass = new int[SizeClasses.COUNT];
-    /** Freed slots each class may keep parked (ReleasePolicy.parkedSlots). */
-    final int[] parkLimit = new int[SizeClasses.COUNT];
     /** LEAN: give back empty spans when the live slots drop to 0, at most once per this; < 0: never. */
     final long idleGiveBackNanos;
-    /** Whether allocations of parked slots count towards the trim tick (see ThreadHeap.unpark). */
-    final boolean parkedAllocationsTick;
     final Slab[] current = new Slab[SizeClasses.COUNT];
     final Slab[] available = new Slab[SizeClasses.COUNT];
     final int[] emptySpares = new int[SizeClasses.COUNT];
@@ -93,10 +84,8 @@ abstract class ThreadHeapIdentity implements SlabOwner {
         for (int c = 0; c < SizeClasses.COUNT; c++) {
             long spanBytes = (long) SizeClasses.spanSlabs(c) * Superslab.SLAB_SIZE;
             sparePerClass[c] = policy.spareSpans(SizeClasses.slotsPerSpan(c), spanBytes);
-            parkLimit[c] = policy.parkedSlots(SizeClasses.slotSize(c));
         }
         this.idleGiveBackNanos = policy.idleGiveBackNanos();
-        this.parkedAllocationsTick = policy.purgeIntervalNanos() > 0;
     }
 }
 
@@ -122,8 +111,6 @@ public final class ThreadHeap extends ThreadHeapPadding {
     /** Slots of this heap's spans held by live buffers, as far as the heap has seen. */
     private int liveSlots;
     private long lastIdleGiveBackNanos;
-    /** Who holds this heap's parked slots, asked to return them before the heap gives spans away. */
-    private ParkedSlots parkedSlots;
 
     ThreadHeap(Thread thread, SuperslabPool pool, HeapRegistry registry, ReleasePolicy policy) {
         super(thread, pool, registry, policy);
@@ -168,70 +155,8 @@ public final class ThreadHeap extends ThreadHeapPadding {
         }
     }
 
-    // ---- parked slots ----
-
-    /** Registers the holder of this heap's parked slots (the thread's cache, once, before any park). */
-    public void parkedSlotsHeldBy(ParkedSlots holder) {
-        this.parkedSlots = holder;
-    }
-
-    /** Freed slots each class may keep parked (ReleasePolicy.parkedSlots); shared, never written. */
-    public int[] parkLimits() {
-        return parkLimit;
-    }
-
-    /**
-     * A buffer released on this thread would keep its slot of {@code s} parked for the next
-     * allocation of the class (the caller keeps the per-class limit). Allowed, and counted as free,
-     * when s is this heap's and, in a heap that gives memory back when it goes idle (LEAN), when the
-     * slot is not its last live one: that one is freed for real, so that going idle is noticed.
-     */
-    public boolean park(Slab s) {
-        if (s.owner() != this || (idleGiveBackNanos >= 0 && liveSlots == 1)) {
-            return false;
-        }
-        liveSlots--;
-        return true;
-    }
-
-    /**
-     * A parked slot is handed out again (owner only). It counts towards the trim tick only where a
-     * background purge sends trim requests (LEAN): there a busy thread whose allocations all take
-     * parked slots must still give its empty spans back within a tick. Elsewhere (FAST: trim() is the
-     * only sender) the check is left out, as it cost mixed-ws400 on an event loop about 8%
-     * (BENCHMARKS.md, session 7); such a heap serves the request at its next allocation from a span.
-     */
-    public void unpark() {
-        liveSlots++;
-        if (parkedAllocationsTick && --allocationsUntilTick <= 0) {
-            allocationsUntilTick = TICK_ALLOCATIONS;
-            serveTrimRequest();
-        }
-    }
-
-    /**
-     * A parked slot goes back to its span (ParkedSlots.returnParkedSlots, on the owner thread or on
-     * the thread that retires the heap after its owner died). It was counted as free when parked.
-     */
-    public void freeParked(Slab s, int slot) {
-        putBack(s, slot);
-    }
-
-    /** Bytes of slots parked now, as the holder counts them; racy when read by another thread. */
-    public long parkedBytes() {
-        ParkedSlots holder = parkedSlots;
-        return holder != null ? holder.parkedBytes() : 0;
-    }
-
-    private void returnParkedSlots() {
-        if (parkedSlots != null) {
-            parkedSlots.returnParkedSlots();
-        }
-    }
-
     /** Gives every empty span this heap holds back to the pool, current spans included (owner only). */
     public void releaseEmptySpans() {
-        returnParkedSlots();
         drainReady();
         for (int c = 0; c < SizeClasses.COUNT; c++) {
             Slab cur = current[c];
@@ -271,16 +196,12 @@ public final class ThreadHeap extends ThreadHeapPadding {
     }
 
     private void freeLocal(Slab s, int slot) {
-        putBack(s, slot);
-        if (--liveSlots == 0 && idleGiveBackNanos >= 0) {
-            onIdle();
-        }
-    }
-
-    private void putBack(Slab s, int slot) {
         s.pushLocal(slot);
         if (s.state != Slab.CURRENT) {
             afterFreeIntoNonCurrent(s);
+        }
+        if (--liveSlots == 0 && idleGiveBackNanos >= 0) {
+            onIdle();
         }
     }
 
@@ -396,7 +317,6 @@ public final class ThreadHeap extends ThreadHeapPadding {
      * Runs on the owner thread as it exits, or on another thread once the owner is dead.
      */
     void retire() {
-        returnParkedSlots();
         drainReady();
         for (Slab s = owned; s != null; ) {
             Slab nextOwned = s.ownedNext;

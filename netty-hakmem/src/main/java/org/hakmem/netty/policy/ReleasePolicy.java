@@ -6,8 +6,6 @@
  *   question                                   FAST          LEAN (FREE / DONTNEED)     LEAN (OFF)
  *   empty spans a thread heap keeps per class   both profiles: enough for 32 slots, at most 4 and
  *                                               1 MiB of them, at least 1
- *   freed slots a thread keeps parked with      both profiles: up to 16 per class and 64 KiB of
- *       their buffer objects, per class         them (none for slots over 64 KiB)
  *   ... given back by the heap when its thread  never         at most every 250 ms       never
  *       releases its last live buffer
  *   touch new superslabs at once (prewarm)?     yes           no                         no
@@ -50,31 +48,6 @@ public interface ReleasePolicy {
     int SPARE_SPANS = 4;
     /** At most this many bytes of empty spans per class (1 MiB), so the large classes keep one or two. */
     long SPARE_BYTES = 1 << 20;
-
-    /**
-     * Slots a thread keeps parked per size class: freed on the thread that owns them, they stay with
-     * their buffer object, and the next allocation of the class takes both back without touching the
-     * span (ThreadCache). Parking skips the span's free list and re-pointing the object at memory,
-     * which made mixed-ws400 on an event loop about 9% faster (BENCHMARKS.md, session 7). A class's
-     * parked slots follow its live count's swings the way spare spans do, so the limit is in slots;
-     * 16 did better than 8 and 64 (more parked slots spread the thread's writes over more memory).
-     */
-    int PARK_SLOTS = 16;
-    /** At most this many bytes of parked slots per class (64 KiB): classes above 4 KiB park fewer. */
-    int PARK_BYTES = 64 << 10;
-
-    /**
-     * Freed slots a thread may keep parked for a size class: {@link #PARK_SLOTS}, within
-     * {@link #parkBytesPerClass()}; 0 for slots larger than that. The same rule in both profiles.
-     */
-    default int parkedSlots(int slotSize) {
-        return Math.min(PARK_SLOTS, parkBytesPerClass() / slotSize);
-    }
-
-    /** At most this many bytes of parked slots per size class (see parkedSlots). */
-    default int parkBytesPerClass() {
-        return PARK_BYTES;
-    }
 
     /** What to do with memory that is free but may be resident. */
     enum Release {
