@@ -4,8 +4,9 @@
  *
  * A remote free CASes `head`; the owner pops slots by reading and writing Slab's plain fields. Were
  * both in one object they would share a cache line, and every remote free would steal the line the
- * owner allocates from (false sharing). The padding classes put 64 bytes before and after the two
- * fields: the JVM lays out superclass fields first, so the order is guaranteed.
+ * owner allocates from (false sharing). The padding classes put 64 bytes before and after the
+ * fields. The int p0 fills the hole after the object header, where the JVM would otherwise put
+ * `ready` (see PaddedReference); FieldLayoutTest checks the layout.
  */
 package org.hakmem.netty.slab;
 
@@ -13,6 +14,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 abstract class RemoteFreesPadBefore {
+    /** Takes the 4-byte hole after the object header, which `ready` would otherwise fill. */
+    int p0;
     long p00, p01, p02, p03, p04, p05, p06, p07;
 }
 
