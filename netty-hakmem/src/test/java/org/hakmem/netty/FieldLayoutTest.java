@@ -4,8 +4,6 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,41 +31,53 @@ class FieldLayoutTest {
         }
     }
 
-    /** Offsets of the instance fields declared by {@code declaring}. */
-    private static List<Long> offsets(Class<?> declaring) {
-        List<Long> offsets = new ArrayList<>();
-        for (Field f : declaring.getDeclaredFields()) {
-            if (!Modifier.isStatic(f.getModifiers())) {
-                offsets.add(UNSAFE.objectFieldOffset(f));
-            }
-        }
-        return offsets;
+    /**
+     * Where the instance fields a class declares lie: the first one's offset, the last one's
+     * offset, and the first byte past them all.
+     */
+    private record Extent(long firstStart, long lastStart, long end) {
     }
 
-    /** The first byte past the instance fields declared by {@code declaring}. */
-    private static long end(Class<?> declaring) {
+    private static Extent extent(String className) throws ClassNotFoundException {
+        long first = Long.MAX_VALUE;
+        long last = -1;
         long end = 0;
-        for (Field f : declaring.getDeclaredFields()) {
+        for (Field f : Class.forName(className).getDeclaredFields()) {
             if (!Modifier.isStatic(f.getModifiers())) {
-                Class<?> t = f.getType();
-                long size = t == long.class || t == double.class ? 8 : t == int.class || t == float.class ? 4
-                        : t == short.class || t == char.class ? 2 : t == byte.class || t == boolean.class ? 1
-                        : sun.misc.Unsafe.ARRAY_OBJECT_INDEX_SCALE;
-                end = Math.max(end, UNSAFE.objectFieldOffset(f) + size);
+                long offset = UNSAFE.objectFieldOffset(f);
+                first = Math.min(first, offset);
+                last = Math.max(last, offset);
+                end = Math.max(end, offset + size(f.getType()));
             }
         }
-        return end;
+        if (last < 0) {
+            throw new AssertionError(className + " declares no instance field");
+        }
+        return new Extent(first, last, end);
     }
 
-    private static Class<?> cls(String name) throws ClassNotFoundException {
-        return Class.forName(name);
+    private static long size(Class<?> t) {
+        if (t == long.class || t == double.class) {
+            return 8;
+        }
+        if (t == int.class || t == float.class) {
+            return 4;
+        }
+        if (t == short.class || t == char.class) {
+            return 2;
+        }
+        if (t == byte.class || t == boolean.class) {
+            return 1;
+        }
+        return sun.misc.Unsafe.ARRAY_OBJECT_INDEX_SCALE; // a reference
     }
 
     /** Every owner field lies a cache line or more past every read-mostly field. */
     private static void assertSplit(String readMostly, String owner) throws Exception {
-        long lastShared = offsets(cls(readMostly)).stream().mapToLong(Long::longValue).max().orElseThrow();
-        long firstOwned = offsets(cls(owner)).stream().mapToLong(Long::longValue).min().orElseThrow();
-        assertThat(firstOwned - lastShared).as(owner + " fields after " + readMostly + "'s").isGreaterThanOrEqualTo(LINE);
+        long lastShared = extent(readMostly).lastStart();
+        long firstOwned = extent(owner).firstStart();
+        assertThat(firstOwned - lastShared).as(owner + " fields after " + readMostly + "'s")
+                .isGreaterThanOrEqualTo(LINE);
     }
 
     /**
@@ -75,12 +85,10 @@ class FieldLayoutTest {
      * are on other lines), and the object ends a cache line or more after the last one starts.
      */
     private static void assertPaddedBothSides(String hotFields, String after) throws Exception {
-        List<Long> hot = offsets(cls(hotFields));
-        long first = hot.stream().mapToLong(Long::longValue).min().orElseThrow();
-        long last = hot.stream().mapToLong(Long::longValue).max().orElseThrow();
-        long end = end(cls(after));
-        assertThat(first).as(hotFields + ": padding before").isGreaterThanOrEqualTo(LINE);
-        assertThat(end - last).as(hotFields + ": padding after").isGreaterThanOrEqualTo(LINE);
+        Extent hot = extent(hotFields);
+        long end = extent(after).end();
+        assertThat(hot.firstStart()).as(hotFields + ": padding before").isGreaterThanOrEqualTo(LINE);
+        assertThat(end - hot.lastStart()).as(hotFields + ": padding after").isGreaterThanOrEqualTo(LINE);
     }
 
     @Test
@@ -93,6 +101,7 @@ class FieldLayoutTest {
     @Test
     void fieldsOtherThreadsWriteHaveCacheLinesOfTheirOwn() throws Exception {
         assertPaddedBothSides("org.hakmem.netty.slab.RemoteFreesFields", "org.hakmem.netty.slab.RemoteFrees");
-        assertPaddedBothSides("org.hakmem.netty.util.PaddedReferenceValue", "org.hakmem.netty.util.PaddedReference");
+        assertPaddedBothSides("org.hakmem.netty.util.PaddedReferenceValue",
+                "org.hakmem.netty.util.PaddedReference");
     }
 }

@@ -20,15 +20,15 @@
  * available span; adopt an orphan; only then ask the pool for a new span.
  *
  * Empty spans: the policy says how many empty spans a class may keep (both profiles: enough for 32
- * slots, at most four and 1 MiB of them, at least one). A
- * span that becomes empty beyond that goes back to the pool. The current span of a class is kept
- * even when empty (it is what the fast path reads), until the pool asks for a trim:
+ * slots, at most four and 1 MiB of them, at least one). A span that becomes empty beyond that goes
+ * back to the pool. The current span of a class is kept even when empty (it is what the fast path
+ * reads), until the pool asks for a trim:
  *
  * Trim requests: the pool bumps a trim epoch (trim(), and every 16th background purge round of
- * a LEAN allocator that is over its budget). A heap serves a new epoch by giving back every empty span it holds, current ones
- * included. Only the owner may touch its spans, so the heap looks for a new epoch on its own slow
- * paths: at each refill, and once every TICK_ALLOCATIONS allocations (a plain countdown on the
- * fast path: no atomic, no clock). A thread that never allocates again keeps at most its current
+ * a LEAN allocator that is over its budget). A heap serves a new epoch by giving back every empty
+ * span it holds, current ones included. Only the owner may touch its spans, so the heap looks for
+ * a new epoch on its own slow paths: at each refill, and once every TICK_ALLOCATIONS allocations
+ * (a plain countdown on the fast path: no atomic, no clock). A thread that never allocates again keeps at most its current
  * spans until it exits; its heap is then retired and everything goes back.
  *
  * Going idle (LEAN): the heap counts its live slots (plain, owner only). When a local release drops

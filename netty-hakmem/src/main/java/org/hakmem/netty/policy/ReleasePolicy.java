@@ -38,10 +38,10 @@ public interface ReleasePolicy {
      * spans hold fewer slots than that (the classes above 4 KiB hold 8 to 12), a heap that keeps one
      * empty span takes a span from the pool every few hundred operations and gives one back as
      * often: 33,000 times in 20 M measured steps of mixed-ws400-32k, against 309 with four. A span
-     * given back is soon cut again, often for another class, whose slots put its writes on other pages, so churn
-     * also spreads resident pages. Spans of small slots absorb the swings themselves, and extra empty
-     * spans there only widen the memory a thread cycles through: with four for every class,
-     * cross-thread ran about 5% slower (BENCHMARKS.md, session 6).
+     * given back is soon cut again, often for another class, whose slots put its writes on other
+     * pages, so churn also spreads resident pages. Spans of small slots absorb the swings
+     * themselves, and extra empty spans there only widen the memory a thread cycles through: with
+     * four for every class, cross-thread ran about 5% slower (BENCHMARKS.md, session 6).
      */
     int SPARE_SLOTS = 32;
     /** At most this many empty spans per class. */
@@ -114,8 +114,9 @@ public interface ReleasePolicy {
     /**
      * Whether a background purge round may ask busy thread heaps to give back their empty spans (a
      * trim request), given the bytes the allocator may hold resident now. Under the budget the
-     * answer is no: a busy heap holds at most SPARE_SPANS spare spans per class and its current spans, and
-     * taking those away makes it cut new spans, which long runs showed to cost throughput.
+     * answer is no: a busy heap holds at most SPARE_SPANS spare spans per class and its current
+     * spans, and taking those away makes it cut new spans, which long runs showed to cost
+     * throughput.
      */
     boolean trimHeaps(long committedBytes);
 
