@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the project and runs the echo benchmark launcher (org.hakmem.examples.bench.EchoBenchmark)
 # with the runtime classpath of the examples module. All arguments are passed to the launcher, e.g.
-#   examples/run-echo-bench.sh --allocators hakmem,pooled,adaptive --rounds 3 --duration 10 --warmup 3
+#   examples/run-echo-bench.sh --allocators hakmem,pooled,adaptive --rounds 3 --duration 10 --warmup 8
 # JAVA (or JAVA_HOME) picks the JDK; the launcher starts its child JVMs with the same java binary.
 set -euo pipefail
 

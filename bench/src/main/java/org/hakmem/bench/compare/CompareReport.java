@@ -120,13 +120,28 @@ final class CompareReport {
                     Md.num(Summary.of(records, "echo", a, "p99_us").median(), 1),
                     Md.num(Summary.of(records, "echo", a, "p999_us").median(), 1),
                     Md.mibFromKib(Summary.of(records, "echo", a, "hwm_kib").median()),
+                    peakRange(Summary.of(records, "echo", a, "phase_hwm_kib")),
+                    Md.mibFromKib(Summary.of(records, "echo", a, "rss_end_kib").median()),
                     Md.mib(Summary.of(records, "echo", a, "resident_end").median())));
         }
         return Md.table(List.of("allocator", "runs", "msgs/s median", "CV", "p50 us", "p99 us", "p99.9 us",
-                "server VmHWM MiB", "server resident MiB"), rows)
+                "server VmHWM MiB", "server measured-phase peak MiB [min, max]", "server RSS end MiB",
+                "server resident MiB"), rows)
+                + "\nVmHWM: the server's peak RSS over its whole life, JVM start-up and JIT warmup included."
+                + " Measured-phase peak: its peak RSS after the client's warmup (VmHWM reset then; the server"
+                + " JVM trims its native heap every second when it can, so the JIT's freed memory is not"
+                + " counted; see EchoRun). Server resident: netty-hakmem's own resident bytes at the end."
                 + "\nLatencies: medians over the rounds of each run's percentile (HdrHistogram, client side). "
                 + ChildLauncher.ECHO_CONNECTIONS + " connections, " + ChildLauncher.ECHO_SIZE + "-byte messages, "
                 + ChildLauncher.ECHO_INFLIGHT + " in flight each; server and client in separate JVMs on 127.0.0.1.\n\n";
+    }
+
+    /** "330.1 [329.8, 331.0]" in MiB from KiB; "n/a" when no run measured it (-1: no reset possible). */
+    private static String peakRange(Summary s) {
+        if (s.n() == 0 || !(s.min() >= 0)) {
+            return "n/a";
+        }
+        return Md.mibFromKib(s.median()) + " [" + Md.mibFromKib(s.min()) + ", " + Md.mibFromKib(s.max()) + "]";
     }
 
     /** A section listing every failed run with the first lines of its report; empty if none. */

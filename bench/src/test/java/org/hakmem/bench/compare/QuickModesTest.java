@@ -41,6 +41,7 @@ class QuickModesTest {
                 assertRow(report, "| " + w + " | " + a + " | 1 |", run);
             }
             assertRow(report, "| " + a + " | 1 |", run); // burst-idle and echo latency tables
+            assertEchoPeaks(report, a);
         }
         assertTrue(report.contains("- child JVM flags (identical for every run): `--enable-native-access=ALL-UNNAMED"),
                 report);
@@ -52,6 +53,16 @@ class QuickModesTest {
                 "burst-idle prints RSS samples for every allocator");
         assertPng(out.resolve("throughput.png"));
         assertPng(out.resolve("burst-idle-rss.png"));
+    }
+
+    /** The echo row has a measured-phase peak, above zero and not above the server's lifetime peak. */
+    private static void assertEchoPeaks(String report, String allocator) {
+        Matcher m = Pattern.compile("\\| " + Pattern.quote(allocator)
+                + " \\| 1 \\|(?: [^|]+ \\|){5} ([0-9.]+) \\| ([0-9.]+) \\[").matcher(report);
+        assertTrue(m.find(), () -> "no echo row with both peaks for " + allocator + " in\n" + report);
+        double lifetime = Double.parseDouble(m.group(1));
+        double phase = Double.parseDouble(m.group(2));
+        assertTrue(phase > 0 && phase <= lifetime, m.group());
     }
 
     /** The breakdown row exists, spans hold at least the used slots, and committed = spans + free slabs. */

@@ -95,11 +95,22 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Sends one line to the child's stdin and closes it. */
     public void send(String line) {
+        sendLine(line, true);
+    }
+
+    /** Sends one line to the child's stdin and keeps it open for more. */
+    public void sendLine(String line) {
+        sendLine(line, false);
+    }
+
+    private void sendLine(String line, boolean close) {
         try {
             OutputStream in = process.getOutputStream();
             in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             in.flush();
-            in.close();
+            if (close) {
+                in.close();
+            }
         } catch (IOException e) {
             // the child is gone; awaitLine and awaitExit report it
         }

@@ -4,8 +4,13 @@
  *   EchoBenchServer <allocator> [port (0 = ephemeral)] [epoll|nio]
  *
  * Binds 127.0.0.1, prints "PORT <n>", echoes until stdin closes or a "STOP" line arrives, then prints
- *   SERVER vmhwm_kib=.. vmrss_kib=.. used_direct=.. mapped=.. resident=.. syscalls=..
+ *   SERVER vmhwm_kib=.. phase_hwm_kib=.. vmrss_kib=.. used_direct=.. mapped=.. resident=.. syscalls=..
  * (the allocator numbers only for netty-hakmem, else -1) and exits. Allocator names: Allocators.NAMES.
+ *
+ * A "MARK" line (sent when the client's warmup ends) starts the measured phase: the server notes its
+ * peak RSS so far and resets the kernel's VmHWM, so that at STOP
+ *   vmhwm_kib      is the peak of the whole life of the process (JVM start-up and JIT warmup included)
+ *   phase_hwm_kib  is the peak of the measured phase alone (-1 without a MARK, or if the reset failed)
  */
 package org.hakmem.examples.bench;
 
@@ -91,14 +96,26 @@ public final class EchoBenchServer {
             System.out.flush();
 
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            long hwmBeforePhase = -1;
+            boolean phaseStarted = false;
             for (String line; (line = in.readLine()) != null; ) {
-                if (line.trim().equals("STOP")) {
+                String command = line.trim();
+                if (command.equals("STOP")) {
                     break;
+                }
+                if (command.equals("MARK") && !phaseStarted) {
+                    hwmBeforePhase = ProcStatus.statusKib("VmHWM");
+                    phaseStarted = ProcStatus.resetPeak();
+                    if (!phaseStarted) {
+                        System.out.println("NOTE the kernel refused to reset VmHWM; phase_hwm_kib will be -1");
+                    }
                 }
             }
 
             // Sample before closing, while the allocator still holds what the run made it hold.
-            long hwm = ProcStatus.statusKib("VmHWM");
+            long hwmNow = ProcStatus.statusKib("VmHWM");
+            long hwm = Math.max(hwmBeforePhase, hwmNow);
+            long phaseHwm = phaseStarted ? hwmNow : -1;
             long rss = ProcStatus.statusKib("VmRSS");
             AllocatorProbe probe = new AllocatorProbe(alloc);
             boolean hakmem = alloc instanceof HakmemByteBufAllocator;
@@ -108,7 +125,7 @@ public final class EchoBenchServer {
             long syscalls = probe.syscalls();
             server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             children.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-            System.out.println("SERVER vmhwm_kib=" + hwm + " vmrss_kib=" + rss + " used_direct=" + used
+            System.out.println("SERVER vmhwm_kib=" + hwm + " phase_hwm_kib=" + phaseHwm + " vmrss_kib=" + rss + " used_direct=" + used
                     + " mapped=" + mapped + " resident=" + resident + " syscalls=" + syscalls);
             System.out.flush();
         } finally {

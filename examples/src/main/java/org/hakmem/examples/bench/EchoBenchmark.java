@@ -1,7 +1,7 @@
 /*
  * EchoBenchmark: runs the echo benchmark, every server and client in a child JVM of its own.
  *
- *   EchoBenchmark [--allocators hakmem,pooled,adaptive] [--rounds 3] [--duration 10] [--warmup 3]
+ *   EchoBenchmark [--allocators hakmem,pooled,adaptive] [--rounds 3] [--duration 10] [--warmup 8]
  *                 [--connections 64] [--size 256] [--inflight 4] [--transport epoll|nio]
  *
  * Per round, per allocator (alternating): start EchoBenchServer, read its PORT line, run
@@ -34,13 +34,13 @@ public final class EchoBenchmark {
     private static void usage(String problem) {
         System.err.println("error: " + problem);
         System.err.println("usage: EchoBenchmark [--allocators hakmem,pooled,adaptive] [--rounds 3] [--duration 10]"
-                + " [--warmup 3] [--connections 64] [--size 256] [--inflight 4] [--transport epoll|nio]");
+                + " [--warmup 8] [--connections 64] [--size 256] [--inflight 4] [--transport epoll|nio]");
         System.exit(2);
     }
 
     public static void main(String[] args) throws Exception {
         List<String> allocators = List.of("hakmem", "pooled", "adaptive");
-        int rounds = 3, duration = 10, warmup = 3, connections = 64, size = 256, inflight = 4;
+        int rounds = 3, duration = 10, warmup = 8, connections = 64, size = 256, inflight = 4;
         String transport = "epoll";
         for (int i = 0; i < args.length; i++) {
             String opt = args[i];
@@ -101,6 +101,7 @@ public final class EchoBenchmark {
         System.out.println("# echo benchmark");
         System.out.println("java: " + java + " (" + System.getProperty("java.version") + ")");
         System.out.println("JVM flags (every server and client JVM): " + String.join(" ", JVM_FLAGS));
+        System.out.println("server JVM flags: " + String.join(" ", EchoRun.serverFlags(java, JVM_FLAGS)));
         System.out.printf(Locale.ROOT, "allocators=%s rounds=%d warmup=%ds duration=%ds connections=%d size=%dB"
                         + " inflight=%d transport=%s cpus=%d%n", String.join(",", allocators), rounds, warmup,
                 duration, connections, size, inflight, transport, Runtime.getRuntime().availableProcessors());
@@ -117,9 +118,10 @@ public final class EchoBenchmark {
                     EchoRun.Result run = EchoRun.run(settings, alloc);
                     results.get(alloc).add(run);
                     System.out.printf(Locale.ROOT,
-                            "round %d/%d %-8s msgs/s=%.0f p50=%.1fus p99=%.1fus p99.9=%.1fus server VmHWM=%.1fMiB%n",
+                            "round %d/%d %-8s msgs/s=%.0f p50=%.1fus p99=%.1fus p99.9=%.1fus server VmHWM=%.1fMiB"
+                                    + " measured-phase peak=%.1fMiB%n",
                             round, rounds, alloc, run.msgsPerS(), run.p50Us(), run.p99Us(), run.p999Us(),
-                            run.serverHwmKib() / 1024.0);
+                            run.serverHwmKib() / 1024.0, run.serverPhaseHwmKib() / 1024.0);
                 }
             }
         } catch (ChildJvm.ChildFailure e) {
@@ -136,8 +138,9 @@ public final class EchoBenchmark {
                 ? Stats.median(results.get("pooled").stream().mapToDouble(EchoRun.Result::msgsPerS).toArray()) : null;
         System.out.println();
         System.out.println("| allocator | runs | msgs/s median | msgs/s min | msgs/s max | CV | p99 median (us)"
-                + " | p99.9 median (us) | server VmHWM median (MiB) | msgs/s vs pooled |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + " | p99.9 median (us) | server VmHWM median (MiB) | server measured-phase peak median (MiB)"
+                + " | msgs/s vs pooled |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Map.Entry<String, List<EchoRun.Result>> e : results.entrySet()) {
             List<EchoRun.Result> runs = e.getValue();
             double[] t = runs.stream().mapToDouble(EchoRun.Result::msgsPerS).toArray();
@@ -145,17 +148,19 @@ public final class EchoBenchmark {
             double med = Stats.median(t);
             String ratio = pooledMedian == null || pooledMedian == 0 ? "n/a"
                     : String.format(Locale.ROOT, "%.3f", med / pooledMedian);
-            System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.1f%% | %.1f | %.1f | %.1f | %s |%n",
+            System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.1f%% | %.1f | %.1f | %.1f | %.1f | %s |%n",
                     e.getKey(), runs.size(), med,
                     Stats.min(t), Stats.max(t), cv * 100,
                     Stats.median(runs.stream().mapToDouble(EchoRun.Result::p99Us).toArray()),
                     Stats.median(runs.stream().mapToDouble(EchoRun.Result::p999Us).toArray()),
                     Stats.median(runs.stream().mapToDouble(r -> r.serverHwmKib() / 1024.0).toArray()),
+                    Stats.median(runs.stream().mapToDouble(r -> r.serverPhaseHwmKib() / 1024.0).toArray()),
                     ratio);
         }
         System.out.println();
         System.out.println("CV = sample standard deviation / mean of msgs/s over the runs. "
-                + "\"msgs/s vs pooled\" = median msgs/s / pooled's median msgs/s.");
+                + "\"msgs/s vs pooled\" = median msgs/s / pooled's median msgs/s. VmHWM: the server's peak RSS over"
+                + " its whole life; measured-phase peak: its peak RSS after the warmup (EchoRun).");
         System.out.println("JVM flags: " + String.join(" ", flags));
     }
 }

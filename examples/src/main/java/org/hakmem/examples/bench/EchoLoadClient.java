@@ -7,7 +7,9 @@
  * Opens `connections` connections; each keeps `inflight` messages of `size` bytes outstanding. The
  * server echoes the byte stream back in order, so every `size` bytes received complete the oldest
  * outstanding message: its round-trip time is recorded and a new message is sent. After `warmup`
- * seconds the histogram is reset; after `duration` more seconds it is read and one line is printed:
+ * seconds the histogram is reset and "MEASURING" is printed (the launcher tells the server, which
+ * starts its measured-phase peak RSS there); after `duration` more seconds the histogram is read and
+ * one line is printed:
  *   CLIENT msgs_per_s=.. p50_us=.. p99_us=.. p999_us=..
  * A watchdog halts the JVM (exit 3) if it is still running well after warmup + duration.
  */
@@ -136,6 +138,8 @@ public final class EchoLoadClient {
 
             Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
             recorder.getIntervalHistogram(); // discard the warmup
+            System.out.println("MEASURING");
+            System.out.flush();
             long t0 = System.nanoTime();
             Thread.sleep(TimeUnit.SECONDS.toMillis(duration));
             Histogram h = recorder.getIntervalHistogram();

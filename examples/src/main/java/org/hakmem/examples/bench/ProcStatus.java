@@ -11,6 +11,7 @@ import java.nio.file.Path;
 public final class ProcStatus {
     private static final Path STATUS = Path.of("/proc/self/status");
     private static final Path SMAPS_ROLLUP = Path.of("/proc/self/smaps_rollup");
+    private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
     private ProcStatus() {
     }
@@ -26,6 +27,20 @@ public final class ProcStatus {
      */
     public static long smapsRollupKib(String field) {
         return kib(SMAPS_ROLLUP, field);
+    }
+
+    /**
+     * Resets VmHWM to the current VmRSS (Linux 4.0+: "5" written to /proc/self/clear_refs), so that
+     * VmHWM from then on is the peak of a phase rather than of the process's life. Returns false if the
+     * kernel refused (not Linux, an older kernel, no permission); VmHWM is then unchanged.
+     */
+    public static boolean resetPeak() {
+        try {
+            Files.writeString(CLEAR_REFS, "5");
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** Reads "Field:   1234 kB" lines; -1 when the file or field is missing (not Linux, old kernel). */
