@@ -82,14 +82,14 @@ final class AbCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("ab: " + rounds + " round(s) x " + WORKLOADS.size() + " workloads x "
                 + allocators.size() + " allocators, then a " + driftS + " s drift run each; writing to " + dir.path());
 
-        Session session = new Session("ab", common.preset(), launcher, "epoll", spec.commandLine().getErr());
+        Session session = new Session("ab", common.preset(), launcher, EchoOptions.DEFAULT, spec.commandLine().getErr());
         List<Session.Planned> plan = new ArrayList<>(Session.alternating(common.preset(), rounds, WORKLOADS, allocators));
         plan.addAll(Session.timed(common.preset(), AbJudge.DRIFT, "mixed-ws400", driftS, 1, allocators));
         session.execute(plan);
         List<RunRecord> records = session.records();
 
         String body = AbJudge.markdown(AbJudge.judge(records, allocators, criteria), criteria)
-                + CompareReport.tables(records, WORKLOADS, allocators)
+                + CompareReport.tables(records, WORKLOADS, allocators, EchoOptions.DEFAULT)
                 + "## Drift runs\n\n" + SoakReport.table(records, AbJudge.DRIFT, drift.mib, drift.fraction())
                 + "![throughput](throughput.png)\n\n![burst-idle RSS over time](burst-idle-rss.png)\n\n"
                 + "![drift runs](drift.png)\n\n";

@@ -69,10 +69,10 @@ final class ChildLauncher {
         }
     }
 
-    RunRecord runEcho(int round, String allocator, String transport, int warmupS, int durationS) {
+    RunRecord runEcho(int round, String allocator, EchoOptions echo, int warmupS, int durationS) {
         long t0 = System.nanoTime();
-        EchoRun.Settings s = new EchoRun.Settings(java, flags, classpath, transport, ECHO_CONNECTIONS, ECHO_SIZE,
-                ECHO_INFLIGHT, warmupS, durationS);
+        EchoRun.Settings s = new EchoRun.Settings(java, flags, classpath, echo.transport(), ECHO_CONNECTIONS,
+                ECHO_SIZE, ECHO_INFLIGHT, warmupS, durationS, echo.clientAllocator());
         try {
             Map<String, String> values = new LinkedHashMap<>(EchoRun.run(s, allocator).asMap());
             values.put("ops_per_s", values.get("msgs_per_s")); // the throughput column of every workload

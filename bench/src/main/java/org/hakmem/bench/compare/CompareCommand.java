@@ -4,6 +4,7 @@
  */
 package org.hakmem.bench.compare;
 
+import org.hakmem.examples.bench.Allocators;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,6 +39,11 @@ final class CompareCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}; falls back to nio where epoll does not load).")
     String transport;
 
+    @Option(names = "--echo-client", paramLabel = "NAME", description = "Allocator of the echo load client, "
+            + "fixed for every run, so that runs differ only in the server's (default: the allocator under test, "
+            + "on both sides).")
+    String echoClient;
+
     @Override
     public Integer call() throws Exception {
         for (String w : workloads) {
@@ -49,6 +55,11 @@ final class CompareCommand implements Callable<Integer> {
         if (!transport.equals("epoll") && !transport.equals("nio")) {
             throw new ParameterException(spec.commandLine(), "unknown transport '" + transport + "'; allowed: epoll, nio");
         }
+        if (echoClient != null && !Allocators.NAMES.contains(echoClient)) {
+            throw new ParameterException(spec.commandLine(),
+                    "unknown --echo-client '" + echoClient + "'; allowed: " + String.join(", ", Allocators.NAMES));
+        }
+        EchoOptions echo = new EchoOptions(transport, echoClient);
         List<String> allocators = common.allocators(ALLOCATORS);
         int rounds = common.rounds();
         Instant started = Instant.now();
@@ -60,11 +71,11 @@ final class CompareCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("compare: " + rounds + " round(s) x " + workloads.size() + " workload(s) x "
                 + allocators.size() + " allocator(s); writing to " + dir.path());
 
-        Session session = new Session("compare", common.preset(), launcher, transport, spec.commandLine().getErr());
+        Session session = new Session("compare", common.preset(), launcher, echo, spec.commandLine().getErr());
         session.execute(Session.alternating(common.preset(), rounds, workloads, allocators));
         List<RunRecord> records = session.records();
 
-        StringBuilder body = new StringBuilder(CompareReport.tables(records, workloads, allocators));
+        StringBuilder body = new StringBuilder(CompareReport.tables(records, workloads, allocators, echo));
         List<String> throughput = workloads.stream().filter(CompareReport.THROUGHPUT_WORKLOADS::contains).toList();
         if (!throughput.isEmpty()) {
             Charts.throughput(dir.file("throughput.png"), records, throughput, allocators);

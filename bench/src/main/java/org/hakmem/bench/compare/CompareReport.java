@@ -17,7 +17,7 @@ final class CompareReport {
     private CompareReport() {
     }
 
-    static String tables(List<RunRecord> records, List<String> workloads, List<String> allocators) {
+    static String tables(List<RunRecord> records, List<String> workloads, List<String> allocators, EchoOptions echo) {
         StringBuilder sb = new StringBuilder();
         List<String> throughput = workloads.stream().filter(THROUGHPUT_WORKLOADS::contains).toList();
         if (!throughput.isEmpty()) {
@@ -48,7 +48,7 @@ final class CompareReport {
                     .append("kernel needs them (smaps_rollup). resident: netty-hakmem's own resident bytes.\n\n");
         }
         if (workloads.contains("echo")) {
-            sb.append("## echo latency\n\n").append(echo(records, allocators)).append('\n');
+            sb.append("## echo latency\n\n").append(echo(records, allocators, echo)).append('\n');
         }
         return sb.toString();
     }
@@ -111,7 +111,7 @@ final class CompareReport {
                 "LazyFree end", "resident at burst", "resident end", "syscalls/op", "mixed phase ops/s"), rows);
     }
 
-    private static String echo(List<RunRecord> records, List<String> allocators) {
+    private static String echo(List<RunRecord> records, List<String> allocators, EchoOptions echo) {
         List<List<String>> rows = new ArrayList<>();
         for (String a : allocators) {
             Summary s = Summary.of(records, "echo", a, "msgs_per_s");
@@ -133,7 +133,8 @@ final class CompareReport {
                 + " counted; see EchoRun). Server resident: netty-hakmem's own resident bytes at the end."
                 + "\nLatencies: medians over the rounds of each run's percentile (HdrHistogram, client side). "
                 + ChildLauncher.ECHO_CONNECTIONS + " connections, " + ChildLauncher.ECHO_SIZE + "-byte messages, "
-                + ChildLauncher.ECHO_INFLIGHT + " in flight each; server and client in separate JVMs on 127.0.0.1.\n\n";
+                + ChildLauncher.ECHO_INFLIGHT + " in flight each; server and client in separate JVMs on 127.0.0.1;"
+                + " the client's allocator: " + echo.clientDescription() + ".\n\n";
     }
 
     /** "330.1 [329.8, 331.0]" in MiB from KiB; "n/a" when no run measured it (-1: no reset possible). */

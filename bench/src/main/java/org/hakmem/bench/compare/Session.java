@@ -22,15 +22,15 @@ final class Session {
     private final String mode;
     private final Preset preset;
     private final ChildLauncher launcher;
-    private final String transport;
+    private final EchoOptions echo;
     private final PrintWriter err;
     private final List<RunRecord> records = new ArrayList<>();
 
-    Session(String mode, Preset preset, ChildLauncher launcher, String transport, PrintWriter err) {
+    Session(String mode, Preset preset, ChildLauncher launcher, EchoOptions echo, PrintWriter err) {
         this.mode = mode;
         this.preset = preset;
         this.launcher = launcher;
-        this.transport = transport;
+        this.echo = echo;
         this.err = err;
     }
 
@@ -84,7 +84,7 @@ final class Session {
         for (Planned p : plan) {
             progress.starting("round " + p.round() + " · " + p.label() + " · " + p.allocator());
             RunRecord r = p.args() == null
-                    ? launcher.runEcho(p.round(), p.allocator(), transport, preset.echoWarmupS(), preset.echoDurationS())
+                    ? launcher.runEcho(p.round(), p.allocator(), echo, preset.echoWarmupS(), preset.echoDurationS())
                     : launcher.runChild(p.round(), p.workload(), p.allocator(), p.args(), p.expectedS());
             if (!p.label().equals(p.workload())) {
                 r = new RunRecord(r.round(), p.label(), r.allocator(), r.wallSeconds(), r.values(), r.samples(),

@@ -76,7 +76,7 @@ final class SoakCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("soak: " + workload + ", " + seconds + " s x " + allocators.size()
                 + " allocator(s)" + (rounds > 1 ? " x " + rounds + " rounds" : "") + "; writing to " + dir.path());
 
-        Session session = new Session("soak", preset, launcher, "epoll", spec.commandLine().getErr());
+        Session session = new Session("soak", preset, launcher, EchoOptions.DEFAULT, spec.commandLine().getErr());
         session.execute(Session.timed(preset, "soak", workload, seconds, rounds, allocators));
         List<RunRecord> records = session.records();
 

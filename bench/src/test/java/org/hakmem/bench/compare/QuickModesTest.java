@@ -55,6 +55,21 @@ class QuickModesTest {
         assertPng(out.resolve("burst-idle-rss.png"));
     }
 
+    @Test
+    void echoWithAFixedClientAllocatorSaysSo() throws IOException {
+        Path out = tmp.resolve("echo-client");
+        ToolRun run = ToolRun.of("--quick", "--workloads", "echo", "--allocators", "hakmem,adaptive",
+                "--echo-client", "pooled", "--out", out.toString());
+        assertEquals(0, run.exit(), run::transcript);
+
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("the client's allocator: `pooled`."), report);
+        for (String a : List.of("hakmem", "adaptive")) {
+            assertRow(report, "| echo | " + a + " | 1 |", run);
+            assertEchoPeaks(report, a);
+        }
+    }
+
     /** The echo row has a measured-phase peak, above zero and not above the server's lifetime peak. */
     private static void assertEchoPeaks(String report, String allocator) {
         Matcher m = Pattern.compile("\\| " + Pattern.quote(allocator)

@@ -45,6 +45,14 @@ class UsageErrorsTest {
     }
 
     @Test
+    void unknownEchoClientNamesTheValueAndTheAllowedOnes() {
+        ToolRun run = ToolRun.of("compare", "--echo-client", "tcmalloc", "--out", tmp.toString());
+        assertEquals(2, run.exit(), run::transcript);
+        assertTrue(run.err().contains("unknown --echo-client 'tcmalloc'; allowed: hakmem,"), run::transcript);
+        assertTrue(run.err().contains("Usage:"), run::transcript);
+    }
+
+    @Test
     void unknownFlagIsAUsageError() {
         ToolRun run = ToolRun.of("soak", "--bogus-flag");
         assertEquals(2, run.exit(), run::transcript);

@@ -3,6 +3,7 @@
  *
  *   EchoBenchmark [--allocators hakmem,pooled,adaptive] [--rounds 3] [--duration 10] [--warmup 8]
  *                 [--connections 64] [--size 256] [--inflight 4] [--transport epoll|nio]
+ *                 [--client-allocator NAME]
  *
  * Per round, per allocator (alternating): start EchoBenchServer, read its PORT line, run
  * EchoLoadClient against it, read its CLIENT line, send STOP to the server, read its SERVER line.
@@ -34,7 +35,8 @@ public final class EchoBenchmark {
     private static void usage(String problem) {
         System.err.println("error: " + problem);
         System.err.println("usage: EchoBenchmark [--allocators hakmem,pooled,adaptive] [--rounds 3] [--duration 10]"
-                + " [--warmup 8] [--connections 64] [--size 256] [--inflight 4] [--transport epoll|nio]");
+                + " [--warmup 8] [--connections 64] [--size 256] [--inflight 4] [--transport epoll|nio]"
+                + " [--client-allocator NAME (default: the server's)]");
         System.exit(2);
     }
 
@@ -42,6 +44,7 @@ public final class EchoBenchmark {
         List<String> allocators = List.of("hakmem", "pooled", "adaptive");
         int rounds = 3, duration = 10, warmup = 8, connections = 64, size = 256, inflight = 4;
         String transport = "epoll";
+        String clientAllocator = null;
         for (int i = 0; i < args.length; i++) {
             String opt = args[i];
             if (opt.equals("-h") || opt.equals("--help")) {
@@ -77,6 +80,9 @@ public final class EchoBenchmark {
                     case "--transport":
                         transport = v;
                         break;
+                    case "--client-allocator":
+                        clientAllocator = v;
+                        break;
                     default:
                         usage("unknown option: " + opt);
                 }
@@ -88,6 +94,9 @@ public final class EchoBenchmark {
             if (!Allocators.NAMES.contains(a)) {
                 usage("unknown allocator: " + a + " (known: " + Allocators.NAMES + ")");
             }
+        }
+        if (clientAllocator != null && !Allocators.NAMES.contains(clientAllocator)) {
+            usage("unknown client allocator: " + clientAllocator + " (known: " + Allocators.NAMES + ")");
         }
         if (!transport.equals("epoll") && !transport.equals("nio")) {
             usage("unknown transport: " + transport);
@@ -103,15 +112,17 @@ public final class EchoBenchmark {
         System.out.println("JVM flags (every server and client JVM): " + String.join(" ", JVM_FLAGS));
         System.out.println("server JVM flags: " + String.join(" ", EchoRun.serverFlags(java, JVM_FLAGS)));
         System.out.printf(Locale.ROOT, "allocators=%s rounds=%d warmup=%ds duration=%ds connections=%d size=%dB"
-                        + " inflight=%d transport=%s cpus=%d%n", String.join(",", allocators), rounds, warmup,
-                duration, connections, size, inflight, transport, Runtime.getRuntime().availableProcessors());
+                        + " inflight=%d transport=%s client allocator=%s cpus=%d%n", String.join(",", allocators),
+                rounds, warmup, duration, connections, size, inflight, transport,
+                clientAllocator != null ? clientAllocator : "the server's",
+                Runtime.getRuntime().availableProcessors());
 
         Map<String, List<EchoRun.Result>> results = new LinkedHashMap<>();
         for (String a : allocators) {
             results.put(a, new ArrayList<>());
         }
         EchoRun.Settings settings = new EchoRun.Settings(java, JVM_FLAGS, cp, transport, connections, size,
-                inflight, warmup, duration);
+                inflight, warmup, duration, clientAllocator);
         try {
             for (int round = 1; round <= rounds; round++) {
                 for (String alloc : allocators) {

@@ -47,9 +47,18 @@ public final class EchoRun {
     private EchoRun() {
     }
 
-    /** What every run of a series shares: the JVM, its flags and classpath, and the load. */
+    /**
+     * What every run of a series shares: the JVM, its flags and classpath, and the load.
+     * clientAllocator is the load client's allocator; null gives the client the server's.
+     */
     public record Settings(String java, List<String> jvmFlags, String classpath, String transport,
-                           int connections, int size, int inflight, int warmupS, int durationS) {
+                           int connections, int size, int inflight, int warmupS, int durationS,
+                           String clientAllocator) {
+        /** The client's allocator when the server runs {@code serverAllocator}. */
+        String clientAllocatorFor(String serverAllocator) {
+            return clientAllocator != null ? clientAllocator : serverAllocator;
+        }
+
         /** The client's own watchdog fires at warmup + duration + grace; wait a little longer. */
         long clientTimeoutS() {
             return warmupS + durationS + EchoLoadClient.GRACE_SECONDS + 30L;
@@ -89,9 +98,10 @@ public final class EchoRun {
             String port = server.awaitLine("PORT ", START_TIMEOUT_S).substring("PORT ".length()).trim();
             List<String> clientCmd = command(s, s.jvmFlags(), EchoLoadClient.class, List.of("127.0.0.1", port,
                     String.valueOf(s.connections()), String.valueOf(s.size()), String.valueOf(s.inflight()),
-                    String.valueOf(s.warmupS()), String.valueOf(s.durationS()), allocator, s.transport()));
+                    String.valueOf(s.warmupS()), String.valueOf(s.durationS()), s.clientAllocatorFor(allocator),
+                    s.transport()));
             Map<String, Double> c;
-            try (ChildJvm client = new ChildJvm("echo client(" + allocator + ")", clientCmd)) {
+            try (ChildJvm client = new ChildJvm("echo client(" + s.clientAllocatorFor(allocator) + ")", clientCmd)) {
                 client.awaitLine("MEASURING", s.clientTimeoutS());
                 server.sendLine("MARK");
                 String clientLine = client.awaitLine("CLIENT ", s.clientTimeoutS());
