@@ -73,15 +73,20 @@ final class CommonOptions {
     List<String> allocators(List<String> defaults) {
         List<String> chosen = allocators != null ? allocators : defaults;
         for (String a : chosen) {
-            if (!Allocators.NAMES.contains(a)) {
-                throw new ParameterException(spec.commandLine(),
-                        "unknown allocator '" + a + "'; allowed: " + String.join(", ", Allocators.NAMES));
-            }
+            requireKnownAllocator("allocator", a);
         }
         if (chosen.isEmpty() || chosen.stream().distinct().count() != chosen.size()) {
             throw new ParameterException(spec.commandLine(), "--allocators must name each allocator once: " + chosen);
         }
         return List.copyOf(chosen);
+    }
+
+    /** A usage error naming {@code what}, the bad name and the allowed ones, unless name is in Allocators.NAMES. */
+    void requireKnownAllocator(String what, String name) {
+        if (!Allocators.NAMES.contains(name)) {
+            throw new ParameterException(spec.commandLine(),
+                    "unknown " + what + " '" + name + "'; allowed: " + String.join(", ", Allocators.NAMES));
+        }
     }
 
     /** Child JVMs: this JVM's java (or --java), ChildFlags.BASE + the mode's flags + --jvm-arg. */

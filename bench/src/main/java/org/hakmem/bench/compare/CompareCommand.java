@@ -4,7 +4,7 @@
  */
 package org.hakmem.bench.compare;
 
-import org.hakmem.examples.bench.Allocators;
+import org.hakmem.examples.bench.EchoRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,9 +55,8 @@ final class CompareCommand implements Callable<Integer> {
         if (!transport.equals("epoll") && !transport.equals("nio")) {
             throw new ParameterException(spec.commandLine(), "unknown transport '" + transport + "'; allowed: epoll, nio");
         }
-        if (echoClient != null && !Allocators.NAMES.contains(echoClient)) {
-            throw new ParameterException(spec.commandLine(),
-                    "unknown --echo-client '" + echoClient + "'; allowed: " + String.join(", ", Allocators.NAMES));
+        if (echoClient != null) {
+            common.requireKnownAllocator("--echo-client", echoClient);
         }
         EchoOptions echo = new EchoOptions(transport, echoClient);
         List<String> allocators = common.allocators(ALLOCATORS);
@@ -67,6 +66,7 @@ final class CompareCommand implements Callable<Integer> {
         ResultsDir dir = common.resultsDir("compare", started);
         String header = Header.markdown("netty-hakmem compare", started, spec.commandLine().getParseResult().originalArgs(),
                 common.preset(), launcher, allocators)
+                + echoServerFlags(launcher)
                 + "Rounds: " + rounds + "; workloads: " + String.join(", ", workloads) + "\n\n";
         spec.commandLine().getErr().println("compare: " + rounds + " round(s) x " + workloads.size() + " workload(s) x "
                 + allocators.size() + " allocator(s); writing to " + dir.path());
@@ -87,5 +87,17 @@ final class CompareCommand implements Callable<Integer> {
         }
         return SessionOutput.finish(dir, header, body.toString(), records, spec.commandLine().getOut(),
                 spec.commandLine().getErr());
+    }
+
+    /**
+     * The echo server's JVM flags, when echo runs: the child flags plus what EchoRun.SERVER_FLAGS
+     * this JVM accepts (finding out starts a JVM, so other runs skip it).
+     */
+    private String echoServerFlags(ChildLauncher launcher) {
+        if (!workloads.contains("echo")) {
+            return "";
+        }
+        return "Echo server JVM flags (the child flags, plus what `EchoRun.SERVER_FLAGS` this JVM accepts): `"
+                + String.join(" ", EchoRun.serverFlags(launcher.java(), launcher.flags())) + "`\n\n";
     }
 }

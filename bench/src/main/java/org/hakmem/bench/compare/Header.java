@@ -6,7 +6,6 @@
 package org.hakmem.bench.compare;
 
 import org.hakmem.examples.bench.Allocators;
-import org.hakmem.examples.bench.EchoRun;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +38,6 @@ final class Header {
         sb.append("- preset: ").append(preset.name()).append(" (").append(preset).append(")\n");
         sb.append("- child JVM flags (identical for every run): `").append(String.join(" ", launcher.flags()))
                 .append("`\n");
-        sb.append("- echo server JVM flags (the same, plus what `EchoRun.SERVER_FLAGS` this JVM accepts): `")
-                .append(String.join(" ", EchoRun.serverFlags(launcher.java(), launcher.flags()))).append("`\n");
         sb.append("- example child command: `").append(example).append("`\n");
         sb.append("- allocators:\n");
         for (String a : allocators) {

@@ -64,6 +64,8 @@ class QuickModesTest {
 
         String report = Files.readString(out.resolve("report.md"));
         assertTrue(report.contains("the client's allocator: `pooled`."), report);
+        assertTrue(report.contains("Echo server JVM flags (the child flags, plus what `EchoRun.SERVER_FLAGS` this JVM"
+                + " accepts): `--enable-native-access=ALL-UNNAMED"), report);
         for (String a : List.of("hakmem", "adaptive")) {
             assertRow(report, "| echo | " + a + " | 1 |", run);
             assertEchoPeaks(report, a);
@@ -107,6 +109,7 @@ class QuickModesTest {
                     "no GO/NO-GO/NEUTRAL row for " + a + "\n" + run.transcript());
         }
         assertTrue(run.out().contains("## A/B verdict"), run::transcript);
+        assertTrue(!report.contains("Echo server JVM flags"), "ab runs no echo: " + report);
         assertPng(out.resolve("drift.png"));
         assertPng(out.resolve("burst-idle-rss.png"));
     }

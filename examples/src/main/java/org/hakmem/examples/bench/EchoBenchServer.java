@@ -125,8 +125,8 @@ public final class EchoBenchServer {
             long syscalls = probe.syscalls();
             server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             children.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-            System.out.println("SERVER vmhwm_kib=" + hwm + " phase_hwm_kib=" + phaseHwm + " vmrss_kib=" + rss + " used_direct=" + used
-                    + " mapped=" + mapped + " resident=" + resident + " syscalls=" + syscalls);
+            System.out.println("SERVER vmhwm_kib=" + hwm + " phase_hwm_kib=" + phaseHwm + " vmrss_kib=" + rss
+                    + " used_direct=" + used + " mapped=" + mapped + " resident=" + resident + " syscalls=" + syscalls);
             System.out.flush();
         } finally {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -40,6 +40,13 @@ public final class EchoBenchmark {
         System.exit(2);
     }
 
+    /** Exits with the usage if {@code name} is not one of Allocators.NAMES. */
+    private static void requireKnown(String what, String name) {
+        if (!Allocators.NAMES.contains(name)) {
+            usage("unknown " + what + ": " + name + " (known: " + Allocators.NAMES + ")");
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         List<String> allocators = List.of("hakmem", "pooled", "adaptive");
         int rounds = 3, duration = 10, warmup = 8, connections = 64, size = 256, inflight = 4;
@@ -91,12 +98,10 @@ public final class EchoBenchmark {
             }
         }
         for (String a : allocators) {
-            if (!Allocators.NAMES.contains(a)) {
-                usage("unknown allocator: " + a + " (known: " + Allocators.NAMES + ")");
-            }
+            requireKnown("allocator", a);
         }
-        if (clientAllocator != null && !Allocators.NAMES.contains(clientAllocator)) {
-            usage("unknown client allocator: " + clientAllocator + " (known: " + Allocators.NAMES + ")");
+        if (clientAllocator != null) {
+            requireKnown("client allocator", clientAllocator);
         }
         if (!transport.equals("epoll") && !transport.equals("nio")) {
             usage("unknown transport: " + transport);

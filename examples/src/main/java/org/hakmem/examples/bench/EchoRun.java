@@ -96,12 +96,12 @@ public final class EchoRun {
                 List.of(allocator, "0", s.transport()));
         try (ChildJvm server = new ChildJvm("echo server(" + allocator + ")", serverCmd)) {
             String port = server.awaitLine("PORT ", START_TIMEOUT_S).substring("PORT ".length()).trim();
+            String clientAllocator = s.clientAllocatorFor(allocator);
             List<String> clientCmd = command(s, s.jvmFlags(), EchoLoadClient.class, List.of("127.0.0.1", port,
                     String.valueOf(s.connections()), String.valueOf(s.size()), String.valueOf(s.inflight()),
-                    String.valueOf(s.warmupS()), String.valueOf(s.durationS()), s.clientAllocatorFor(allocator),
-                    s.transport()));
+                    String.valueOf(s.warmupS()), String.valueOf(s.durationS()), clientAllocator, s.transport()));
             Map<String, Double> c;
-            try (ChildJvm client = new ChildJvm("echo client(" + s.clientAllocatorFor(allocator) + ")", clientCmd)) {
+            try (ChildJvm client = new ChildJvm("echo client(" + clientAllocator + ")", clientCmd)) {
                 client.awaitLine("MEASURING", s.clientTimeoutS());
                 server.sendLine("MARK");
                 String clientLine = client.awaitLine("CLIENT ", s.clientTimeoutS());
