@@ -72,7 +72,7 @@ final class ChildLauncher {
     RunRecord runEcho(int round, String allocator, EchoOptions echo, int warmupS, int durationS) {
         long t0 = System.nanoTime();
         EchoRun.Settings s = new EchoRun.Settings(java, flags, classpath, echo.transport(), ECHO_CONNECTIONS,
-                ECHO_SIZE, ECHO_INFLIGHT, warmupS, durationS, echo.clientAllocator());
+                ECHO_SIZE, ECHO_INFLIGHT, warmupS, durationS, echo.clientAllocator(), echo.pinning());
         try {
             Map<String, String> values = new LinkedHashMap<>(EchoRun.run(s, allocator).asMap());
             values.put("ops_per_s", values.get("msgs_per_s")); // the throughput column of every workload

@@ -4,6 +4,7 @@
  */
 package org.hakmem.bench.compare;
 
+import org.hakmem.examples.bench.CpuPinning;
 import org.hakmem.examples.bench.EchoRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,6 +45,11 @@ final class CompareCommand implements Callable<Integer> {
             + "on both sides).")
     String echoClient;
 
+    @Option(names = "--echo-cpus", paramLabel = "SERVER:CLIENT", description = "Pin the echo server JVM and the "
+            + "client JVM to CPUs of their own with taskset, e.g. 0:1 (each side a CPU list: 0, 0,2 or 0-1; default: "
+            + "not pinned, both JVMs share every CPU).")
+    String echoCpus;
+
     @Override
     public Integer call() throws Exception {
         for (String w : workloads) {
@@ -58,7 +64,15 @@ final class CompareCommand implements Callable<Integer> {
         if (echoClient != null) {
             common.requireKnownAllocator("--echo-client", echoClient);
         }
-        EchoOptions echo = new EchoOptions(transport, echoClient);
+        CpuPinning pinning = null;
+        if (echoCpus != null) {
+            try {
+                pinning = CpuPinning.forThisMachine(echoCpus);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "bad --echo-cpus " + e.getMessage());
+            }
+        }
+        EchoOptions echo = new EchoOptions(transport, echoClient, pinning);
         List<String> allocators = common.allocators(ALLOCATORS);
         int rounds = common.rounds();
         Instant started = Instant.now();

@@ -134,7 +134,8 @@ final class CompareReport {
                 + "\nLatencies: medians over the rounds of each run's percentile (HdrHistogram, client side). "
                 + ChildLauncher.ECHO_CONNECTIONS + " connections, " + ChildLauncher.ECHO_SIZE + "-byte messages, "
                 + ChildLauncher.ECHO_INFLIGHT + " in flight each; server and client in separate JVMs on 127.0.0.1;"
-                + " the client's allocator: " + echo.clientDescription() + ".\n\n";
+                + " the client's allocator: " + echo.clientDescription() + "; server and client JVMs: "
+                + echo.placement() + ".\n\n";
     }
 
     /** "330.1 [329.8, 331.0]" in MiB from KiB; "n/a" when no run measured it (-1: no reset possible). */

@@ -56,14 +56,16 @@ class QuickModesTest {
     }
 
     @Test
-    void echoWithAFixedClientAllocatorSaysSo() throws IOException {
+    void echoWithAFixedClientAllocatorAndPinnedJvmsSaysSo() throws IOException {
         Path out = tmp.resolve("echo-client");
+        String clientCpu = Runtime.getRuntime().availableProcessors() > 1 ? "1" : "0";
         ToolRun run = ToolRun.of("--quick", "--workloads", "echo", "--allocators", "hakmem,adaptive",
-                "--echo-client", "pooled", "--out", out.toString());
+                "--echo-client", "pooled", "--echo-cpus", "0:" + clientCpu, "--out", out.toString());
         assertEquals(0, run.exit(), run::transcript);
 
         String report = Files.readString(out.resolve("report.md"));
-        assertTrue(report.contains("the client's allocator: `pooled`."), report);
+        assertTrue(report.contains("the client's allocator: `pooled`; server and client JVMs: server on CPUs 0,"
+                + " client on CPUs " + clientCpu + " (taskset)."), report);
         assertTrue(report.contains("Echo server JVM flags (the child flags, plus what `EchoRun.SERVER_FLAGS` this JVM"
                 + " accepts): `--enable-native-access=ALL-UNNAMED"), report);
         for (String a : List.of("hakmem", "adaptive")) {

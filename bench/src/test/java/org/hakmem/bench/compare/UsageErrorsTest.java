@@ -53,6 +53,14 @@ class UsageErrorsTest {
     }
 
     @Test
+    void echoCpusTheMachineDoesNotHaveAreAUsageError() {
+        ToolRun run = ToolRun.of("compare", "--echo-cpus", "0:4096", "--out", tmp.toString());
+        assertEquals(2, run.exit(), run::transcript);
+        assertTrue(run.err().contains("bad --echo-cpus '0:4096': CPU 4096 does not exist"), run::transcript);
+        assertTrue(run.err().contains("Usage:"), run::transcript);
+    }
+
+    @Test
     void unknownFlagIsAUsageError() {
         ToolRun run = ToolRun.of("soak", "--bogus-flag");
         assertEquals(2, run.exit(), run::transcript);

@@ -3,12 +3,13 @@
  *
  *   EchoBenchmark [--allocators hakmem,pooled,adaptive] [--rounds 3] [--duration 10] [--warmup 8]
  *                 [--connections 64] [--size 256] [--inflight 4] [--transport epoll|nio]
- *                 [--client-allocator NAME]
+ *                 [--client-allocator NAME] [--cpus SERVER:CLIENT]
  *
  * Per round, per allocator (alternating): start EchoBenchServer, read its PORT line, run
  * EchoLoadClient against it, read its CLIENT line, send STOP to the server, read its SERVER line.
  * Any child that fails or times out is reported with its output and the launcher exits 1.
- * At the end a Markdown table summarizes every allocator.
+ * At the end a Markdown table summarizes every allocator. --cpus 0:1 runs the server JVM on CPU 0 and
+ * the client JVM on CPU 1 (taskset; see CpuPinning); by default the scheduler places both.
  */
 package org.hakmem.examples.bench;
 
@@ -36,7 +37,8 @@ public final class EchoBenchmark {
         System.err.println("error: " + problem);
         System.err.println("usage: EchoBenchmark [--allocators hakmem,pooled,adaptive] [--rounds 3] [--duration 10]"
                 + " [--warmup 8] [--connections 64] [--size 256] [--inflight 4] [--transport epoll|nio]"
-                + " [--client-allocator NAME (default: the server's)]");
+                + " [--client-allocator NAME (default: the server's)]"
+                + " [--cpus SERVER:CLIENT (CPU lists for taskset, e.g. 0:1; default: not pinned)]");
         System.exit(2);
     }
 
@@ -52,6 +54,7 @@ public final class EchoBenchmark {
         int rounds = 3, duration = 10, warmup = 8, connections = 64, size = 256, inflight = 4;
         String transport = "epoll";
         String clientAllocator = null;
+        String cpus = null;
         for (int i = 0; i < args.length; i++) {
             String opt = args[i];
             if (opt.equals("-h") || opt.equals("--help")) {
@@ -90,6 +93,9 @@ public final class EchoBenchmark {
                     case "--client-allocator":
                         clientAllocator = v;
                         break;
+                    case "--cpus":
+                        cpus = v;
+                        break;
                     default:
                         usage("unknown option: " + opt);
                 }
@@ -109,6 +115,14 @@ public final class EchoBenchmark {
         if (rounds < 1 || duration < 1 || warmup < 0 || connections < 1 || size < 1 || inflight < 1) {
             usage("rounds/duration/connections/size/inflight must be >= 1, warmup >= 0");
         }
+        CpuPinning pinning = null;
+        if (cpus != null) {
+            try {
+                pinning = CpuPinning.forThisMachine(cpus);
+            } catch (IllegalArgumentException e) {
+                usage("--cpus " + e.getMessage());
+            }
+        }
 
         String java = System.getProperty("java.home") + "/bin/java";
         String cp = System.getProperty("java.class.path");
@@ -117,17 +131,17 @@ public final class EchoBenchmark {
         System.out.println("JVM flags (every server and client JVM): " + String.join(" ", JVM_FLAGS));
         System.out.println("server JVM flags: " + String.join(" ", EchoRun.serverFlags(java, JVM_FLAGS)));
         System.out.printf(Locale.ROOT, "allocators=%s rounds=%d warmup=%ds duration=%ds connections=%d size=%dB"
-                        + " inflight=%d transport=%s client allocator=%s cpus=%d%n", String.join(",", allocators),
-                rounds, warmup, duration, connections, size, inflight, transport,
+                        + " inflight=%d transport=%s client allocator=%s cpus=%d pinning=%s%n",
+                String.join(",", allocators), rounds, warmup, duration, connections, size, inflight, transport,
                 clientAllocator != null ? clientAllocator : "the server's",
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), pinning != null ? pinning : "none");
 
         Map<String, List<EchoRun.Result>> results = new LinkedHashMap<>();
         for (String a : allocators) {
             results.put(a, new ArrayList<>());
         }
         EchoRun.Settings settings = new EchoRun.Settings(java, JVM_FLAGS, cp, transport, connections, size,
-                inflight, warmup, duration, clientAllocator);
+                inflight, warmup, duration, clientAllocator, pinning);
         try {
             for (int round = 1; round <= rounds; round++) {
                 for (String alloc : allocators) {

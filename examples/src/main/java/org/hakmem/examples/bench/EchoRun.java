@@ -17,6 +17,10 @@
  * 5-18 MiB between runs. phase_hwm_kib is the peak of the measured phase, after warmup, with the
  * server JVM trimming its native heap every second (SERVER_FLAGS): what the allocator holds under load
  * shows there, with the start-up noise gone.
+ *
+ * Settings.pinning (CpuPinning) may start each JVM under `taskset -c`, the server on CPUs of its own
+ * and the client on others: then the two processes stop taking CPU time from each other, and the
+ * latency tail is no longer the scheduler's.
  */
 package org.hakmem.examples.bench;
 
@@ -50,10 +54,11 @@ public final class EchoRun {
     /**
      * What every run of a series shares: the JVM, its flags and classpath, and the load.
      * clientAllocator is the load client's allocator; null gives the client the server's.
+     * pinning puts the server and the client on CPUs of their own; null leaves both to the scheduler.
      */
     public record Settings(String java, List<String> jvmFlags, String classpath, String transport,
                            int connections, int size, int inflight, int warmupS, int durationS,
-                           String clientAllocator) {
+                           String clientAllocator, CpuPinning pinning) {
         /** The client's allocator when the server runs {@code serverAllocator}. */
         String clientAllocatorFor(String serverAllocator) {
             return clientAllocator != null ? clientAllocator : serverAllocator;
@@ -94,12 +99,18 @@ public final class EchoRun {
     public static Result run(Settings s, String allocator) throws IOException, InterruptedException, ChildJvm.ChildFailure {
         List<String> serverCmd = command(s, serverFlags(s.java(), s.jvmFlags()), EchoBenchServer.class,
                 List.of(allocator, "0", s.transport()));
+        if (s.pinning() != null) {
+            serverCmd = s.pinning().server(serverCmd);
+        }
         try (ChildJvm server = new ChildJvm("echo server(" + allocator + ")", serverCmd)) {
             String port = server.awaitLine("PORT ", START_TIMEOUT_S).substring("PORT ".length()).trim();
             String clientAllocator = s.clientAllocatorFor(allocator);
             List<String> clientCmd = command(s, s.jvmFlags(), EchoLoadClient.class, List.of("127.0.0.1", port,
                     String.valueOf(s.connections()), String.valueOf(s.size()), String.valueOf(s.inflight()),
                     String.valueOf(s.warmupS()), String.valueOf(s.durationS()), clientAllocator, s.transport()));
+            if (s.pinning() != null) {
+                clientCmd = s.pinning().client(clientCmd);
+            }
             Map<String, Double> c;
             try (ChildJvm client = new ChildJvm("echo client(" + clientAllocator + ")", clientCmd)) {
                 client.awaitLine("MEASURING", s.clientTimeoutS());
