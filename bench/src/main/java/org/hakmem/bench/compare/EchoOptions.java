@@ -18,6 +18,7 @@ record EchoOptions(String transport, String clientAllocator, CpuPinning pinning)
 
     /** Where the two JVMs run, for report captions. */
     String placement() {
-        return pinning == null ? "both on any CPU (not pinned)" : pinning + " (taskset)";
+        return pinning == null ? "both on any CPU (not pinned: where they share few CPUs, p99 follows the scheduler"
+                + " more than the allocators; --echo-cpus pins them)" : pinning + " (taskset)";
     }
 }

@@ -45,6 +45,7 @@ class QuickModesTest {
         }
         assertTrue(report.contains("- child JVM flags (identical for every run): `--enable-native-access=ALL-UNNAMED"),
                 report);
+        assertTrue(report.contains("server and client JVMs: both on any CPU (not pinned"), report);
         assertMemoryBreakdown(report, "mixed-ws400-32k", "hakmem");
         assertMemoryBreakdown(report, "mixed-ws400", "hakmem-lean-free");
         assertEquals(1 + CompareCommand.ALLOCATORS.size() * CompareCommand.WORKLOADS.size(),
