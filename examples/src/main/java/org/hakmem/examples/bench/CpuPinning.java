@@ -6,8 +6,8 @@
  *   spec "0,1:2-3" server on CPUs 0 and 1, client on 2 and 3
  *
  * Why: on a 2-CPU machine, unpinned, the eight event loops of the two JVMs share both CPUs, and the
- * p99 latency (5-6 ms) is the scheduler's: session 9 found it follows the load client's CPU use, not
- * the server's allocator. Pinned, each JVM has a CPU of its own, as on two machines, and p99 falls to
+ * p99 latency (5-6 ms) is the scheduler's: it follows the load client's CPU use, not the server's
+ * allocator (docs/BENCHMARKS.md, session 9). Pinned, each JVM has a CPU of its own, as on two machines, and p99 falls to
  * about 1 ms. Each JVM then sees only its own CPUs: Netty starts 2 event loops per CPU, and the JVM's
  * ergonomics may pick another collector (Serial on one CPU), the same for every allocator of a run.
  */
@@ -49,7 +49,7 @@ public record CpuPinning(String serverCpus, String clientCpus) {
                         + " (numbers and ranges, comma-separated, such as 0 or 0,2 or 0-1)");
             }
             for (String n : side.split("[,-]")) {
-                if (Integer.parseInt(n) >= cpus) {
+                if (n.length() > 9 || Integer.parseInt(n) >= cpus) {
                     throw new IllegalArgumentException("'" + spec + "': CPU " + n + " does not exist (this machine"
                             + " has CPUs 0-" + (cpus - 1) + ")");
                 }
@@ -96,11 +96,11 @@ public record CpuPinning(String serverCpus, String clientCpus) {
     private static String tryTaskset(String cpus) {
         try {
             Process p = new ProcessBuilder("taskset", "-c", cpus, "true").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) { // its few bytes of output fit in the pipe meanwhile
                 p.destroyForcibly();
                 return "taskset did not finish";
             }
+            String out = new String(p.getInputStream().readAllBytes()).trim();
             return p.exitValue() == 0 ? null : "taskset exited " + p.exitValue() + ": " + out;
         } catch (IOException e) {
             return "taskset could not be started (util-linux): " + e.getMessage();
