@@ -7,9 +7,10 @@
  *
  * Why: on a 2-CPU machine, unpinned, the eight event loops of the two JVMs share both CPUs, and the
  * p99 latency (5-6 ms) is the scheduler's: it follows the load client's CPU use, not the server's
- * allocator (docs/BENCHMARKS.md, session 9). Pinned, each JVM has a CPU of its own, as on two machines, and p99 falls to
- * about 1 ms. Each JVM then sees only its own CPUs: Netty starts 2 event loops per CPU, and the JVM's
- * ergonomics may pick another collector (Serial on one CPU), the same for every allocator of a run.
+ * allocator (docs/BENCHMARKS.md, session 9). Pinned, each JVM has a CPU of its own, as on two
+ * machines, and p99 falls to about 1 ms. Each JVM then sees only its own CPUs: Netty starts 2 event
+ * loops per CPU, and the JVM's ergonomics may pick another collector (Serial on one CPU) unless the
+ * flags name one, the same for every allocator of a run.
  */
 package org.hakmem.examples.bench;
 
