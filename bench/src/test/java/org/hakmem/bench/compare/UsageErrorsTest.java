@@ -23,71 +23,62 @@ class UsageErrorsTest {
 
     @Test
     void unknownModeIsAUsageError() {
-        ToolRun run = ToolRun.of("bogus-mode");
-        assertEquals(2, run.exit(), run::transcript);
-        assertTrue(run.err().contains("unknown mode 'bogus-mode'; allowed: compare, ab, soak, help"), run::transcript);
-        assertTrue(run.err().contains("Usage:"), run::transcript);
+        assertUsageError(ToolRun.of("bogus-mode"),
+                "unknown mode 'bogus-mode'; allowed: compare, ab, soak, help", "Usage:");
     }
 
     @Test
     void unknownAllocatorNamesTheValueAndTheAllowedOnes() {
-        ToolRun run = ToolRun.of("--allocators", "hakmem,jemalloc", "--out", tmp.toString());
-        assertEquals(2, run.exit(), run::transcript);
-        assertTrue(run.err().contains("unknown allocator 'jemalloc'"), run::transcript);
-        assertTrue(run.err().contains("hakmem-lean-dontneed") && run.err().contains("Usage:"), run::transcript);
+        assertUsageError(ToolRun.of("--allocators", "hakmem,jemalloc", "--out", tmp.toString()),
+                "unknown allocator 'jemalloc'", "hakmem-lean-dontneed", "Usage:");
     }
 
     @Test
     void unknownWorkloadIsAUsageError() {
-        ToolRun run = ToolRun.of("compare", "--workloads", "mixed-ws401", "--out", tmp.toString());
-        assertEquals(2, run.exit(), run::transcript);
-        assertTrue(run.err().contains("unknown workload 'mixed-ws401'"), run::transcript);
+        assertUsageError(ToolRun.of("compare", "--workloads", "mixed-ws401", "--out", tmp.toString()),
+                "unknown workload 'mixed-ws401'");
     }
 
     @Test
     void unknownEchoClientNamesTheValueAndTheAllowedOnes() {
-        ToolRun run = ToolRun.of("compare", "--echo-client", "tcmalloc", "--out", tmp.toString());
-        assertEquals(2, run.exit(), run::transcript);
-        assertTrue(run.err().contains("unknown --echo-client 'tcmalloc'; allowed: hakmem,"), run::transcript);
-        assertTrue(run.err().contains("Usage:"), run::transcript);
+        assertUsageError(ToolRun.of("compare", "--echo-client", "tcmalloc", "--out", tmp.toString()),
+                "unknown --echo-client 'tcmalloc'; allowed: hakmem,", "Usage:");
     }
 
     @Test
     void echoCpusTheMachineDoesNotHaveAreAUsageError() {
-        ToolRun run = ToolRun.of("compare", "--echo-cpus", "0:4096", "--out", tmp.toString());
-        assertEquals(2, run.exit(), run::transcript);
-        assertTrue(run.err().contains("bad --echo-cpus '0:4096': CPU 4096 does not exist"), run::transcript);
-        assertTrue(run.err().contains("Usage:"), run::transcript);
+        assertUsageError(ToolRun.of("compare", "--echo-cpus", "0:4096", "--out", tmp.toString()),
+                "bad --echo-cpus '0:4096': CPU 4096 does not exist", "Usage:");
     }
 
     @Test
     void unknownFlagIsAUsageError() {
-        ToolRun run = ToolRun.of("soak", "--bogus-flag");
-        assertEquals(2, run.exit(), run::transcript);
-        assertTrue(run.err().contains("--bogus-flag") && run.err().contains("Usage:"), run::transcript);
+        assertUsageError(ToolRun.of("soak", "--bogus-flag"), "--bogus-flag", "Usage:");
     }
 
     @Test
     void abWithoutTheFastBaselineIsRefused() {
-        ToolRun run = ToolRun.of("ab", "--allocators", "hakmem-lean-free", "--out", tmp.toString());
-        assertEquals(2, run.exit(), run::transcript);
-        assertTrue(run.err().contains("baseline"), run::transcript);
+        assertUsageError(ToolRun.of("ab", "--allocators", "hakmem-lean-free", "--out", tmp.toString()), "baseline");
     }
 
     @Test
     void badDurationNamesTheValue() {
-        ToolRun run = ToolRun.of("soak", "--duration", "5 minutes");
-        assertEquals(2, run.exit(), run::transcript);
-        assertTrue(run.err().contains("'5 minutes' is not a duration"), run::transcript);
+        assertUsageError(ToolRun.of("soak", "--duration", "5 minutes"), "'5 minutes' is not a duration");
     }
 
     @Test
     void roundsBelowOneNameTheValueAndTheAllowedRange() {
         for (String bad : new String[]{"0", "-2"}) {
-            ToolRun run = ToolRun.of("soak", "--rounds", bad, "--out", tmp.toString());
-            assertEquals(2, run.exit(), run::transcript);
-            assertTrue(run.err().contains("--rounds must be at least 1, got " + bad), run::transcript);
-            assertTrue(run.err().contains("Usage:"), run::transcript);
+            assertUsageError(ToolRun.of("soak", "--rounds", bad, "--out", tmp.toString()),
+                    "--rounds must be at least 1, got " + bad, "Usage:");
+        }
+    }
+
+    /** The run exited 2 (a usage error) and its standard error contains every one of {@code parts}. */
+    private static void assertUsageError(ToolRun run, String... parts) {
+        assertEquals(2, run.exit(), run::transcript);
+        for (String part : parts) {
+            assertTrue(run.err().contains(part), () -> "no '" + part + "' in\n" + run.transcript());
         }
     }
 
