@@ -3,7 +3,7 @@
  * serves a small load, step by step, each allocator in fresh JVMs with identical flags.
  *
  *   java -cp bench/target/benchmarks.jar org.hakmem.bench.Footprint [--rounds 3]
- *        [--allocators hakmem,hakmem-lean-free,pooled,adaptive]
+ *        [--allocators hakmem,hakmem-lean-free,pooled,adaptive] [--virtual-threads N]
  *
  * A child JVM measures VmRSS (after a pause, so that compiler and GC threads settle) at each step:
  *
@@ -11,6 +11,9 @@
  *            HakmemByteBufAllocator.DEFAULT; for Pooled: PooledByteBufAllocator.DEFAULT)
  *   create   the allocator under test is built (Allocators.create)
  *   use      100,000 direct buffers of 256 B are allocated, written and released on the main thread
+ *   vthreads (with --virtual-threads N, JDK 21+) N virtual threads each allocate a 1 KiB direct
+ *            buffer, write it and hold it; VmRSS is read while all of them hold theirs, then they
+ *            release. The line also gives the time until all of them held a buffer.
  *
  * The parent runs the allocators alternately (A B A B), prints each child's line, and a Markdown
  * table of the medians with [min, max] per step. A bad option or allocator name prints what is
@@ -36,6 +39,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 public final class Footprint {
     static final List<String> STEPS = List.of("load", "create", "use");
@@ -44,16 +52,17 @@ public final class Footprint {
     static final int BUFFERS = 100_000;
     static final int SIZE = 256;
     static final long SETTLE_MS = 300;
+    static final int VTHREAD_BUFFER = 1024;
 
     private Footprint() {
     }
 
     static final String USAGE = "usage: Footprint [--rounds N (>= 1, default 3)] [--allocators a,b,... (of "
-            + Allocators.NAMES + ")]";
+            + Allocators.NAMES + ")] [--virtual-threads N (>= 1; JDK 21+)]";
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 2 && args[0].equals("child")) {
-            child(args[1]);
+        if (args.length == 3 && args[0].equals("child")) {
+            child(args[1], Integer.parseInt(args[2]));
             return;
         }
         System.exit(run(args, System.out, System.err));
@@ -62,6 +71,7 @@ public final class Footprint {
     /** Runs the parent: 0 when done, 2 on bad input (named on err, with the usage), 1 if a child failed. */
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
         int rounds = 3;
+        int virtualThreads = 0;
         List<String> allocators = List.of("hakmem", "hakmem-lean-free", "pooled", "adaptive");
         try {
             for (int i = 0; i < args.length; i += 2) {
@@ -70,7 +80,14 @@ public final class Footprint {
                 }
                 switch (args[i]) {
                     case "--rounds":
-                        rounds = rounds(args[i + 1]);
+                        rounds = atLeastOne("--rounds", args[i + 1]);
+                        break;
+                    case "--virtual-threads":
+                        virtualThreads = atLeastOne("--virtual-threads", args[i + 1]);
+                        if (Runtime.version().feature() < 21) {
+                            throw new IllegalArgumentException("--virtual-threads needs JDK 21 or later; this is "
+                                    + Runtime.version());
+                        }
                         break;
                     case "--allocators":
                         allocators = Arrays.asList(args[i + 1].split(","));
@@ -90,7 +107,7 @@ public final class Footprint {
             return 2;
         }
         try {
-            parent(rounds, allocators, out);
+            parent(rounds, allocators, virtualThreads, out);
             return 0;
         } catch (ChildJvm.ChildFailure | java.io.IOException e) {
             err.println("FAILED: " + e.getMessage());
@@ -98,7 +115,7 @@ public final class Footprint {
         }
     }
 
-    private static int rounds(String v) {
+    private static int atLeastOne(String option, String v) {
         try {
             int n = Integer.parseInt(v);
             if (n >= 1) {
@@ -107,20 +124,22 @@ public final class Footprint {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException("--rounds '" + v + "': expected an integer >= 1");
+        throw new IllegalArgumentException(option + " '" + v + "': expected an integer >= 1");
     }
 
-    private static void parent(int rounds, List<String> allocators, PrintStream out)
+    private static void parent(int rounds, List<String> allocators, int virtualThreads, PrintStream out)
             throws ChildJvm.ChildFailure, java.io.IOException, InterruptedException {
         String java = System.getProperty("java.home") + "/bin/java";
         out.println("# footprint: " + java + " (" + System.getProperty("java.version") + "), flags "
-                + String.join(" ", CHILD_FLAGS) + ", rounds " + rounds);
+                + String.join(" ", CHILD_FLAGS) + ", rounds " + rounds
+                + (virtualThreads > 0 ? ", virtual threads " + virtualThreads : ""));
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             for (String a : allocators) {
                 List<String> cmd = new ArrayList<>(List.of(java));
                 cmd.addAll(CHILD_FLAGS);
-                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Footprint.class.getName(), "child", a));
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Footprint.class.getName(), "child", a,
+                        Integer.toString(virtualThreads)));
                 try (ChildJvm child = new ChildJvm(a, cmd)) {
                     String line = child.awaitLine("FOOTPRINT", 120);
                     child.awaitExit(60);
@@ -130,34 +149,48 @@ public final class Footprint {
             }
         }
         out.println();
-        out.println("| allocator | runs | load | create | use | total |");
-        out.println("|---|---:|---:|---:|---:|---:|");
+        boolean vt = virtualThreads > 0;
+        out.println("| allocator | runs | load | create | use | total |"
+                + (vt ? " " + virtualThreads + " virtual threads | their time to hold, ms |" : ""));
+        out.println("|---|---:|---:|---:|---:|---:|" + (vt ? "---:|---:|" : ""));
+        int columns = STEPS.size() + 1 + (vt ? 2 : 0);
         for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
             StringBuilder row = new StringBuilder("| " + e.getKey() + " | " + e.getValue().size());
-            for (int step = 0; step <= STEPS.size(); step++) {
-                int s = step;
-                double[] v = e.getValue().stream().mapToDouble(r -> r[s] / 1024.0).toArray();
-                row.append(String.format(Locale.ROOT, " | %.1f [%.1f, %.1f]", Stats.median(v), Stats.min(v),
-                        Stats.max(v)));
+            for (int column = 0; column < columns; column++) {
+                int c = column;
+                boolean millis = c == STEPS.size() + 2;
+                double[] v = e.getValue().stream().mapToDouble(r -> millis ? r[c] : r[c] / 1024.0).toArray();
+                row.append(String.format(Locale.ROOT, millis ? " | %.0f [%.0f, %.0f]" : " | %.1f [%.1f, %.1f]",
+                        Stats.median(v), Stats.min(v), Stats.max(v)));
             }
             out.println(row + " |");
         }
         out.println();
-        out.println("MiB of VmRSS added by each step: median [min, max] over the runs; total = load + create + use.");
+        out.println("MiB of VmRSS added by each step: median [min, max] over the runs; total = load + create + use."
+                + (vt ? " Virtual threads: VmRSS while each of them holds a " + VTHREAD_BUFFER + " B buffer, over"
+                        + " VmRSS after use; and the time from the first start until all of them held one." : ""));
     }
 
-    /** The step deltas (KiB) and their total, from a child's FOOTPRINT line. */
+    /**
+     * The step deltas (KiB) and their total, from a child's FOOTPRINT line; then, if the line has
+     * them, the virtual threads' delta (KiB) and time (ms).
+     */
     static double[] parse(String line) {
         Map<String, String> fields = ResultLine.fields(line);
-        double[] v = new double[STEPS.size() + 1];
+        boolean vt = fields.containsKey("vthreads_kib");
+        double[] v = new double[STEPS.size() + 1 + (vt ? 2 : 0)];
         for (int i = 0; i < STEPS.size(); i++) {
             v[i] = Long.parseLong(fields.get(STEPS.get(i) + "_kib"));
         }
         v[STEPS.size()] = Long.parseLong(fields.get("total_kib"));
+        if (vt) {
+            v[STEPS.size() + 1] = Long.parseLong(fields.get("vthreads_kib"));
+            v[STEPS.size() + 2] = Long.parseLong(fields.get("vthreads_ms"));
+        }
         return v;
     }
 
-    private static void child(String name) throws Exception {
+    private static void child(String name, int virtualThreads) throws Exception {
         long start = settledRss();
         Class.forName(classOf(name), true, Footprint.class.getClassLoader());
         long loaded = settledRss();
@@ -169,9 +202,63 @@ public final class Footprint {
             b.release();
         }
         long used = settledRss();
-        new ResultLine("FOOTPRINT").put("allocator", name).put("load_kib", loaded - start)
+        ResultLine line = new ResultLine("FOOTPRINT").put("allocator", name).put("load_kib", loaded - start)
                 .put("create_kib", created - loaded).put("use_kib", used - created).put("total_kib", used - start)
-                .put("rss_start_kib", start).print();
+                .put("rss_start_kib", start);
+        if (virtualThreads > 0) {
+            long[] rssAndMillis = holdOnVirtualThreads(alloc, virtualThreads);
+            line.put("vthreads_kib", rssAndMillis[0] - used).put("vthreads_ms", rssAndMillis[1]);
+        }
+        line.print();
+    }
+
+    /**
+     * Starts n virtual threads that each allocate, write and hold a buffer; returns VmRSS (KiB) read
+     * while all of them hold one, and the milliseconds until they all did. They release on the way out.
+     */
+    private static long[] holdOnVirtualThreads(ByteBufAllocator alloc, int n) throws Exception {
+        CountDownLatch holding = new CountDownLatch(n);
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        // Built for Java 17: the JDK 21 factory is reached through its public method.
+        ExecutorService executor = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor")
+                .invoke(null);
+        try {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                long value = i;
+                executor.submit(() -> {
+                    ByteBuf b;
+                    try {
+                        b = alloc.directBuffer(VTHREAD_BUFFER);
+                    } catch (Throwable e) { // an OutOfMemoryError from a cap, say: the child must not hang
+                        failure.compareAndSet(null, e);
+                        holding.countDown();
+                        return null;
+                    }
+                    try {
+                        b.writeLong(value);
+                        holding.countDown();
+                        done.await();
+                    } finally {
+                        b.release();
+                    }
+                    return null;
+                });
+            }
+            holding.await();
+            if (failure.get() != null) {
+                throw new IllegalStateException("a virtual thread could not allocate", failure.get());
+            }
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            return new long[] {settledRss(), millis};
+        } finally {
+            done.countDown();
+            executor.shutdown();
+            if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("virtual threads did not finish within 60 s");
+            }
+        }
     }
 
     private static String classOf(String name) {

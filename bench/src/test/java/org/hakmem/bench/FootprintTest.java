@@ -5,6 +5,8 @@
 package org.hakmem.bench;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -42,6 +44,36 @@ class FootprintTest {
         assertTrue(err().contains("unknown option '--bogus'"), err());
         assertEquals(2, run("--rounds"));
         assertTrue(err().contains("missing value for --rounds"), err());
+    }
+
+    @Test
+    void badVirtualThreadCountsAreNamed() throws Exception {
+        assertEquals(2, run("--virtual-threads", "0"));
+        assertTrue(err().contains("--virtual-threads '0': expected an integer >= 1"), err());
+    }
+
+    @Test
+    @EnabledForJreRange(max = JRE.JAVA_20)
+    void virtualThreadsBeforeJdk21AreRefusedNamingTheVersion() throws Exception {
+        assertEquals(2, run("--virtual-threads", "100"));
+        assertTrue(err().contains("--virtual-threads needs JDK 21 or later; this is " + Runtime.version()), err());
+    }
+
+    @Test
+    void parsesAChildLineWithVirtualThreads() {
+        double[] v = Footprint.parse("FOOTPRINT allocator=hakmem load_kib=2904 create_kib=4 use_kib=10960"
+                + " total_kib=13868 rss_start_kib=316936 vthreads_kib=20480 vthreads_ms=150");
+        assertArrayEquals(new double[] {2904, 4, 10960, 13868, 20480, 150}, v);
+    }
+
+    @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void runsVirtualThreadsInTheChildIntoTwoMoreColumns() throws Exception {
+        assertEquals(0, run("--rounds", "1", "--allocators", "hakmem", "--virtual-threads", "200"), err());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.matches("(?s).*round 1 FOOTPRINT allocator=hakmem .* vthreads_kib=-?\\d+ vthreads_ms=\\d+.*"), text);
+        assertTrue(text.contains("| 200 virtual threads | their time to hold, ms |"), text);
+        assertTrue(text.matches("(?s).*\\| hakmem \\| 1 \\|( -?\\d+\\.\\d \\[[^\\]]*\\] \\|){5} \\d+ \\[.*"), text);
     }
 
     @Test

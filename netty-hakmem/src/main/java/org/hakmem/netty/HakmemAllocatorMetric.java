@@ -19,6 +19,8 @@
  *                     (LazyFree in /proc/self/smaps): still in RSS. Slow (reads smaps).
  *   spansAcquired/Released  spans heaps took from the pool and gave back since creation: their rate
  *                     is the span churn, the traffic that free slabs waiting for the purge absorb.
+ *   threadHeaps       heaps of live platform threads (one each); sharedHeaps: the lanes virtual
+ *                     threads share (SharedCaches), 0 until one allocates.
  *
  * Values read while other threads allocate are a consistent-enough snapshot for monitoring: each
  * number is exact once the threads that touched the allocator are quiet (or have been joined).
@@ -97,11 +99,16 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
         return alloc.registry().liveHeaps();
     }
 
+    /** Heaps virtual threads share (SharedCaches): 0 until a virtual thread allocates, then one per CPU. */
+    public int sharedHeaps() {
+        return alloc.shared().created();
+    }
+
     @Override
     public String toString() {
         return "HakmemAllocatorMetric(usedDirect: " + usedDirectMemory() + ", usedHeap: " + usedHeapMemory()
                 + ", mapped: " + mappedBytes() + ", committed: " + committedBytes() + " (in spans: " + spanBytes()
                 + ", free: " + freeCommittedBytes() + "), superslabs: " + superslabs() + ", spans: " + liveSpans()
-                + ", orphans: " + orphanSpans() + ", heaps: " + threadHeaps() + ")";
+                + ", orphans: " + orphanSpans() + ", heaps: " + threadHeaps() + ", shared heaps: " + sharedHeaps() + ")";
     }
 }

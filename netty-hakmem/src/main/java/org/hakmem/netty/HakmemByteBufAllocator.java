@@ -9,6 +9,9 @@
  *       v                                                  v
  *     slot in a span of a superslab  <-- SuperslabPool <-- OsMemory (mmap, the cap, the stats)
  *
+ * Virtual threads get no ThreadCache of their own: they allocate from SharedCaches' few locked lanes
+ * (attachShared), and release through the same remote paths as any other thread.
+ *
  * Capacities up to SizeClasses.MAX_SIZE (1 MiB) come from slots; larger ones from a mapping of their
  * own. Heap buffers are Netty's own UnpooledHeapByteBuf, with recently freed arrays reused.
  *
@@ -72,6 +75,8 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         }
     };
     private final ThreadCacheTable table = new ThreadCacheTable(caches);
+    /** Where virtual threads allocate: a few locked caches instead of one per thread. */
+    private final SharedCaches shared;
 
     HakmemByteBufAllocator(HakmemConfig config) {
         this(config, new OsMemory(config.maxMappedBytes()));
@@ -85,6 +90,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         this.os = os;
         this.pool = new SuperslabPool(os, policy);
         this.registry = new HeapRegistry(pool, policy, () -> table.removeDead());
+        this.shared = new SharedCaches(this, registry, Runtime.getRuntime().availableProcessors());
         this.metric = new HakmemAllocatorMetric(this);
         if (policy.purgeIntervalNanos() > 0) {
             BackgroundPurger.schedule(this, policy.purgeIntervalNanos());
@@ -106,8 +112,13 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
         ThreadCache cache = table.get();
-        HakmemDirectByteBuf buf = cache.takeBuffer();
-        attachMemory(cache, buf, initialCapacity);
+        HakmemDirectByteBuf buf;
+        if (cache != null) {
+            buf = cache.takeBuffer();
+            attachMemory(cache, buf, initialCapacity);
+        } else {
+            buf = attachShared(null, initialCapacity);
+        }
         buf.reset(initialCapacity, maxCapacity);
         return toLeakAwareBuffer(buf);
     }
@@ -146,6 +157,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
             own.heap.releaseEmptySpans();
             own.dropArrays();
         }
+        shared.releaseEmptySpans();
         pool.requestHeapTrim();
         registry.reapDead();
         return pool.purge(true, config.decommitMode());
@@ -168,6 +180,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     /** One round of the LEAN background purge (BackgroundPurger's thread). */
     void backgroundPurge() {
         registry.reapDead();
+        shared.releaseIdleLanes();
         if (++purgeRounds % PURGE_ROUNDS_PER_HEAP_TRIM == 0 && policy.trimHeaps(pool.committedBytes())) {
             pool.requestHeapTrim();
         }
@@ -190,7 +203,28 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
 
     /** Points buf at fresh memory for newCapacity, from the calling thread's heap (capacity(int)). */
     void attachMemory(HakmemDirectByteBuf buf, int newCapacity) {
-        attachMemory(table.get(), buf, newCapacity);
+        ThreadCache cache = table.get();
+        if (cache != null) {
+            attachMemory(cache, buf, newCapacity);
+        } else {
+            attachShared(buf, newCapacity);
+        }
+    }
+
+    /**
+     * A virtual thread's allocation: under a lane's lock, takes a buffer object (when buf is null)
+     * and points it at fresh memory for capacity.
+     */
+    private HakmemDirectByteBuf attachShared(HakmemDirectByteBuf buf, int capacity) {
+        SharedCaches.Lane lane = shared.lock(Thread.currentThread());
+        try {
+            lane.countAllocation();
+            HakmemDirectByteBuf b = buf != null ? buf : lane.cache.takeBuffer();
+            attachMemory(lane.cache, b, capacity);
+            return b;
+        } finally {
+            lane.unlock();
+        }
     }
 
     /** The one place a capacity becomes memory: a slot up to MAX_SIZE, else a mapping of its own. */
@@ -213,13 +247,17 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
 
     byte[] allocateHeapArray(int length) {
         heapBytes.add(length);
-        byte[] array = table.get().takeArray(length);
+        ThreadCache cache = table.get();
+        byte[] array = cache != null ? cache.takeArray(length) : null;
         return array != null ? array : new byte[length];
     }
 
     void freeHeapArray(byte[] array) {
         heapBytes.add(-array.length);
-        table.get().offerArray(array);
+        ThreadCache cache = table.get();
+        if (cache != null) {
+            cache.offerArray(array);
+        }
     }
 
     // ---- for the metric ----
@@ -234,6 +272,10 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
 
     HeapRegistry registry() {
         return registry;
+    }
+
+    SharedCaches shared() {
+        return shared;
     }
 
     long usedHeapBytes() {

@@ -11,6 +11,9 @@
  * falls back to the FastThreadLocal and overwrites the entry. Entries are plain writes: a racing
  * reader sees either entry, and checks its final `thread` field (safely published by final-field
  * semantics) before using it, so a stale or foreign entry is only ever a miss.
+ *
+ * Virtual threads get no cache (null): they share SharedCaches' locked lanes. Their lookups always
+ * miss the table, and the miss asks Thread.isVirtual() before any thread-local is touched.
  */
 package org.hakmem.netty;
 
@@ -26,6 +29,7 @@ final class ThreadCacheTable {
         this.fallback = fallback;
     }
 
+    /** The calling thread's cache, made on first use; null on a virtual thread (see SharedCaches). */
     ThreadCache get() {
         Thread t = Thread.currentThread();
         ThreadCache c = entries[index(t)];
@@ -41,6 +45,9 @@ final class ThreadCacheTable {
     }
 
     private ThreadCache miss(Thread t) {
+        if (VirtualThreads.isVirtual(t)) {
+            return null; // virtual threads allocate from SharedCaches, never from a cache of their own
+        }
         ThreadCache c = fallback.get();
         entries[index(t)] = c;
         return c;

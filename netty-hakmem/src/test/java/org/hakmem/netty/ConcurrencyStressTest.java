@@ -32,13 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ConcurrencyStressTest {
     private static final long STRESS_NANOS = Long.getLong("hakmem.stress.seconds", 8) * 1_000_000_000L;
 
-    record Item(ByteBuf buf, long seed) {
-        void checkAndRelease() {
-            Patterns.check(buf, seed);
-            buf.release();
-        }
-    }
-
     /**
      * FAST, and LEAN at its most aggressive: no decay and a 1 MiB budget, so the purger decommits and
      * retires all the time, while a fifth thread calls trim() in a loop. A decommit or retire of
@@ -105,14 +98,8 @@ class ConcurrencyStressTest {
         for (Thread w : workers) {
             w.join();
         }
-        if (failure.get() != null) {
-            throw new AssertionError("a worker failed", failure.get());
-        }
-        for (Queue<Item> inbox : inboxes) {
-            for (Item item; (item = inbox.poll()) != null; ) {
-                item.checkAndRelease();
-            }
-        }
+        Item.rethrow(failure, "a worker");
+        Item.drainAll(inboxes);
         assertEquals(0, alloc.metric().usedDirectMemory());
         alloc.reapDeadThreads();
         assertEquals(0, alloc.metric().liveSpans(), "every span went back to the pool");
@@ -210,12 +197,8 @@ class ConcurrencyStressTest {
                 t.join();
             }
         }
-        if (failure.get() != null) {
-            throw new AssertionError("a thread failed", failure.get());
-        }
-        for (Item item; (item = handedOver.poll()) != null; ) {
-            item.checkAndRelease();
-        }
+        Item.rethrow(failure, "a thread");
+        Item.drainAll(List.of(handedOver));
         alloc.reapDeadThreads();
         HakmemAllocatorMetric m = alloc.metric();
         assertEquals(usedAtStart, m.usedDirectMemory(), "used memory is back where it started");

@@ -56,6 +56,15 @@ public final class HeapRegistry {
         return heap;
     }
 
+    /**
+     * A heap for threads that share it under a lock (virtual threads): owned by a placeholder thread
+     * that never runs, so every release into it is remote. Not listed: it is never reaped, and lives
+     * as long as the allocator.
+     */
+    public ThreadHeap newSharedHeap(Thread placeholder) {
+        return new ThreadHeap(placeholder, pool, this, policy);
+    }
+
     /** Retires a heap on behalf of its own (exiting) thread. */
     public synchronized void retire(ThreadHeap heap) {
         if (!heap.retired) {

@@ -1,0 +1,275 @@
+package org.hakmem.netty;
+
+import io.netty.buffer.ByteBuf;
+import org.hakmem.netty.os.DecommitMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * Virtual threads share a few locked heaps (SharedCaches) instead of getting one each. The tests that
+ * start virtual threads need JDK 21+ (CI runs them on JDK 25); the library is built for Java 17, so
+ * they reach Executors.newVirtualThreadPerTaskExecutor() through its public method.
+ */
+@ExtendWith(WithoutLeakTracking.class)
+@ResourceLock(WithoutLeakTracking.LEVEL)
+class VirtualThreadsTest {
+    private static final long STRESS_NANOS = Long.getLong("hakmem.stress.seconds", 8) * 1_000_000_000L;
+
+    /** A virtual-thread-per-task executor that try-with-resources shuts down (ExecutorService is not AutoCloseable on 17). */
+    private record VirtualThreadExecutor(ExecutorService executor) implements AutoCloseable {
+        <T> Future<T> submit(Callable<T> task) {
+            return executor.submit(task);
+        }
+
+        void runAll(List<Callable<Void>> tasks) throws Exception {
+            List<Future<Void>> futures = new ArrayList<>();
+            for (Callable<Void> task : tasks) {
+                futures.add(executor.submit(task));
+            }
+            for (Future<Void> f : futures) {
+                f.get();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            executor.shutdown();
+            if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+                throw new AssertionError("virtual threads still running after 60 s");
+            }
+        }
+    }
+
+    private static VirtualThreadExecutor virtualThreads() throws ReflectiveOperationException {
+        return new VirtualThreadExecutor(
+                (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null));
+    }
+
+    @Test
+    void platformThreadsAreNotVirtualAndTheCheckExistsFromJdk21() {
+        assertFalse(VirtualThreads.isVirtual(Thread.currentThread()));
+        assertEquals(Runtime.version().feature() >= 21, VirtualThreads.supported());
+    }
+
+    @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void thousandsOfVirtualThreadsShareAFewHeapsAndKeepTheirBytes() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
+        int threads = 5000;
+        CountDownLatch allHold = new CountDownLatch(threads);
+        CountDownLatch release = new CountDownLatch(1);
+        Queue<Item> handedOver = new ConcurrentLinkedQueue<>();
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            long seed = i + 1;
+            tasks.add(() -> {
+                ByteBuf b = alloc.directBuffer(1 + (int) (seed * 7919 % 4096));
+                Patterns.fill(b, seed);
+                allHold.countDown();
+                release.await();
+                Item item = new Item(b, seed);
+                if (seed % 2 == 0) {
+                    item.checkAndRelease();
+                } else {
+                    handedOver.add(item); // released below, by the test's platform thread
+                }
+                return null;
+            });
+        }
+        try (VirtualThreadExecutor executor = virtualThreads()) {
+            List<Future<Void>> futures = new ArrayList<>();
+            for (Callable<Void> task : tasks) {
+                futures.add(executor.submit(task));
+            }
+            allHold.await();
+            HakmemAllocatorMetric m = alloc.metric();
+            assertEquals(0, m.threadHeaps(), "no virtual thread got a heap of its own");
+            assertEquals(Runtime.getRuntime().availableProcessors(), m.sharedHeaps());
+            // A heap per thread would cut at least one 64 KiB span per thread: 312 MiB here. Lanes
+            // cost twice the live bytes at most (slot rounding, free slots), plus a few spans each.
+            assertThat(m.mappedBytes()).as("mapped for %d live bytes in %d lanes", m.usedDirectMemory(),
+                    m.sharedHeaps()).isLessThanOrEqualTo(2 * m.usedDirectMemory() + m.sharedHeaps() * (4L << 20));
+            release.countDown();
+            for (Future<Void> f : futures) {
+                f.get();
+            }
+        }
+        Item.drainAll(List.of(handedOver));
+        assertEquals(0, alloc.metric().usedDirectMemory());
+        assertEquals(0, alloc.metric().threadHeaps());
+    }
+
+    /**
+     * Virtual threads and platform threads allocate, resize and release each other's buffers, with
+     * a pattern per buffer: lanes under contention must never hand out a slot twice, and the remote
+     * frees into lanes must all come back.
+     */
+    @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void virtualAndPlatformThreadsTradeBuffersWithoutOverlap() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
+        int inboxCount = 8;
+        List<Queue<Item>> inboxes = new ArrayList<>();
+        for (int i = 0; i < inboxCount; i++) {
+            inboxes.add(new ConcurrentLinkedQueue<>());
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long deadline = System.nanoTime() + STRESS_NANOS;
+        List<Callable<Void>> workers = new ArrayList<>();
+        for (int w = 0; w < inboxCount; w++) {
+            int me = w;
+            workers.add(() -> {
+                try {
+                    trade(alloc, me, inboxes, deadline, failure);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+                return null;
+            });
+        }
+        // Half the workers on virtual threads, half on platform threads.
+        List<Thread> platform = new ArrayList<>();
+        for (int w = 0; w < inboxCount / 2; w++) {
+            Callable<Void> worker = workers.get(w);
+            platform.add(new Thread(() -> {
+                try {
+                    worker.call();
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "platform-" + w));
+        }
+        platform.forEach(Thread::start);
+        try (VirtualThreadExecutor executor = virtualThreads()) {
+            executor.runAll(workers.subList(inboxCount / 2, inboxCount));
+        }
+        for (Thread t : platform) {
+            t.join();
+        }
+        Item.rethrow(failure, "a worker");
+        Item.drainAll(inboxes);
+        assertEquals(0, alloc.metric().usedDirectMemory());
+        alloc.trim();
+        assertEquals(0, alloc.metric().mappedBytes(), () -> "trim() empties the lanes too: " + alloc.metric());
+    }
+
+    /** One worker: short bursts, each on a fresh virtual thread when run on one, like requests. */
+    private static void trade(HakmemByteBufAllocator alloc, int me, List<Queue<Item>> inboxes, long deadline,
+            AtomicReference<Throwable> failure) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(me);
+        long seed = (long) me << 40;
+        List<Item> mine = new ArrayList<>();
+        while (System.nanoTime() < deadline && failure.get() == null) {
+            for (int i = 0; i < 32; i++) {
+                int size = rnd.nextInt(100) < 95 ? rnd.nextInt(1, 4097) : rnd.nextInt(4097, 1_200_000);
+                ByteBuf b = alloc.directBuffer(size);
+                Patterns.fill(b, ++seed);
+                if (rnd.nextInt(8) == 0) {
+                    // A capacity move: the bytes go to a slot of another class, taken from a lane.
+                    b.capacity(rnd.nextInt(1, 9000));
+                    Patterns.check(b, seed, Math.min(size, b.capacity()));
+                    Patterns.fill(b, seed);
+                }
+                Item item = new Item(b, seed);
+                if (rnd.nextBoolean()) {
+                    inboxes.get(rnd.nextInt(inboxes.size())).add(item);
+                } else {
+                    mine.add(item);
+                }
+            }
+            for (Item item; (item = inboxes.get(me).poll()) != null; ) {
+                item.checkAndRelease();
+            }
+            while (mine.size() > 100) {
+                mine.remove(rnd.nextInt(mine.size())).checkAndRelease();
+            }
+        }
+        mine.forEach(Item::checkAndRelease);
+    }
+
+    @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void heapBuffersAndCapacityChangesWorkOnAVirtualThread() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
+        byte[] data = new byte[3000];
+        new SplittableRandom(7).nextBytes(data);
+        try (VirtualThreadExecutor executor = virtualThreads()) {
+            executor.submit(() -> {
+                ByteBuf direct = alloc.directBuffer(100);
+                direct.writeBytes(data, 0, 100);
+                direct.capacity(3000); // another size class: the bytes move
+                direct.writeBytes(data, 100, 2900);
+                byte[] back = new byte[3000];
+                direct.getBytes(0, back);
+                assertArrayEquals(data, back);
+                ByteBuf heap = alloc.heapBuffer(1000);
+                heap.writeBytes(data, 0, 1000);
+                assertEquals(1000, alloc.metric().usedHeapMemory());
+                heap.release();
+                direct.release();
+                return null;
+            }).get();
+        }
+        assertEquals(0, alloc.metric().usedDirectMemory());
+        assertEquals(0, alloc.metric().usedHeapMemory());
+        assertEquals(0, alloc.metric().threadHeaps());
+    }
+
+    /**
+     * LEAN: once virtual threads stop allocating, the purger gives back what the lanes hold. Without
+     * it, each lane would keep its current spans until the next virtual thread allocates.
+     */
+    @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void leanGivesBackWhatLanesHoldOnceVirtualThreadsStop() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(Profile.LEAN)
+                .leanDecommit(DecommitMode.DONTNEED).leanTargetMB(1024).leanDecayMillis(50).build();
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            long seed = i + 1;
+            tasks.add(() -> {
+                List<Item> held = new ArrayList<>();
+                for (int k = 0; k < 20; k++) {
+                    ByteBuf b = alloc.directBuffer(1 + (int) ((seed * 31 + k) * 7919 % 16384));
+                    Patterns.fill(b, seed << 8 | k);
+                    held.add(new Item(b, seed << 8 | k));
+                }
+                held.forEach(Item::checkAndRelease);
+                return null;
+            });
+        }
+        try (VirtualThreadExecutor executor = virtualThreads()) {
+            executor.runAll(tasks);
+        }
+        assertEquals(0, alloc.metric().usedDirectMemory());
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (alloc.metric().committedBytes() > 0) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("lanes still hold memory after 10 s: " + alloc.metric());
+            }
+            Thread.sleep(10);
+        }
+        assertEquals(0, alloc.metric().residentBytes());
+    }
+}
