@@ -3,7 +3,7 @@
  * serves a small load, step by step, each allocator in fresh JVMs with identical flags.
  *
  *   java -cp bench/target/benchmarks.jar org.hakmem.bench.Footprint [--rounds 3]
- *        [--allocators hakmem,hakmem-lean-free,pooled,adaptive] [--virtual-threads N]
+ *        [--allocators hakmem,hakmem-lean-free,pooled,adaptive] [--virtual-threads N] [--pool-threads N]
  *
  * A child JVM measures VmRSS (after a pause, so that compiler and GC threads settle) at each step:
  *
@@ -14,6 +14,8 @@
  *   vthreads (with --virtual-threads N, JDK 21+) N virtual threads each allocate a 1 KiB direct
  *            buffer, write it and hold it; VmRSS is read while all of them hold theirs, then they
  *            release. The line also gives the time until all of them held a buffer.
+ *   pool     (with --pool-threads N) a pool of N platform threads each allocates, writes and
+ *            releases 50 direct buffers of 16 B-4 KiB; VmRSS is read while the threads sit idle.
  *
  * The parent runs the allocators alternately (A B A B), prints each child's line, and a Markdown
  * table of the medians with [min, max] per step. A bad option or allocator name prints what is
@@ -42,6 +44,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -53,16 +56,20 @@ public final class Footprint {
     static final int SIZE = 256;
     static final long SETTLE_MS = 300;
     static final int VTHREAD_BUFFER = 1024;
+    static final int POOL_BUFFERS = 50;
+    static final int POOL_MAX_SIZE = 4096;
+    /** The optional steps' fields, in the order parse() returns them (vthreads_ms is a time, the rest KiB). */
+    static final List<String> EXTRA_FIELDS = List.of("vthreads_kib", "vthreads_ms", "pool_kib");
 
     private Footprint() {
     }
 
     static final String USAGE = "usage: Footprint [--rounds N (>= 1, default 3)] [--allocators a,b,... (of "
-            + Allocators.NAMES + ")] [--virtual-threads N (>= 1; JDK 21+)]";
+            + Allocators.NAMES + ")] [--virtual-threads N (>= 1; JDK 21+)] [--pool-threads N (>= 1)]";
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 3 && args[0].equals("child")) {
-            child(args[1], Integer.parseInt(args[2]));
+        if (args.length == 4 && args[0].equals("child")) {
+            child(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             return;
         }
         System.exit(run(args, System.out, System.err));
@@ -72,6 +79,7 @@ public final class Footprint {
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
         int rounds = 3;
         int virtualThreads = 0;
+        int poolThreads = 0;
         List<String> allocators = List.of("hakmem", "hakmem-lean-free", "pooled", "adaptive");
         try {
             for (int i = 0; i < args.length; i += 2) {
@@ -92,6 +100,9 @@ public final class Footprint {
                     case "--allocators":
                         allocators = Arrays.asList(args[i + 1].split(","));
                         break;
+                    case "--pool-threads":
+                        poolThreads = atLeastOne("--pool-threads", args[i + 1]);
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option '" + args[i] + "'");
                 }
@@ -107,7 +118,7 @@ public final class Footprint {
             return 2;
         }
         try {
-            parent(rounds, allocators, virtualThreads, out);
+            parent(rounds, allocators, virtualThreads, poolThreads, out);
             return 0;
         } catch (ChildJvm.ChildFailure | java.io.IOException e) {
             err.println("FAILED: " + e.getMessage());
@@ -127,19 +138,20 @@ public final class Footprint {
         throw new IllegalArgumentException(option + " '" + v + "': expected an integer >= 1");
     }
 
-    private static void parent(int rounds, List<String> allocators, int virtualThreads, PrintStream out)
-            throws ChildJvm.ChildFailure, java.io.IOException, InterruptedException {
+    private static void parent(int rounds, List<String> allocators, int virtualThreads, int poolThreads,
+            PrintStream out) throws ChildJvm.ChildFailure, java.io.IOException, InterruptedException {
         String java = System.getProperty("java.home") + "/bin/java";
         out.println("# footprint: " + java + " (" + System.getProperty("java.version") + "), flags "
                 + String.join(" ", CHILD_FLAGS) + ", rounds " + rounds
-                + (virtualThreads > 0 ? ", virtual threads " + virtualThreads : ""));
+                + (virtualThreads > 0 ? ", virtual threads " + virtualThreads : "")
+                + (poolThreads > 0 ? ", pool threads " + poolThreads : ""));
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             for (String a : allocators) {
                 List<String> cmd = new ArrayList<>(List.of(java));
                 cmd.addAll(CHILD_FLAGS);
                 cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Footprint.class.getName(), "child", a,
-                        Integer.toString(virtualThreads)));
+                        Integer.toString(virtualThreads), Integer.toString(poolThreads)));
                 try (ChildJvm child = new ChildJvm(a, cmd)) {
                     String line = child.awaitLine("FOOTPRINT", 120);
                     child.awaitExit(60);
@@ -149,48 +161,62 @@ public final class Footprint {
             }
         }
         out.println();
-        boolean vt = virtualThreads > 0;
-        out.println("| allocator | runs | load | create | use | total |"
-                + (vt ? " " + virtualThreads + " virtual threads | their time to hold, ms |" : ""));
-        out.println("|---|---:|---:|---:|---:|---:|" + (vt ? "---:|---:|" : ""));
-        int columns = STEPS.size() + 1 + (vt ? 2 : 0);
+        StringBuilder header = new StringBuilder("| allocator | runs | load | create | use | total |");
+        StringBuilder rule = new StringBuilder("|---|---:|---:|---:|---:|---:|");
+        List<Boolean> millis = new ArrayList<>(List.of(false, false, false, false));
+        if (virtualThreads > 0) {
+            header.append(" ").append(virtualThreads).append(" virtual threads | their time to hold, ms |");
+            rule.append("---:|---:|");
+            millis.addAll(List.of(false, true));
+        }
+        if (poolThreads > 0) {
+            header.append(" ").append(poolThreads).append(" idle pool threads |");
+            rule.append("---:|");
+            millis.add(false);
+        }
+        out.println(header);
+        out.println(rule);
         for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
             StringBuilder row = new StringBuilder("| " + e.getKey() + " | " + e.getValue().size());
-            for (int column = 0; column < columns; column++) {
+            for (int column = 0; column < millis.size(); column++) {
                 int c = column;
-                boolean millis = c == STEPS.size() + 2;
-                double[] v = e.getValue().stream().mapToDouble(r -> millis ? r[c] : r[c] / 1024.0).toArray();
-                row.append(String.format(Locale.ROOT, millis ? " | %.0f [%.0f, %.0f]" : " | %.1f [%.1f, %.1f]",
+                boolean ms = millis.get(c);
+                double[] v = e.getValue().stream().mapToDouble(r -> ms ? r[c] : r[c] / 1024.0).toArray();
+                row.append(String.format(Locale.ROOT, ms ? " | %.0f [%.0f, %.0f]" : " | %.1f [%.1f, %.1f]",
                         Stats.median(v), Stats.min(v), Stats.max(v)));
             }
             out.println(row + " |");
         }
         out.println();
         out.println("MiB of VmRSS added by each step: median [min, max] over the runs; total = load + create + use."
-                + (vt ? " Virtual threads: VmRSS while each of them holds a " + VTHREAD_BUFFER + " B buffer, over"
-                        + " VmRSS after use; and the time from the first start until all of them held one." : ""));
+                + (virtualThreads > 0 ? " Virtual threads: VmRSS while each of them holds a " + VTHREAD_BUFFER
+                        + " B buffer, over VmRSS after use; and the time from the first start until all of them"
+                        + " held one." : "")
+                + (poolThreads > 0 ? " Idle pool threads: VmRSS once each of them has allocated and released "
+                        + POOL_BUFFERS + " buffers of 16-" + POOL_MAX_SIZE + " B and sits idle, over VmRSS before"
+                        + " they started." : ""));
     }
 
     /**
-     * The step deltas (KiB) and their total, from a child's FOOTPRINT line; then, if the line has
-     * them, the virtual threads' delta (KiB) and time (ms).
+     * The step deltas (KiB) and their total, from a child's FOOTPRINT line; then the optional steps'
+     * fields that the line has (EXTRA_FIELDS, in that order: KiB, or ms for the time).
      */
     static double[] parse(String line) {
         Map<String, String> fields = ResultLine.fields(line);
-        boolean vt = fields.containsKey("vthreads_kib");
-        double[] v = new double[STEPS.size() + 1 + (vt ? 2 : 0)];
-        for (int i = 0; i < STEPS.size(); i++) {
-            v[i] = Long.parseLong(fields.get(STEPS.get(i) + "_kib"));
+        List<Double> v = new ArrayList<>();
+        for (String step : STEPS) {
+            v.add((double) Long.parseLong(fields.get(step + "_kib")));
         }
-        v[STEPS.size()] = Long.parseLong(fields.get("total_kib"));
-        if (vt) {
-            v[STEPS.size() + 1] = Long.parseLong(fields.get("vthreads_kib"));
-            v[STEPS.size() + 2] = Long.parseLong(fields.get("vthreads_ms"));
+        v.add((double) Long.parseLong(fields.get("total_kib")));
+        for (String extra : EXTRA_FIELDS) {
+            if (fields.containsKey(extra)) {
+                v.add((double) Long.parseLong(fields.get(extra)));
+            }
         }
-        return v;
+        return v.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    private static void child(String name, int virtualThreads) throws Exception {
+    private static void child(String name, int virtualThreads, int poolThreads) throws Exception {
         long start = settledRss();
         Class.forName(classOf(name), true, Footprint.class.getClassLoader());
         long loaded = settledRss();
@@ -209,7 +235,43 @@ public final class Footprint {
             long[] rssAndMillis = holdOnVirtualThreads(alloc, virtualThreads);
             line.put("vthreads_kib", rssAndMillis[0] - used).put("vthreads_ms", rssAndMillis[1]);
         }
+        if (poolThreads > 0) {
+            long before = settledRss();
+            line.put("pool_kib", idlePool(alloc, poolThreads) - before);
+        }
         line.print();
+    }
+
+    /**
+     * A fixed pool of n platform threads; each allocates, writes and releases POOL_BUFFERS buffers of
+     * random sizes, then sits idle. Returns VmRSS (KiB) read while the threads are alive and idle.
+     */
+    private static long idlePool(ByteBufAllocator alloc, int n) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<?>> tasks = new ArrayList<>();
+            for (int t = 0; t < n; t++) {
+                XorShift64 rng = new XorShift64(t + 1);
+                tasks.add(pool.submit(() -> {
+                    List<ByteBuf> held = new ArrayList<>();
+                    for (int i = 0; i < POOL_BUFFERS; i++) {
+                        ByteBuf b = alloc.directBuffer(rng.nextInt(16, POOL_MAX_SIZE));
+                        b.writeInt(i);
+                        held.add(b);
+                    }
+                    held.forEach(ByteBuf::release);
+                }));
+            }
+            for (Future<?> task : tasks) {
+                task.get(); // the pool has n threads and n tasks: every thread ran one and is idle now
+            }
+            return settledRss();
+        } finally {
+            pool.shutdown();
+            if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("pool threads did not finish within 60 s");
+            }
+        }
     }
 
     /**

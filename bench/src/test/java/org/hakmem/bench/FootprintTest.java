@@ -47,9 +47,11 @@ class FootprintTest {
     }
 
     @Test
-    void badVirtualThreadCountsAreNamed() throws Exception {
+    void badThreadCountsAreNamed() throws Exception {
         assertEquals(2, run("--virtual-threads", "0"));
         assertTrue(err().contains("--virtual-threads '0': expected an integer >= 1"), err());
+        assertEquals(2, run("--pool-threads", "x"));
+        assertTrue(err().contains("--pool-threads 'x': expected an integer >= 1"), err());
     }
 
     @Test
@@ -71,9 +73,17 @@ class FootprintTest {
     void runsVirtualThreadsInTheChildIntoTwoMoreColumns() throws Exception {
         assertEquals(0, run("--rounds", "1", "--allocators", "hakmem", "--virtual-threads", "200"), err());
         String text = out.toString(StandardCharsets.UTF_8);
-        assertTrue(text.matches("(?s).*round 1 FOOTPRINT allocator=hakmem .* vthreads_kib=-?\\d+ vthreads_ms=\\d+.*"), text);
+        assertTrue(text.matches("(?s).*round 1 FOOTPRINT allocator=hakmem .* vthreads_kib=-?\\d+ vthreads_ms=\\d+.*"),
+                text);
         assertTrue(text.contains("| 200 virtual threads | their time to hold, ms |"), text);
         assertTrue(text.matches("(?s).*\\| hakmem \\| 1 \\|( -?\\d+\\.\\d \\[[^\\]]*\\] \\|){5} \\d+ \\[.*"), text);
+    }
+
+    @Test
+    void parsesAChildLineWithPoolThreads() {
+        double[] v = Footprint.parse("FOOTPRINT allocator=pooled load_kib=2904 create_kib=4 use_kib=10960"
+                + " total_kib=13868 rss_start_kib=316936 pool_kib=5120");
+        assertArrayEquals(new double[] {2904, 4, 10960, 13868, 5120}, v);
     }
 
     @Test
@@ -85,8 +95,10 @@ class FootprintTest {
 
     @Test
     void runsOneChildPerAllocatorIntoATable() throws Exception {
-        assertEquals(0, run("--rounds", "1", "--allocators", "hakmem-lean-free,pooled"), err());
+        assertEquals(0, run("--rounds", "1", "--allocators", "hakmem-lean-free,pooled", "--pool-threads", "20"), err());
         String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("| allocator | runs | load | create | use | total | 20 idle pool threads |"), text);
+        assertTrue(text.matches("(?s).*round 1 FOOTPRINT allocator=pooled .* pool_kib=-?\\d+.*"), text);
         assertTrue(text.contains("round 1 FOOTPRINT allocator=hakmem-lean-free load_kib="), text);
         assertTrue(text.contains("round 1 FOOTPRINT allocator=pooled load_kib="), text);
         assertTrue(text.matches("(?s).*\\| hakmem-lean-free \\| 1 \\| -?\\d+\\.\\d \\[.*"), text);

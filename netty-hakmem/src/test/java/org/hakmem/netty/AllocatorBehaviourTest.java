@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -142,25 +143,86 @@ class AllocatorBehaviourTest {
     void aHeapKeepsEmptySpansForThirtyTwoSlotsPerClassAtMostFourAndOneMebibyteOfThem() {
         HakmemByteBufAllocator fresh = HakmemByteBufAllocator.builder().profile(Profile.FAST).build();
         HakmemAllocatorMetric m = fresh.metric();
+        // A live buffer of another class keeps the heap busy: a heap that holds nothing any more hands
+        // all its empty spans to the pool (the next test); here only the spare rule applies.
+        ByteBuf busy = fresh.directBuffer(64);
+        assertEquals(1, m.spansAcquired());
         int size16k = 16 << 10; // 8 slots per 128 KiB span: four spares fit in 1 MiB
         List<ByteBuf> bufs = allocate(fresh, size16k, 6 * 8);
-        assertEquals(6, m.spansAcquired());
+        assertEquals(1 + 6, m.spansAcquired());
         release(bufs);
         assertEquals(1, m.spansReleased(), "the current span and four spares stay, the sixth goes back");
         release(allocate(fresh, size16k, 6 * 8));
-        assertEquals(7, m.spansAcquired(), "five of the six spans were at hand");
+        assertEquals(1 + 7, m.spansAcquired(), "five of the six spans were at hand");
 
         List<ByteBuf> huge = allocate(fresh, MIB, 4); // 1 MiB slots: one slot per 1 MiB span, one spare
-        assertEquals(11, m.spansAcquired());
+        assertEquals(1 + 11, m.spansAcquired());
         release(huge);
         assertEquals(1 + 1 + 2, m.spansReleased(), "the current span and one spare stay, two go back");
 
         List<ByteBuf> small = allocate(fresh, 1024, 3 * 64); // 64 slots per 64 KiB span: no spare beyond one
-        assertEquals(14, m.spansAcquired());
+        assertEquals(1 + 14, m.spansAcquired());
         release(small);
         assertEquals(4 + 1, m.spansReleased(), "the current span and one spare stay, the third goes back");
+        busy.release();
         fresh.trim();
         assertEquals(0, m.mappedBytes());
+    }
+
+    /**
+     * FAST: a heap whose thread releases its last buffer hands its empty spans to the pool, which
+     * keeps them mapped and committed, and another thread cuts its spans from them. The hand-over
+     * happens at most once a second per heap.
+     */
+    @Test
+    void aThreadThatReleasesItsLastBufferHandsItsEmptySpansToThePool() throws Exception {
+        HakmemByteBufAllocator fresh = HakmemByteBufAllocator.builder().profile(Profile.FAST).build();
+        HakmemAllocatorMetric m = fresh.metric();
+        int[] sizes = {100, 1000, 3000, 20 << 10};
+        long[] mapped = new long[1];
+        runOnNewThread(() -> {
+            List<ByteBuf> bufs = allocateEach(fresh, sizes, 8);
+            assertEquals(sizes.length, m.spansAcquired(), "one span per class");
+            mapped[0] = m.mappedBytes();
+            release(bufs);
+            assertEquals(sizes.length, m.spansReleased(), "the last release handed every span to the pool");
+            assertEquals(0, m.spanBytes());
+            assertEquals(mapped[0], m.committedBytes(), "FAST: the pool keeps them mapped and committed");
+
+            release(allocateEach(fresh, sizes, 8));
+            assertEquals(2L * sizes.length, m.spansAcquired(), "cut again, from the same slabs");
+            assertEquals(mapped[0], m.mappedBytes());
+            assertEquals(sizes.length, m.spansReleased(), "a second hand-over within a second waits");
+            assertThat(m.spanBytes()).isPositive();
+        });
+        runOnNewThread(() -> release(allocateEach(fresh, sizes, 8)));
+        assertEquals(mapped[0], m.mappedBytes(), "another thread reused the spans: nothing new was mapped");
+        fresh.trim();
+        assertEquals(0, m.mappedBytes());
+    }
+
+    private static void runOnNewThread(Runnable body) throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        t.start();
+        t.join();
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+    }
+
+    private static List<ByteBuf> allocateEach(HakmemByteBufAllocator alloc, int[] sizes, int count) {
+        List<ByteBuf> bufs = new ArrayList<>();
+        for (int size : sizes) {
+            bufs.addAll(allocate(alloc, size, count));
+        }
+        return bufs;
     }
 
     private static List<ByteBuf> allocate(HakmemByteBufAllocator alloc, int size, int count) {

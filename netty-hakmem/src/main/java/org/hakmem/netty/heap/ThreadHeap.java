@@ -31,9 +31,11 @@
  * (a plain countdown on the fast path: no atomic, no clock). A thread that never allocates again
  * keeps at most its current spans until it exits; its heap is then retired and everything goes back.
  *
- * Going idle (LEAN): the heap counts its live slots (plain, owner only). When a local release drops
- * the count to zero, the thread may be about to go idle with nobody able to reach its spans, so a
- * LEAN heap gives its empty spans back then, at most once per policy.idleGiveBackNanos().
+ * Going idle: the heap counts its live slots (plain, owner only). When a local release drops the
+ * count to zero, the thread may be about to go idle with nobody able to reach its spans, so the heap
+ * gives its empty spans back to the pool then, at most once per policy.idleGiveBackNanos() (LEAN:
+ * 250 ms, and the pool later decommits them; FAST: 1 s, and the pool keeps them resident for any
+ * thread). Otherwise a pool of many threads would hold a few spans per class per thread.
  *
  * Layout: like Slab and ThreadCache, the heap is split by class hierarchy into a read-mostly part
  * (ThreadHeapIdentity: what remote releasers read), padding, and the owner's mutable fields. The
@@ -67,7 +69,10 @@ abstract class ThreadHeapIdentity implements SlabOwner {
     final HeapRegistry registry;
     /** Empty spans each class may keep (ReleasePolicy.spareSpans). */
     final int[] sparePerClass = new int[SizeClasses.COUNT];
-    /** LEAN: give back empty spans when the live slots drop to 0, at most once per this; < 0: never. */
+    /**
+     * Give back empty spans when the live slots drop to 0, at most once per this (FAST 1 s, LEAN
+     * 250 ms); < 0: never (LEAN with OFF).
+     */
     final long idleGiveBackNanos;
     final Slab[] current = new Slab[SizeClasses.COUNT];
     final Slab[] available = new Slab[SizeClasses.COUNT];
@@ -207,8 +212,8 @@ public final class ThreadHeap extends ThreadHeapPadding {
 
     /**
      * The thread released its last live buffer: it may be about to go idle, and an idle thread's
-     * spans are out of everyone else's reach (see the banner). LEAN gives its empty spans back now,
-     * rate-limited so that a thread that empties and refills in a loop pays a clock read, not a
+     * spans are out of everyone else's reach (see the banner). The heap gives its empty spans back
+     * now, rate-limited so that a thread that empties and refills in a loop pays a clock read, not a
      * trip to the pool.
      */
     private void onIdle() {

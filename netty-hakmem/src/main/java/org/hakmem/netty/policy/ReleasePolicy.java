@@ -6,8 +6,10 @@
  *   question                                   FAST          LEAN (FREE / DONTNEED)     LEAN (OFF)
  *   empty spans a thread heap keeps per class   both profiles: enough for 32 slots, at most 4 and
  *                                               1 MiB of them, at least 1
- *   ... given back by the heap when its thread  never         at most every 250 ms       never
- *       releases its last live buffer
+ *   ... given back by the heap when its thread  at most once  at most every 250 ms       never
+ *       releases its last live buffer           a second (to
+ *                                               the pool, kept
+ *                                               resident)
  *   touch new superslabs at once (prewarm)?     yes           no                         no
  *   new span, no same-layout slabs free: take   resident      clean slabs first          clean slabs first
  *                                               slabs first

@@ -29,7 +29,8 @@ class ReleasePolicyTest {
         assertEquals(4, fast.spareSpansPerClass());
         assertEquals(MIB, fast.spareBytesPerClass());
         assertEquals(32, fast.spareSlotsPerClass());
-        assertEquals(-1, fast.idleGiveBackNanos());
+        assertEquals(1000 * MS, fast.idleGiveBackNanos(),
+                "an idle heap's empty spans go to the pool, at most once a second");
         assertFalse(fast.trimHeaps(100 * BUDGET));
     }
 
