@@ -25,12 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Stress tests that fail if the allocator ever hands out overlapping memory, loses a remote free, or
- * strands the memory of a thread that died. Duration: -Dhakmem.stress.seconds (default 8).
+ * strands the memory of a thread that died. Duration: -Dhakmem.stress.seconds (default 8; BufferTrade).
  */
 @ExtendWith(WithoutLeakTracking.class)
 @ResourceLock(WithoutLeakTracking.LEVEL)
 class ConcurrencyStressTest {
-    private static final long STRESS_NANOS = Long.getLong("hakmem.stress.seconds", 8) * 1_000_000_000L;
+    /** Bursts of 64, 90% of sizes up to 4 KiB and the rest up to 300 KB, 200 kept, no capacity moves. */
+    private static final BufferTrade.Shape SHAPE = new BufferTrade.Shape(64, 200, 90, 300_000, 0);
 
     /**
      * FAST, and LEAN at its most aggressive: no decay and a 1 MiB budget, so the purger decommits and
@@ -47,48 +48,15 @@ class ConcurrencyStressTest {
                         .leanDecayMillis(0).leanTargetMB(1).build()
                 : HakmemByteBufAllocator.builder().build();
         int threads = 4;
-        List<Queue<Item>> inboxes = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            inboxes.add(new ConcurrentLinkedQueue<>());
-        }
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        long deadline = System.nanoTime() + STRESS_NANOS;
+        BufferTrade trade = new BufferTrade(alloc, threads);
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int me = t;
-            workers.add(new Thread(() -> {
-                SplittableRandom rnd = new SplittableRandom(me);
-                List<Item> mine = new ArrayList<>();
-                long seed = (long) me << 40;
-                try {
-                    while (System.nanoTime() < deadline && failure.get() == null) {
-                        for (int i = 0; i < 64; i++) {
-                            int size = rnd.nextInt(100) < 90 ? rnd.nextInt(1, 4097) : rnd.nextInt(4097, 300_000);
-                            ByteBuf b = alloc.directBuffer(size);
-                            Patterns.fill(b, ++seed);
-                            Item item = new Item(b, seed);
-                            if (rnd.nextBoolean()) {
-                                inboxes.get(rnd.nextInt(threads)).add(item);
-                            } else {
-                                mine.add(item);
-                            }
-                        }
-                        for (Item item; (item = inboxes.get(me).poll()) != null; ) {
-                            item.checkAndRelease();
-                        }
-                        while (mine.size() > 200) {
-                            mine.remove(rnd.nextInt(mine.size())).checkAndRelease();
-                        }
-                    }
-                    mine.forEach(Item::checkAndRelease);
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            }, "stress-" + t));
+            workers.add(new Thread(() -> trade.work(me, SHAPE), "stress-" + t));
         }
         if (lean) {
             workers.add(new Thread(() -> {
-                while (System.nanoTime() < deadline && failure.get() == null) {
+                while (trade.running()) {
                     alloc.trim();
                     Thread.onSpinWait();
                 }
@@ -98,8 +66,7 @@ class ConcurrencyStressTest {
         for (Thread w : workers) {
             w.join();
         }
-        Item.rethrow(failure, "a worker");
-        Item.drainAll(inboxes);
+        trade.finish();
         assertEquals(0, alloc.metric().usedDirectMemory());
         alloc.reapDeadThreads();
         assertEquals(0, alloc.metric().liveSpans(), "every span went back to the pool");

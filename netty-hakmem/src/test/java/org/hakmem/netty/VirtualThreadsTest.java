@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -34,7 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 @ExtendWith(WithoutLeakTracking.class)
 @ResourceLock(WithoutLeakTracking.LEVEL)
 class VirtualThreadsTest {
-    private static final long STRESS_NANOS = Long.getLong("hakmem.stress.seconds", 8) * 1_000_000_000L;
+    /**
+     * Bursts of 32, 95% of sizes up to 4 KiB and the rest up to 1.2 MB (huge mappings too), 100 kept,
+     * one buffer in 8 moved by capacity(int): on a virtual thread the move takes a lane too.
+     */
+    private static final BufferTrade.Shape SHAPE = new BufferTrade.Shape(32, 100, 95, 1_200_000, 8);
 
     /** A virtual-thread-per-task executor that try-with-resources shuts down (ExecutorService is not AutoCloseable on 17). */
     private record VirtualThreadExecutor(ExecutorService executor) implements AutoCloseable {
@@ -129,83 +132,33 @@ class VirtualThreadsTest {
     @EnabledForJreRange(min = JRE.JAVA_21)
     void virtualAndPlatformThreadsTradeBuffersWithoutOverlap() throws Exception {
         HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
-        int inboxCount = 8;
-        List<Queue<Item>> inboxes = new ArrayList<>();
-        for (int i = 0; i < inboxCount; i++) {
-            inboxes.add(new ConcurrentLinkedQueue<>());
-        }
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        long deadline = System.nanoTime() + STRESS_NANOS;
-        List<Callable<Void>> workers = new ArrayList<>();
-        for (int w = 0; w < inboxCount; w++) {
-            int me = w;
-            workers.add(() -> {
-                try {
-                    trade(alloc, me, inboxes, deadline, failure);
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-                return null;
-            });
-        }
-        // Half the workers on virtual threads, half on platform threads.
+        int workers = 8;
+        BufferTrade trade = new BufferTrade(alloc, workers);
+        // Half the workers on platform threads, half on virtual threads.
         List<Thread> platform = new ArrayList<>();
-        for (int w = 0; w < inboxCount / 2; w++) {
-            Callable<Void> worker = workers.get(w);
-            platform.add(new Thread(() -> {
-                try {
-                    worker.call();
-                } catch (Exception e) {
-                    failure.compareAndSet(null, e);
-                }
-            }, "platform-" + w));
+        List<Callable<Void>> virtual = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int me = w;
+            if (w < workers / 2) {
+                platform.add(new Thread(() -> trade.work(me, SHAPE), "platform-" + w));
+            } else {
+                virtual.add(() -> {
+                    trade.work(me, SHAPE);
+                    return null;
+                });
+            }
         }
         platform.forEach(Thread::start);
         try (VirtualThreadExecutor executor = virtualThreads()) {
-            executor.runAll(workers.subList(inboxCount / 2, inboxCount));
+            executor.runAll(virtual);
         }
         for (Thread t : platform) {
             t.join();
         }
-        Item.rethrow(failure, "a worker");
-        Item.drainAll(inboxes);
+        trade.finish();
         assertEquals(0, alloc.metric().usedDirectMemory());
         alloc.trim();
         assertEquals(0, alloc.metric().mappedBytes(), () -> "trim() empties the lanes too: " + alloc.metric());
-    }
-
-    /** One worker: short bursts, each on a fresh virtual thread when run on one, like requests. */
-    private static void trade(HakmemByteBufAllocator alloc, int me, List<Queue<Item>> inboxes, long deadline,
-            AtomicReference<Throwable> failure) throws Exception {
-        SplittableRandom rnd = new SplittableRandom(me);
-        long seed = (long) me << 40;
-        List<Item> mine = new ArrayList<>();
-        while (System.nanoTime() < deadline && failure.get() == null) {
-            for (int i = 0; i < 32; i++) {
-                int size = rnd.nextInt(100) < 95 ? rnd.nextInt(1, 4097) : rnd.nextInt(4097, 1_200_000);
-                ByteBuf b = alloc.directBuffer(size);
-                Patterns.fill(b, ++seed);
-                if (rnd.nextInt(8) == 0) {
-                    // A capacity move: the bytes go to a slot of another class, taken from a lane.
-                    b.capacity(rnd.nextInt(1, 9000));
-                    Patterns.check(b, seed, Math.min(size, b.capacity()));
-                    Patterns.fill(b, seed);
-                }
-                Item item = new Item(b, seed);
-                if (rnd.nextBoolean()) {
-                    inboxes.get(rnd.nextInt(inboxes.size())).add(item);
-                } else {
-                    mine.add(item);
-                }
-            }
-            for (Item item; (item = inboxes.get(me).poll()) != null; ) {
-                item.checkAndRelease();
-            }
-            while (mine.size() > 100) {
-                mine.remove(rnd.nextInt(mine.size())).checkAndRelease();
-            }
-        }
-        mine.forEach(Item::checkAndRelease);
     }
 
     @Test

@@ -1,0 +1,91 @@
+package org.hakmem.netty;
+
+import io.netty.buffer.ByteBuf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The stress tests' trading floor: workers allocate bursts of patterned buffers (Item), hand about
+ * half of them to random workers' inboxes, check and release what others handed them, and keep a
+ * bounded number of their own, released at random. Every release checks the buffer's pattern first,
+ * so two live buffers that ever overlapped fail the test. Runs until the deadline or the first
+ * failure; -Dhakmem.stress.seconds sets the duration (default 8).
+ */
+final class BufferTrade {
+    static final long STRESS_NANOS = Long.getLong("hakmem.stress.seconds", 8) * 1_000_000_000L;
+
+    /**
+     * How a worker allocates: bursts of {@code burst} buffers; {@code smallPercent}% of sizes in
+     * [1, 4096], the rest in [4097, maxSize); at most {@code keep} of its own kept between bursts; and
+     * one buffer in {@code resizeOneIn} moved by capacity(int) to a size in [1, 9000) (0: none).
+     */
+    record Shape(int burst, int keep, int smallPercent, int maxSize, int resizeOneIn) {
+    }
+
+    private final HakmemByteBufAllocator alloc;
+    private final List<Queue<Item>> inboxes = new ArrayList<>();
+    private final long deadline;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    BufferTrade(HakmemByteBufAllocator alloc, int workers) {
+        this.alloc = alloc;
+        for (int w = 0; w < workers; w++) {
+            inboxes.add(new ConcurrentLinkedQueue<>());
+        }
+        this.deadline = System.nanoTime() + STRESS_NANOS;
+    }
+
+    /** True until the deadline or the first failure. */
+    boolean running() {
+        return System.nanoTime() < deadline && failure.get() == null;
+    }
+
+    /** Worker {@code me}'s loop; a failure is recorded for finish(), not thrown. */
+    void work(int me, Shape shape) {
+        try {
+            SplittableRandom rnd = new SplittableRandom(me);
+            List<Item> mine = new ArrayList<>();
+            long seed = (long) me << 40;
+            while (running()) {
+                for (int i = 0; i < shape.burst(); i++) {
+                    int size = rnd.nextInt(100) < shape.smallPercent() ? rnd.nextInt(1, 4097)
+                            : rnd.nextInt(4097, shape.maxSize());
+                    ByteBuf b = alloc.directBuffer(size);
+                    Patterns.fill(b, ++seed);
+                    if (shape.resizeOneIn() > 0 && rnd.nextInt(shape.resizeOneIn()) == 0) {
+                        // A capacity move: the bytes go to a slot of another class.
+                        b.capacity(rnd.nextInt(1, 9000));
+                        Patterns.check(b, seed, Math.min(size, b.capacity()));
+                        Patterns.fill(b, seed);
+                    }
+                    Item item = new Item(b, seed);
+                    if (rnd.nextBoolean()) {
+                        inboxes.get(rnd.nextInt(inboxes.size())).add(item);
+                    } else {
+                        mine.add(item);
+                    }
+                }
+                for (Item item; (item = inboxes.get(me).poll()) != null; ) {
+                    item.checkAndRelease();
+                }
+                while (mine.size() > shape.keep()) {
+                    mine.remove(rnd.nextInt(mine.size())).checkAndRelease();
+                }
+            }
+            mine.forEach(Item::checkAndRelease);
+        } catch (Throwable e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    /** Once every worker has returned: fails with the first failure, else releases what is left in the inboxes. */
+    void finish() {
+        Item.rethrow(failure, "a worker");
+        Item.drainAll(inboxes);
+    }
+}
