@@ -267,10 +267,7 @@ public final class Footprint {
             }
             return settledRss();
         } finally {
-            pool.shutdown();
-            if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("pool threads did not finish within 60 s");
-            }
+            shutDown(pool, "pool threads");
         }
     }
 
@@ -316,10 +313,15 @@ public final class Footprint {
             return new long[] {settledRss(), millis};
         } finally {
             done.countDown();
-            executor.shutdown();
-            if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("virtual threads did not finish within 60 s");
-            }
+            shutDown(executor, "virtual threads");
+        }
+    }
+
+    /** Shuts the executor down and waits for its threads, failing loudly if they hang. */
+    private static void shutDown(ExecutorService executor, String what) throws InterruptedException {
+        executor.shutdown();
+        if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(what + " did not finish within 60 s");
         }
     }
 

@@ -29,36 +29,36 @@ class FootprintTest {
         return err.toString(StandardCharsets.UTF_8);
     }
 
-    @Test
-    void unknownAllocatorIsNamedWithTheAllowedOnes() throws Exception {
-        assertEquals(2, run("--allocators", "hakmem,jemalloc"));
-        assertTrue(err().contains("unknown allocator 'jemalloc'; allowed: [hakmem,"), err());
+    /** Runs the tool with args: it must exit 2, name the problem (expected) and print the usage. */
+    private void assertUsageError(String expected, String... args) throws Exception {
+        assertEquals(2, run(args), err());
+        assertTrue(err().contains(expected), err());
         assertTrue(err().contains("usage: Footprint"), err());
     }
 
     @Test
+    void unknownAllocatorIsNamedWithTheAllowedOnes() throws Exception {
+        assertUsageError("unknown allocator 'jemalloc'; allowed: [hakmem,", "--allocators", "hakmem,jemalloc");
+    }
+
+    @Test
     void badRoundsAndUnknownOptionsAreNamed() throws Exception {
-        assertEquals(2, run("--rounds", "0"));
-        assertTrue(err().contains("--rounds '0': expected an integer >= 1"), err());
-        assertEquals(2, run("--bogus", "1"));
-        assertTrue(err().contains("unknown option '--bogus'"), err());
-        assertEquals(2, run("--rounds"));
-        assertTrue(err().contains("missing value for --rounds"), err());
+        assertUsageError("--rounds '0': expected an integer >= 1", "--rounds", "0");
+        assertUsageError("unknown option '--bogus'", "--bogus", "1");
+        assertUsageError("missing value for --rounds", "--rounds");
     }
 
     @Test
     void badThreadCountsAreNamed() throws Exception {
-        assertEquals(2, run("--virtual-threads", "0"));
-        assertTrue(err().contains("--virtual-threads '0': expected an integer >= 1"), err());
-        assertEquals(2, run("--pool-threads", "x"));
-        assertTrue(err().contains("--pool-threads 'x': expected an integer >= 1"), err());
+        assertUsageError("--virtual-threads '0': expected an integer >= 1", "--virtual-threads", "0");
+        assertUsageError("--pool-threads 'x': expected an integer >= 1", "--pool-threads", "x");
     }
 
     @Test
     @EnabledForJreRange(max = JRE.JAVA_20)
     void virtualThreadsBeforeJdk21AreRefusedNamingTheVersion() throws Exception {
-        assertEquals(2, run("--virtual-threads", "100"));
-        assertTrue(err().contains("--virtual-threads needs JDK 21 or later; this is " + Runtime.version()), err());
+        assertUsageError("--virtual-threads needs JDK 21 or later; this is " + Runtime.version(),
+                "--virtual-threads", "100");
     }
 
     @Test
