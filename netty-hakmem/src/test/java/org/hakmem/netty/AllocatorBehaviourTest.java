@@ -274,6 +274,8 @@ class AllocatorBehaviourTest {
         });
         assertThat(e.getMessage()).contains("cap is 8388608 bytes").contains("bytes are mapped now");
         assertThat(held).hasSizeGreaterThanOrEqualTo(4);
+        HakmemAllocatorMetric m = capped.metric();
+        assertEquals(m.liveSpans(), m.spansAcquired() - m.spansReleased(), "a refused span is not counted as taken");
         held.forEach(ByteBuf::release);
         held.clear();
         for (int i = 0; i < 4; i++) {
@@ -281,6 +283,29 @@ class AllocatorBehaviourTest {
         }
         held.forEach(ByteBuf::release);
         assertThat(capped.metric().osStats().capRefusals()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aBufferOfIntegerMaxValueBytesWorksAndGivesItsTwoGibibyteMappingBack() {
+        // The page-rounded mapping is 2^31 bytes, one more than a ByteBuffer spans: it used to map, fail
+        // to make the view, and stay mapped and counted against the cap for good.
+        HakmemByteBufAllocator big = HakmemByteBufAllocator.builder().maxMappedBytes(4L << 30).build();
+        for (int round = 0; round < 3; round++) {
+            ByteBuf b = big.directBuffer(Integer.MAX_VALUE);
+            assertEquals(Integer.MAX_VALUE, b.capacity());
+            assertEquals(1L << 31, big.metric().mappedBytes());
+            b.setByte(Integer.MAX_VALUE - 1, 0x7E);
+            assertEquals(0x7E, b.getByte(Integer.MAX_VALUE - 1));
+            assertEquals(1, b.nioBuffer(Integer.MAX_VALUE - 1, 1).remaining());
+            b.release();
+            assertEquals(0, big.metric().mappedBytes(), "round " + round);
+        }
+        ByteBuf grown = big.directBuffer(16);
+        grown.writeLong(0x1122334455667788L);
+        grown.capacity(Integer.MAX_VALUE);
+        assertEquals(0x1122334455667788L, grown.getLong(0));
+        grown.release();
+        assertEquals(0, big.metric().usedDirectMemory());
     }
 
     @Test

@@ -16,6 +16,9 @@ public final class HugeBlock {
     HugeBlock(long address, long size) {
         this.address = address;
         this.size = size;
-        this.memory = new Pointer(address).getByteBuffer(0, size).order(ByteOrder.BIG_ENDIAN);
+        // A capacity is an int, but the page-rounded mapping of one near Integer.MAX_VALUE is 2 GiB,
+        // one byte more than a ByteBuffer can span; the view stops where no index can reach.
+        this.memory = new Pointer(address).getByteBuffer(0, Math.min(size, Integer.MAX_VALUE))
+                .order(ByteOrder.BIG_ENDIAN);
     }
 }

@@ -57,6 +57,7 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 public final class SuperslabPool {
     private final OsMemory os;
@@ -96,7 +97,6 @@ public final class SuperslabPool {
 
     /** A fresh span of the class, owned by {@code owner}. Maps a superslab if none has room. */
     public synchronized Slab acquireSpan(int sizeClass, SlabOwner owner) {
-        spansAcquired++;
         int count = SizeClasses.spanSlabs(sizeClass);
         for (int kind : cutOrder) {
             for (Superslab ss : superslabs) {
@@ -106,7 +106,7 @@ public final class SuperslabPool {
                 }
             }
         }
-        Superslab ss = new Superslab(os.map(Superslab.SIZE, Superslab.SIZE));
+        Superslab ss = mapThen(Superslab.SIZE, Superslab.SIZE, Superslab::new);
         if (policy.prewarm()) {
             ss.prewarm(OsMemory.PAGE_SIZE, System.nanoTime());
         }
@@ -116,6 +116,7 @@ public final class SuperslabPool {
 
     private Slab newSpan(Superslab ss, int first, int sizeClass, SlabOwner owner) {
         Slab s = new Slab(ss, first, sizeClass);
+        spansAcquired++;
         ss.markLive(first, s.slabCount, sizeClass);
         s.setOwner(owner);
         liveSpans.put(s, Boolean.TRUE);
@@ -346,9 +347,23 @@ public final class SuperslabPool {
     /** Maps a huge block of its own (page-rounded). */
     public HugeBlock mapHuge(int capacity) {
         long size = (capacity + OsMemory.PAGE_SIZE - 1) & -OsMemory.PAGE_SIZE;
-        HugeBlock block = new HugeBlock(os.map(size, OsMemory.PAGE_SIZE), size);
+        HugeBlock block = mapThen(size, OsMemory.PAGE_SIZE, address -> new HugeBlock(address, size));
         hugeBytes.addAndGet(size);
         return block;
+    }
+
+    /**
+     * Maps {@code size} bytes and wraps them; if the wrapping throws, the mapping is undone, so a
+     * failed allocation leaves nothing mapped or counted against the cap.
+     */
+    private <T> T mapThen(long size, long alignment, LongFunction<T> wrap) {
+        long address = os.map(size, alignment);
+        try {
+            return wrap.apply(address);
+        } catch (RuntimeException | Error e) {
+            os.unmap(address, size);
+            throw e;
+        }
     }
 
     public void unmapHuge(HugeBlock block) {
