@@ -22,7 +22,7 @@ abstract class RemoteFreesPadBefore {
 abstract class RemoteFreesFields extends RemoteFreesPadBefore {
     /** (count << 32) | (slot + 1); 0 = empty. Through HEAD. */
     volatile long head;
-    /** 1 while the span sits on (or is being pushed to) its owner's ready stack. Through READY. */
+    /** Slab.READY_IDLE, READY_PUSHING or READY_QUEUED (see Slab's banner). Through READY. */
     volatile int ready;
     /** Link of the owner's ready stack: written by the pusher before its CAS, read by the owner. */
     Slab readyNext;

@@ -23,14 +23,25 @@
  * pushes or by the exchange, both of which make its CAS fail and retry. next[] entries written by a
  * pusher before its CAS are visible to the owner after its exchange (volatile write -> read).
  *
- * Ready flag: the first remote free after the owner last looked wins a CAS on readyFlag (0 -> 1) and
- * pushes the slab on the owner's ready stack, so a full slab that gets remote frees is found again
- * without the owner scanning. The owner clears the flag when it pops the slab, before collecting.
+ * Ready flag: the first remote free after the owner last looked wins a CAS on the flag and pushes the
+ * slab on the owner's ready stack, so a full slab that gets remote frees is found again without the
+ * owner scanning. The owner clears the flag when it pops the slab, before collecting.
+ *
+ *     IDLE --pusher wins the CAS--> PUSHING --pushed on owner's stack--> QUEUED --owner pops--> IDLE
+ *                                      ^ setOwner holds it too, while the owner changes
+ *
+ * PUSHING covers the whole push: reading `owner` and linking readyNext into that owner's stack. A new
+ * owner (setOwner, at orphaning and adoption) waits out a push in flight and holds PUSHING itself
+ * while it changes the owner, so a pusher that read the old owner finishes before the slab can be
+ * pushed anywhere else. Without that, a pusher stalled after reading a retired owner could push the
+ * slab on the dead heap's stack after the adopter had pushed it on its own, overwriting readyNext
+ * and cutting the adopter's stack: the spans behind it were lost, their flags stuck at QUEUED.
  *
  * Access modes: freeHead, bump, used, next[] and the list links are plain (owner thread only, or the
  * pool under its monitor for orphans). owner is volatile (read by remote freers); remoteHead and
- * readyFlag are volatile, changed by CAS/exchange, and live in a padded RemoteFrees object so that
- * remote frees do not share a cache line with the owner's fields.
+ * the ready flag are volatile, changed by CAS/exchange (the flag's PUSHING -> QUEUED by a release
+ * store: it only publishes the push), and live in a padded RemoteFrees object so that remote frees
+ * do not share a cache line with the owner's fields.
  */
 package org.hakmem.netty.slab;
 
@@ -88,6 +99,12 @@ public final class Slab extends SlabPadding {
 
     private static final VarHandle REMOTE_HEAD = RemoteFrees.HEAD;
     private static final VarHandle READY_FLAG = RemoteFrees.READY;
+    /** Ready flag: not on a ready stack, and no push in flight. */
+    static final int READY_IDLE = 0;
+    /** Ready flag: a pusher (or setOwner) is at work; everyone else waits or leaves it. */
+    static final int READY_PUSHING = 1;
+    /** Ready flag: on the owner's ready stack (or on a dead owner's, or ownerless). */
+    static final int READY_QUEUED = 2;
 
     // ---- owner-only state (plain) ----
     private int freeHead = -1;
@@ -120,12 +137,22 @@ public final class Slab extends SlabPadding {
         return owner;
     }
 
-    /** Gives the slab to a new owner; the caller then collects its remote frees. */
+    /**
+     * Gives the slab to a new owner (or none); the caller then collects its remote frees. Waits out a
+     * push in flight to the old owner, and holds the flag while the owner changes (see the banner).
+     * The flag ends IDLE: an orphan's may have been left QUEUED (a push after the orphaning, or an
+     * entry on a dead heap's stack that nobody will pop), and the new owner starts clean.
+     */
     public void setOwner(SlabOwner newOwner) {
+        for (int spins = 0; ; spins++) {
+            int flag = (int) READY_FLAG.getVolatile(remote);
+            if (flag != READY_PUSHING && READY_FLAG.compareAndSet(remote, flag, READY_PUSHING)) {
+                break;
+            }
+            backOff(spins);
+        }
         owner = newOwner;
-        // A slab that was orphaned may have its flag left set (a push after the orphaning, or an entry
-        // on a dead heap's stack that nobody will pop). The new owner starts with a clean flag.
-        READY_FLAG.setVolatile(remote, 0);
+        READY_FLAG.setVolatile(remote, READY_IDLE);
     }
 
     public boolean hasFree() {
@@ -163,17 +190,34 @@ public final class Slab extends SlabPadding {
             head = (long) REMOTE_HEAD.getVolatile(remote);
             next[slot] = (short) ((int) head - 1);
         } while (!REMOTE_HEAD.compareAndSet(remote, head, ((head >>> 32) + 1) << 32 | (slot + 1)));
-        if ((int) READY_FLAG.getVolatile(remote) == 0 && READY_FLAG.compareAndSet(remote, 0, 1)) {
+        if ((int) READY_FLAG.getVolatile(remote) == READY_IDLE
+                && READY_FLAG.compareAndSet(remote, READY_IDLE, READY_PUSHING)) {
             SlabOwner o = owner;
             if (o != null) {
                 o.enqueueReady(this);
             }
+            READY_FLAG.setRelease(remote, READY_QUEUED); // after the push: readyNext is written
         }
     }
 
-    /** Clears the ready flag (owner, after popping the slab from its ready stack). */
+    /**
+     * Clears the ready flag (owner, after popping the slab from its ready stack, before collecting).
+     * The pusher may not have marked the push done yet; the owner waits for that, a few instructions.
+     */
     public void clearReadyFlag() {
-        READY_FLAG.setVolatile(remote, 0);
+        for (int spins = 0; (int) READY_FLAG.getVolatile(remote) == READY_PUSHING; spins++) {
+            backOff(spins);
+        }
+        READY_FLAG.setVolatile(remote, READY_IDLE);
+    }
+
+    /** A wait for another thread's few instructions; yields if that thread lost its CPU meanwhile. */
+    private static void backOff(int spins) {
+        if (spins < 100) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
     }
 
     /**
