@@ -25,6 +25,7 @@
  *
  *     trim():  this thread's heap gives back its empty spans     (the caller owns it)
  *              other heaps are asked to do the same              (served on their own threads)
+ *              idle (parked) heaps' empty spans are given back   (for their owners, see ThreadHeap)
  *              dead threads' heaps are retired
  *              pool.purge(force): empty superslabs are unmapped, other free slabs decommitted
  */
@@ -146,8 +147,9 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     /**
      * Gives back to the kernel everything that can be given back now, in either profile: the calling
      * thread's empty spans, dead threads' memory, every empty superslab (unmapped) and every other
-     * free slab (decommitted with the configured mode; with OFF, only the unmapping happens). Other
-     * live threads give back their empty spans at their next refill, or within 65,536 allocations.
+     * free slab (decommitted with the configured mode; with OFF, only the unmapping happens). Idle
+     * threads that hold no buffer have theirs given back now; other live threads give back their
+     * empty spans at their next refill, or within 65,536 allocations.
      *
      * @return bytes unmapped or decommitted by this call
      */
@@ -159,7 +161,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         }
         shared.releaseEmptySpans();
         pool.requestHeapTrim();
-        registry.reapDead();
+        registry.reapDead(true);
         return pool.purge(true, config.decommitMode());
     }
 

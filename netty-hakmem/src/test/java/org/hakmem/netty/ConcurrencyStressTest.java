@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,6 +79,74 @@ class ConcurrencyStressTest {
             assertEquals(0, alloc.metric().mappedBytes(), () -> "everything unmapped once nothing is live; "
                     + alloc.metric().osStats() + "\n" + alloc.pool().describe());
         }
+    }
+
+    /**
+     * Owners that empty their heaps over and over park them (the give-back is not due), while a
+     * claimer gives parked heaps' spans back on their behalf: trim() (at once) and reapDeadThreads()
+     * (once the interval is over) in a loop. An owner that touched its spans during a claim, or a
+     * claim of a heap whose owner woke up, would hand out a slot of a span the pool took back: two
+     * live buffers on one slot, which the patterns catch.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"FAST", "LEAN"})
+    void ownersThatParkAndWakeWhileOthersGiveTheirSpansBackLoseNothing(String profile) throws Exception {
+        HakmemByteBufAllocator alloc = profile.equals("LEAN")
+                ? HakmemByteBufAllocator.builder().profile(Profile.LEAN).leanDecommit(DecommitMode.DONTNEED)
+                        .leanDecayMillis(0).build()
+                : HakmemByteBufAllocator.builder().build();
+        long deadline = System.nanoTime() + BufferTrade.STRESS_NANOS / 2;
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            int me = t;
+            threads.add(new Thread(() -> {
+                try {
+                    SplittableRandom rnd = new SplittableRandom(me);
+                    long seed = (long) me << 40;
+                    for (int round = 0; System.nanoTime() < deadline && failure.get() == null; round++) {
+                        List<Item> live = new ArrayList<>();
+                        for (int i = rnd.nextInt(1, 48); i > 0; i--) {
+                            ByteBuf b = alloc.directBuffer(rnd.nextInt(10) > 0 ? rnd.nextInt(1, 4097)
+                                    : rnd.nextInt(4097, 200_000));
+                            Patterns.fill(b, ++seed);
+                            live.add(new Item(b, seed));
+                        }
+                        live.forEach(Item::checkAndRelease); // zero live slots: a park, mostly
+                        if (round % 2 == 0) {
+                            LockSupport.parkNanos(20_000); // idle for a moment: a claimer may take the spans
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "parking-owner-" + t));
+        }
+        threads.add(new Thread(() -> {
+            try {
+                for (int round = 0; System.nanoTime() < deadline && failure.get() == null; round++) {
+                    if (round % 2 == 0) {
+                        alloc.trim();
+                    } else {
+                        alloc.reapDeadThreads();
+                    }
+                    Thread.onSpinWait();
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }, "claimer"));
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        Item.rethrow(failure, "an owner or the claimer");
+        assertThat(alloc.registry().idleGiveBacks()).as("claims really happened").isPositive();
+        assertEquals(0, alloc.metric().usedDirectMemory());
+        alloc.reapDeadThreads();
+        assertEquals(0, alloc.metric().liveSpans(), "every span went back to the pool");
+        alloc.trim();
+        assertEquals(0, alloc.metric().mappedBytes());
     }
 
     @Test

@@ -13,7 +13,10 @@
  *
  * reapDead() runs when the number of heaps doubles since the last reap (so a stream of short-lived
  * threads is reaped in amortized O(1) per thread), at most every REAP_INTERVAL_NANOS from a heap
- * that asks the pool for a new span, and on trim().
+ * that asks the pool for a new span, every round of LEAN's purger, and on trim().
+ *
+ * The same walk serves idle heaps: a live thread's heap that parked (ThreadHeap, "Going idle") gets
+ * its empty spans given back on its owner's behalf once its interval is over - at once on trim().
  */
 package org.hakmem.netty.heap;
 
@@ -34,6 +37,8 @@ public final class HeapRegistry {
     /** Guarded by this. */
     private final List<ThreadHeap> heaps = new ArrayList<>();
     private int reapThreshold = MIN_REAP_THRESHOLD;
+    /** Parked heaps whose spans a reap gave back for their idle owners; guarded by this. */
+    private long idleGiveBacks;
     private volatile long lastReapNanos = System.nanoTime();
 
     public HeapRegistry(SuperslabPool pool, ReleasePolicy policy, Runnable afterReap) {
@@ -73,14 +78,28 @@ public final class HeapRegistry {
         }
     }
 
-    /** Retires the heaps of dead threads and releases orphans that became empty. */
+    /**
+     * Retires the heaps of dead threads, gives back the empty spans of idle heaps whose interval is
+     * over, and releases orphans that became empty.
+     */
     public void reapDead() {
+        reapDead(false);
+    }
+
+    /**
+     * As {@link #reapDead()}; with {@code allIdleNow}, every parked heap gives its spans back
+     * whatever its interval (trim()).
+     */
+    public void reapDead(boolean allIdleNow) {
         synchronized (this) {
+            long now = System.nanoTime();
             for (int i = heaps.size() - 1; i >= 0; i--) {
                 ThreadHeap heap = heaps.get(i);
                 if (!heap.thread().isAlive()) {
                     heap.retire();
                     heaps.remove(i);
+                } else if (heap.giveBackIfParked(now, allIdleNow)) {
+                    idleGiveBacks++;
                 }
             }
             reapThreshold = Math.max(MIN_REAP_THRESHOLD, heaps.size() * 2);
@@ -95,6 +114,11 @@ public final class HeapRegistry {
         if (System.nanoTime() - lastReapNanos > REAP_INTERVAL_NANOS) {
             reapDead();
         }
+    }
+
+    /** Parked heaps whose empty spans were given back on their idle owners' behalf, so far. */
+    public synchronized long idleGiveBacks() {
+        return idleGiveBacks;
     }
 
     public synchronized int liveHeaps() {

@@ -37,6 +37,24 @@
  * 250 ms, and the pool later decommits them; FAST: 1 s, and the pool keeps them resident for any
  * thread). Otherwise a pool of many threads would hold a few spans per class per thread.
  *
+ * When the count drops to zero again within that interval, the give-back is due later, and this
+ * release may be the thread's last for a long time. So the heap parks: it lets another thread do the
+ * give-back if it is still idle when the interval is over. Only the owner may touch its spans, so
+ * the two hand the heap over with a CAS on idleState:
+ *
+ *     owner:    zero live slots, give-back not due:   ACTIVE --release store--> PARKED
+ *     owner:    next allocation (slow path, first):   PARKED --CAS--> ACTIVE, or wait while CLAIMED
+ *     claimer:  interval over (or trim()):            PARKED --CAS--> CLAIMED, gives the empty spans
+ *                                                     back, then --volatile store--> ACTIVE
+ *
+ * Parking also zeroes the tick countdown, so the fast path itself never reads idleState: the next
+ * allocation falls into the slow path, which resumes before it looks at a span. A parked heap has no
+ * live slot, so no release - local or remote - can touch its spans meanwhile. The claimers are
+ * HeapRegistry.reapDead callers, under the registry's monitor: LEAN's purger every round, a thread
+ * about to cut a new span (at most every 100 ms, just before it asks the pool), and trim(), which
+ * does not wait for the interval. A thread that empties and refills in a loop pays, per emptying, a
+ * clock read, three stores and, at its next allocation, one uncontended CAS.
+ *
  * Layout: like Slab and ThreadCache, the heap is split by class hierarchy into a read-mostly part
  * (ThreadHeapIdentity: what remote releasers read), padding, and the owner's mutable fields. The
  * fast path writes two counters per allocation; without the split, every remote release would miss
@@ -58,6 +76,10 @@ import org.hakmem.netty.slab.Superslab;
 import org.hakmem.netty.slab.SuperslabPool;
 
 import org.hakmem.netty.util.PaddedReference;
+import org.hakmem.netty.util.SpinWait;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The read-mostly part of a heap. Remote releasers read {@code thread} on every release (to tell a
@@ -116,6 +138,21 @@ public final class ThreadHeap extends ThreadHeapPadding {
     /** Slots of this heap's spans held by live buffers, as far as the heap has seen. */
     private int liveSlots;
     private long lastIdleGiveBackNanos;
+    /** ACTIVE, PARKED or CLAIMED: the hand-over of an idle heap (see the banner). Through IDLE_STATE. */
+    private volatile int idleState;
+
+    private static final int ACTIVE = 0;
+    private static final int PARKED = 1;
+    private static final int CLAIMED = 2;
+    private static final VarHandle IDLE_STATE;
+
+    static {
+        try {
+            IDLE_STATE = MethodHandles.lookup().findVarHandle(ThreadHeap.class, "idleState", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     ThreadHeap(Thread thread, SuperslabPool pool, HeapRegistry registry, ReleasePolicy policy) {
         super(thread, pool, registry, policy);
@@ -142,6 +179,7 @@ public final class ThreadHeap extends ThreadHeapPadding {
     private Slab slowPath(int sizeClass) {
         if (allocationsUntilTick <= 0) {
             allocationsUntilTick = TICK_ALLOCATIONS;
+            resume();
             serveTrimRequest();
         }
         Slab s = current[sizeClass];
@@ -162,6 +200,11 @@ public final class ThreadHeap extends ThreadHeapPadding {
 
     /** Gives every empty span this heap holds back to the pool, current spans included (owner only). */
     public void releaseEmptySpans() {
+        resume();
+        giveBackEmptySpans();
+    }
+
+    private void giveBackEmptySpans() {
         drainReady();
         for (int c = 0; c < SizeClasses.COUNT; c++) {
             Slab cur = current[c];
@@ -220,8 +263,55 @@ public final class ThreadHeap extends ThreadHeapPadding {
         long now = System.nanoTime();
         if (now - lastIdleGiveBackNanos >= idleGiveBackNanos) {
             lastIdleGiveBackNanos = now;
-            releaseEmptySpans();
+            giveBackEmptySpans();
+        } else {
+            park();
         }
+    }
+
+    /**
+     * The give-back is not due yet: lets a claimer do it if the thread is still idle then (owner).
+     * The heap is ACTIVE here: it had a live slot, so it allocated, and resumed, since it last parked.
+     */
+    private void park() {
+        allocationsUntilTick = 0; // the next allocation takes the slow path, which resumes first
+        IDLE_STATE.setRelease(this, PARKED); // publishes the heap's state to the claimer's CAS
+    }
+
+    /** Takes the heap back after a park, before touching a span (owner, on slow paths only). */
+    private void resume() {
+        if ((int) IDLE_STATE.getVolatile(this) != ACTIVE) {
+            if (!IDLE_STATE.compareAndSet(this, PARKED, ACTIVE)) {
+                // CLAIMED: a claimer is giving the spans back; its ACTIVE store publishes what it did.
+                for (int spins = 0; (int) IDLE_STATE.getVolatile(this) != ACTIVE; spins++) {
+                    SpinWait.pause(spins);
+                }
+            }
+        }
+    }
+
+    /**
+     * Gives back the empty spans of a heap that parked at least its interval ago, or of any parked
+     * heap when forced (trim()), on behalf of its idle owner. HeapRegistry calls it under its
+     * monitor, so no two claims and no retirement of the heap overlap.
+     *
+     * @return true if this call gave the spans back
+     */
+    boolean giveBackIfParked(long now, boolean force) {
+        if ((int) IDLE_STATE.getVolatile(this) != PARKED) {
+            return false;
+        }
+        // Read after seeing PARKED: the owner wrote it before its release store (or a claimer did).
+        if (!force && now - lastIdleGiveBackNanos < idleGiveBackNanos) {
+            return false;
+        }
+        if (!IDLE_STATE.compareAndSet(this, PARKED, CLAIMED)) {
+            return false; // the owner woke up
+        }
+        lastIdleGiveBackNanos = now;
+        giveBackEmptySpans();
+        IDLE_STATE.setVolatile(this, ACTIVE);
+        return true;
     }
 
     /** Collects a span's remote frees and keeps liveSlots in step. */

@@ -45,6 +45,8 @@
  */
 package org.hakmem.netty.slab;
 
+import org.hakmem.netty.util.SpinWait;
+
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
@@ -149,7 +151,7 @@ public final class Slab extends SlabPadding {
             if (flag != READY_PUSHING && READY_FLAG.compareAndSet(remote, flag, READY_PUSHING)) {
                 break;
             }
-            backOff(spins);
+            SpinWait.pause(spins);
         }
         owner = newOwner;
         READY_FLAG.setVolatile(remote, READY_IDLE);
@@ -206,18 +208,9 @@ public final class Slab extends SlabPadding {
      */
     public void clearReadyFlag() {
         for (int spins = 0; (int) READY_FLAG.getVolatile(remote) == READY_PUSHING; spins++) {
-            backOff(spins);
+            SpinWait.pause(spins);
         }
         READY_FLAG.setVolatile(remote, READY_IDLE);
-    }
-
-    /** A wait for another thread's few instructions; yields if that thread lost its CPU meanwhile. */
-    private static void backOff(int spins) {
-        if (spins < 100) {
-            Thread.onSpinWait();
-        } else {
-            Thread.yield();
-        }
     }
 
     /**
