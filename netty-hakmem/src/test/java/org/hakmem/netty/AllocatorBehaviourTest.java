@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -200,48 +199,6 @@ class AllocatorBehaviourTest {
         assertEquals(mapped[0], m.mappedBytes(), "another thread reused the spans: nothing new was mapped");
         fresh.trim();
         assertEquals(0, m.mappedBytes());
-    }
-
-    /**
-     * A FAST thread's last release comes within a second of its previous hand-over, so it parks
-     * instead; its spans reach the pool when another thread reaps (here after the second is over,
-     * as a thread about to cut a new span does) or at once on trim(), while it stays alive and idle.
-     */
-    @Test
-    void aThreadThatParksInsteadOfHandingOverGetsItsSpansTakenWhileItIdles() throws Exception {
-        HakmemByteBufAllocator fresh = HakmemByteBufAllocator.builder().profile(Profile.FAST).build();
-        HakmemAllocatorMetric m = fresh.metric();
-        int[] sizes = {100, 1000, 3000, 20 << 10};
-        for (boolean byTrim : new boolean[] {false, true}) {
-            long releasedBefore = m.spansReleased();
-            CountDownLatch idle = new CountDownLatch(1);
-            CountDownLatch exit = new CountDownLatch(1);
-            Thread worker = new Thread(() -> {
-                release(allocateEach(fresh, sizes, 1)); // hands over at once...
-                release(allocateEach(fresh, sizes, 8)); // ...so this one parks
-                idle.countDown();
-                try {
-                    exit.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            worker.start();
-            idle.await();
-            assertEquals(releasedBefore + sizes.length, m.spansReleased(), "only the first hand-over ran");
-            assertThat(m.spanBytes()).isPositive();
-            if (byTrim) {
-                fresh.trim();
-            } else {
-                Thread.sleep(1100);
-                fresh.reapDeadThreads();
-            }
-            assertEquals(0, m.spanBytes(), "the parked heap's spans were handed over (trim: " + byTrim + ")");
-            assertEquals(releasedBefore + 2L * sizes.length, m.spansReleased());
-            assertTrue(worker.isAlive());
-            exit.countDown();
-            worker.join();
-        }
     }
 
     private static void runOnNewThread(Runnable body) throws Exception {

@@ -38,9 +38,9 @@
  * thread). Otherwise a pool of many threads would hold a few spans per class per thread.
  *
  * When the count drops to zero again within that interval, the give-back is due later, and this
- * release may be the thread's last for a long time. So the heap parks: it lets another thread do the
- * give-back if it is still idle when the interval is over. Only the owner may touch its spans, so
- * the two hand the heap over with a CAS on idleState:
+ * release may be the thread's last for a long time. So a LEAN heap parks (ReleasePolicy.
+ * parksIdleHeaps): it lets another thread do the give-back if it is still idle when the interval is
+ * over. Only the owner may touch its spans, so the two hand the heap over with a CAS on idleState:
  *
  *     owner:    zero live slots, give-back not due:   ACTIVE --release store--> PARKED
  *     owner:    next allocation (slow path, first):   PARKED --CAS--> ACTIVE, or wait while CLAIMED
@@ -53,7 +53,9 @@
  * HeapRegistry.reapDead callers, under the registry's monitor: LEAN's purger every round, a thread
  * about to cut a new span (at most every 100 ms, just before it asks the pool), and trim(), which
  * does not wait for the interval. A thread that empties and refills in a loop pays, per emptying, a
- * clock read, three stores and, at its next allocation, one uncontended CAS.
+ * clock read, two stores and, at its next allocation, one uncontended CAS. FAST keeps its path free
+ * of that CAS and does not park: a FAST thread that empties twice within a second and then idles
+ * keeps its empty spans until it allocates again or exits.
  *
  * Layout: like Slab and ThreadCache, the heap is split by class hierarchy into a read-mostly part
  * (ThreadHeapIdentity: what remote releasers read), padding, and the owner's mutable fields. The
@@ -96,6 +98,8 @@ abstract class ThreadHeapIdentity implements SlabOwner {
      * 250 ms); < 0: never (LEAN with OFF).
      */
     final long idleGiveBackNanos;
+    /** Park when the idle give-back is not due (ReleasePolicy.parksIdleHeaps: LEAN). */
+    final boolean parksWhenIdle;
     final Slab[] current = new Slab[SizeClasses.COUNT];
     final Slab[] available = new Slab[SizeClasses.COUNT];
     final int[] emptySpares = new int[SizeClasses.COUNT];
@@ -113,6 +117,7 @@ abstract class ThreadHeapIdentity implements SlabOwner {
             sparePerClass[c] = policy.spareSpans(SizeClasses.slotsPerSpan(c), spanBytes);
         }
         this.idleGiveBackNanos = policy.idleGiveBackNanos();
+        this.parksWhenIdle = policy.parksIdleHeaps();
     }
 }
 
@@ -264,7 +269,7 @@ public final class ThreadHeap extends ThreadHeapPadding {
         if (now - lastIdleGiveBackNanos >= idleGiveBackNanos) {
             lastIdleGiveBackNanos = now;
             giveBackEmptySpans();
-        } else {
+        } else if (parksWhenIdle) {
             park();
         }
     }

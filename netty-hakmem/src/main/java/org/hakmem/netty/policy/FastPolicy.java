@@ -33,6 +33,16 @@ public final class FastPolicy implements ReleasePolicy {
         return IDLE_GIVE_BACK_NANOS;
     }
 
+    /**
+     * No: the speed-first profile keeps its allocation path free of atomic operations. A heap whose
+     * thread empties twice within a second and then idles keeps its empty spans (resident in FAST
+     * either way) until the thread allocates again, calls trim() or exits.
+     */
+    @Override
+    public boolean parksIdleHeaps() {
+        return false;
+    }
+
     @Override
     public boolean trimHeaps(long committedBytes) {
         return false; // FAST has no background purge; trim() still asks the heaps

@@ -53,6 +53,12 @@ public final class LeanPolicy implements ReleasePolicy {
         return givesBack() ? MAX_PURGE_INTERVAL_NANOS : -1;
     }
 
+    /** Yes when memory goes back at all: an idle thread must not keep resident spans. */
+    @Override
+    public boolean parksIdleHeaps() {
+        return givesBack();
+    }
+
     @Override
     public boolean prewarm() {
         return false;

@@ -10,6 +10,11 @@
  *       releases its last live buffer           a second (to
  *                                               the pool, kept
  *                                               resident)
+ *   ... when that is not due yet (the last      no: kept      the heap parks, and the    -
+ *       give-back was within the interval),     until the     purger gives them back
+ *       given back for the idle thread later?   thread        for it once the interval
+ *                                               allocates     is over (one CAS at the
+ *                                               or exits      heap's next allocation)
  *   touch new superslabs at once (prewarm)?     yes           no                         no
  *   new span, no same-layout slabs free: take   resident      clean slabs first          clean slabs first
  *                                               slabs first
@@ -95,6 +100,14 @@ public interface ReleasePolicy {
      * this many nanoseconds; negative: never (the heap keeps them for its next allocations).
      */
     long idleGiveBackNanos();
+
+    /**
+     * Whether a heap whose idle give-back was not due yet parks, so that another thread can give its
+     * empty spans back later if it stays idle (ThreadHeap, "Going idle"). The price is one
+     * uncontended CAS at the heap's next allocation after each such emptying: an atomic operation
+     * on the path of a thread that allocates and releases one buffer at a time.
+     */
+    boolean parksIdleHeaps();
 
     /** Whether a new superslab is touched at once, so that its first allocations fault nothing. */
     boolean prewarm();

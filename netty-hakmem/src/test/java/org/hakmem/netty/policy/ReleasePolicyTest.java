@@ -31,6 +31,7 @@ class ReleasePolicyTest {
         assertEquals(32, fast.spareSlotsPerClass());
         assertEquals(1000 * MS, fast.idleGiveBackNanos(),
                 "an idle heap's empty spans go to the pool, at most once a second");
+        assertFalse(fast.parksIdleHeaps(), "no CAS on FAST's path");
         assertFalse(fast.trimHeaps(100 * BUDGET));
     }
 
@@ -72,6 +73,7 @@ class ReleasePolicyTest {
         assertEquals(MIB, lean.spareBytesPerClass());
         assertEquals(32, lean.spareSlotsPerClass());
         assertEquals(250 * MS, lean.idleGiveBackNanos());
+        assertTrue(lean.parksIdleHeaps(), "an idle heap's give-back that is not due is done for it later");
         assertEquals(200 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 400 * MS).purgeIntervalNanos(), "decay / 2");
         assertEquals(5 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 0).purgeIntervalNanos(), "floor");
         assertEquals(250 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 3_600_000 * MS).purgeIntervalNanos(),
@@ -87,6 +89,7 @@ class ReleasePolicyTest {
         assertEquals(0, off.purgeIntervalNanos());
         assertEquals(4, off.spareSpansPerClass());
         assertEquals(-1, off.idleGiveBackNanos());
+        assertFalse(off.parksIdleHeaps());
     }
 
     @Test
