@@ -149,8 +149,9 @@ class LeanProfileTest {
         long afterFirstRound = -1;
         for (int round = 0; round < 20_000; round++) {
             // Nine 64 KiB buffers need two spans of eight. Releasing them all leaves the thread with no
-            // live buffer, so LEAN gives its empty spans back (at most every 250 ms) and takes them
-            // again from the pool in the next round.
+            // live buffer, so its LEAN heap parks; it allocates again at once, so the purger never
+            // finds it parked by the same park twice and its spans stay with it (before session 11
+            // it gave them to the pool every 250 ms and took them back).
             for (int i = 0; i < 9; i++) {
                 bufs.add(alloc.directBuffer(BURST_BUFFER));
             }

@@ -15,8 +15,9 @@
  * threads is reaped in amortized O(1) per thread), at most every REAP_INTERVAL_NANOS from a heap
  * that asks the pool for a new span, every round of LEAN's purger, and on trim().
  *
- * The same walk serves idle heaps: a live thread's heap that parked (ThreadHeap, "Going idle") gets
- * its empty spans given back on its owner's behalf once its interval is over - at once on trim().
+ * The same walk serves idle heaps: a live thread's heap that parked (ThreadHeap, "Going idle", LEAN)
+ * gets its empty spans given back on its owner's behalf when a walk finds it parked by the same park
+ * as the walk before - at once on trim().
  */
 package org.hakmem.netty.heap;
 
@@ -87,18 +88,17 @@ public final class HeapRegistry {
     }
 
     /**
-     * As {@link #reapDead()}; with {@code allIdleNow}, every parked heap gives its spans back
-     * whatever its interval (trim()).
+     * As {@link #reapDead()}; with {@code allIdleNow}, every parked heap gives its spans back at once
+     * (trim()).
      */
     public void reapDead(boolean allIdleNow) {
         synchronized (this) {
-            long now = System.nanoTime();
             for (int i = heaps.size() - 1; i >= 0; i--) {
                 ThreadHeap heap = heaps.get(i);
                 if (!heap.thread().isAlive()) {
                     heap.retire();
                     heaps.remove(i);
-                } else if (heap.giveBackIfParked(now, allIdleNow)) {
+                } else if (heap.giveBackIfParked(allIdleNow)) {
                     idleGiveBacks++;
                 }
             }

@@ -32,30 +32,32 @@
  * keeps at most its current spans until it exits; its heap is then retired and everything goes back.
  *
  * Going idle: the heap counts its live slots (plain, owner only). When a local release drops the
- * count to zero, the thread may be about to go idle with nobody able to reach its spans, so the heap
- * gives its empty spans back to the pool then, at most once per policy.idleGiveBackNanos() (LEAN:
- * 250 ms, and the pool later decommits them; FAST: 1 s, and the pool keeps them resident for any
- * thread). Otherwise a pool of many threads would hold a few spans per class per thread.
+ * count to zero, the thread may be about to go idle with nobody able to reach its spans. Otherwise a
+ * pool of many threads would hold a few spans per class per thread. The profiles answer differently:
  *
- * When the count drops to zero again within that interval, the give-back is due later, and this
- * release may be the thread's last for a long time. So a LEAN heap parks (ReleasePolicy.
- * parksIdleHeaps): it lets another thread do the give-back if it is still idle when the interval is
- * over. Only the owner may touch its spans, so the two hand the heap over with a CAS on idleState:
+ * FAST: the heap gives its empty spans to the pool then, at most once per policy.idleGiveBackNanos()
+ * (1 s; the pool keeps them resident for any thread), which costs a clock read per emptying. A
+ * thread that empties twice within the second and then idles keeps them until it allocates again or
+ * exits: FAST's path stays free of the CAS below.
  *
- *     owner:    zero live slots, give-back not due:   ACTIVE --release store--> PARKED
+ * LEAN (ReleasePolicy.parksIdleHeaps): the heap parks, every time, and lets another thread give its
+ * spans back if it stays idle. Only the owner may touch its spans, so the two hand the heap over
+ * with a CAS on idleState:
+ *
+ *     owner:    zero live slots:                      ACTIVE --release store--> PARKED (parks++)
  *     owner:    next allocation (slow path, first):   PARKED --CAS--> ACTIVE, or wait while CLAIMED
- *     claimer:  interval over (or trim()):            PARKED --CAS--> CLAIMED, gives the empty spans
+ *     walker:   finds the same park twice, or trim(): PARKED --CAS--> CLAIMED, gives the empty spans
  *                                                     back, then --volatile store--> ACTIVE
  *
  * Parking also zeroes the tick countdown, so the fast path itself never reads idleState: the next
  * allocation falls into the slow path, which resumes before it looks at a span. A parked heap has no
- * live slot, so no release - local or remote - can touch its spans meanwhile. The claimers are
- * HeapRegistry.reapDead callers, under the registry's monitor: LEAN's purger every round, a thread
- * about to cut a new span (at most every 100 ms, just before it asks the pool), and trim(), which
- * does not wait for the interval. A thread that empties and refills in a loop pays, per emptying, a
- * clock read, two stores and, at its next allocation, one uncontended CAS. FAST keeps its path free
- * of that CAS and does not park: a FAST thread that empties twice within a second and then idles
- * keeps its empty spans until it allocates again or exits.
+ * live slot, so no release - local or remote - can touch its spans meanwhile. The walkers are
+ * HeapRegistry.reapDead callers, under the registry's monitor: LEAN's purger every round (at most
+ * 250 ms apart), a thread about to cut a new span (at most every 100 ms), and trim(), which takes
+ * any parked heap at once. The others take a heap only when they find it parked by the same park
+ * as on their last walk: its thread allocated nothing in between, so it is idle, and a thread that
+ * empties and refills in a loop is never taken (no churn of spans through the pool). Per emptying a
+ * LEAN thread pays three plain or release stores, and one uncontended CAS at its next allocation.
  *
  * Layout: like Slab and ThreadCache, the heap is split by class hierarchy into a read-mostly part
  * (ThreadHeapIdentity: what remote releasers read), padding, and the owner's mutable fields. The
@@ -98,7 +100,7 @@ abstract class ThreadHeapIdentity implements SlabOwner {
      * 250 ms); < 0: never (LEAN with OFF).
      */
     final long idleGiveBackNanos;
-    /** Park when the idle give-back is not due (ReleasePolicy.parksIdleHeaps: LEAN). */
+    /** Park when the live slots drop to zero (ReleasePolicy.parksIdleHeaps: LEAN). */
     final boolean parksWhenIdle;
     final Slab[] current = new Slab[SizeClasses.COUNT];
     final Slab[] available = new Slab[SizeClasses.COUNT];
@@ -145,6 +147,10 @@ public final class ThreadHeap extends ThreadHeapPadding {
     private long lastIdleGiveBackNanos;
     /** ACTIVE, PARKED or CLAIMED: the hand-over of an idle heap (see the banner). Through IDLE_STATE. */
     private volatile int idleState;
+    /** Parks so far (owner); published with PARKED, so a walker that sees PARKED sees its count. */
+    private int parks;
+    /** The park count the last walk saw while PARKED; -1: none. Walkers only, under the registry. */
+    private int parksSeenByWalker = -1;
 
     private static final int ACTIVE = 0;
     private static final int PARKED = 1;
@@ -253,7 +259,7 @@ public final class ThreadHeap extends ThreadHeapPadding {
         if (s.state != Slab.CURRENT) {
             afterFreeIntoNonCurrent(s);
         }
-        if (--liveSlots == 0 && idleGiveBackNanos >= 0) {
+        if (--liveSlots == 0) {
             onIdle();
         }
     }
@@ -265,20 +271,23 @@ public final class ThreadHeap extends ThreadHeapPadding {
      * trip to the pool.
      */
     private void onIdle() {
-        long now = System.nanoTime();
-        if (now - lastIdleGiveBackNanos >= idleGiveBackNanos) {
-            lastIdleGiveBackNanos = now;
-            giveBackEmptySpans();
-        } else if (parksWhenIdle) {
+        if (parksWhenIdle) {
             park();
+        } else if (idleGiveBackNanos >= 0) {
+            long now = System.nanoTime();
+            if (now - lastIdleGiveBackNanos >= idleGiveBackNanos) {
+                lastIdleGiveBackNanos = now;
+                giveBackEmptySpans();
+            }
         }
     }
 
     /**
-     * The give-back is not due yet: lets a claimer do it if the thread is still idle then (owner).
-     * The heap is ACTIVE here: it had a live slot, so it allocated, and resumed, since it last parked.
+     * Lets a walker give the spans back if the thread stays idle (owner, LEAN). The heap is ACTIVE
+     * here: it had a live slot, so it allocated, and resumed, since it last parked.
      */
     private void park() {
+        parks++;
         allocationsUntilTick = 0; // the next allocation takes the slow path, which resumes first
         IDLE_STATE.setRelease(this, PARKED); // publishes the heap's state to the claimer's CAS
     }
@@ -296,24 +305,24 @@ public final class ThreadHeap extends ThreadHeapPadding {
     }
 
     /**
-     * Gives back the empty spans of a heap that parked at least its interval ago, or of any parked
-     * heap when forced (trim()), on behalf of its idle owner. HeapRegistry calls it under its
-     * monitor, so no two claims and no retirement of the heap overlap.
+     * Gives back the empty spans of a heap found parked by the same park as on the last walk, or of
+     * any parked heap when forced (trim()), on behalf of its idle owner. HeapRegistry calls it under
+     * its monitor, so no two walks and no retirement of the heap overlap.
      *
      * @return true if this call gave the spans back
      */
-    boolean giveBackIfParked(long now, boolean force) {
+    boolean giveBackIfParked(boolean force) {
         if ((int) IDLE_STATE.getVolatile(this) != PARKED) {
             return false;
         }
-        // Read after seeing PARKED: the owner wrote it before its release store (or a claimer did).
-        if (!force && now - lastIdleGiveBackNanos < idleGiveBackNanos) {
+        int seen = parks; // after seeing PARKED: at least the count that park published
+        if (!force && seen != parksSeenByWalker) {
+            parksSeenByWalker = seen; // parked since the last walk, or again: look next time
             return false;
         }
         if (!IDLE_STATE.compareAndSet(this, PARKED, CLAIMED)) {
             return false; // the owner woke up
         }
-        lastIdleGiveBackNanos = now;
         giveBackEmptySpans();
         IDLE_STATE.setVolatile(this, ACTIVE);
         return true;

@@ -48,12 +48,17 @@ public final class LeanPolicy implements ReleasePolicy {
         return mode != DecommitMode.OFF;
     }
 
+    /** Never on the heap's own thread: a LEAN heap parks instead (parksIdleHeaps). */
     @Override
     public long idleGiveBackNanos() {
-        return givesBack() ? MAX_PURGE_INTERVAL_NANOS : -1;
+        return -1;
     }
 
-    /** Yes when memory goes back at all: an idle thread must not keep resident spans. */
+    /**
+     * Yes when memory goes back at all: an idle thread must not keep resident spans. The heap parks
+     * each time its thread releases its last buffer, and the purger gives its spans back once a
+     * round finds it parked by the same park as the round before (ThreadHeap, "Going idle").
+     */
     @Override
     public boolean parksIdleHeaps() {
         return givesBack();

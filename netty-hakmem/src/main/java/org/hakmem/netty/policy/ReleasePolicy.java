@@ -6,15 +6,12 @@
  *   question                                   FAST          LEAN (FREE / DONTNEED)     LEAN (OFF)
  *   empty spans a thread heap keeps per class   both profiles: enough for 32 slots, at most 4 and
  *                                               1 MiB of them, at least 1
- *   ... given back by the heap when its thread  at most once  at most every 250 ms       never
- *       releases its last live buffer           a second (to
- *                                               the pool, kept
- *                                               resident)
- *   ... when that is not due yet (the last      no: kept      the heap parks, and the    -
- *       give-back was within the interval),     until the     purger gives them back
- *       given back for the idle thread later?   thread        for it once the interval
- *                                               allocates     is over (one CAS at the
- *                                               or exits      heap's next allocation)
+ *   ... given back when the heap's thread       by the heap,  for the heap: it parks,    never
+ *       releases its last live buffer           at most once  and the purger takes its
+ *                                               a second (to  spans when two rounds in a
+ *                                               the pool,     row find it parked by the
+ *                                               kept          same park (one CAS at the
+ *                                               resident)     next allocation after each)
  *   touch new superslabs at once (prewarm)?     yes           no                         no
  *   new span, no same-layout slabs free: take   resident      clean slabs first          clean slabs first
  *                                               slabs first
@@ -96,16 +93,16 @@ public interface ReleasePolicy {
     }
 
     /**
-     * A heap whose thread released its last live buffer gives back its empty spans, at most once per
-     * this many nanoseconds; negative: never (the heap keeps them for its next allocations).
+     * A heap whose thread released its last live buffer gives back its empty spans on that thread,
+     * at most once per this many nanoseconds; negative: never (it keeps them, or parks).
      */
     long idleGiveBackNanos();
 
     /**
-     * Whether a heap whose idle give-back was not due yet parks, so that another thread can give its
-     * empty spans back later if it stays idle (ThreadHeap, "Going idle"). The price is one
-     * uncontended CAS at the heap's next allocation after each such emptying: an atomic operation
-     * on the path of a thread that allocates and releases one buffer at a time.
+     * Whether a heap whose thread released its last live buffer parks, so that another thread gives
+     * its empty spans back if it stays idle (ThreadHeap, "Going idle"). The price is one uncontended
+     * CAS at the heap's next allocation after each emptying: an atomic operation on the path of a
+     * thread that allocates and releases one buffer at a time, and no clock read.
      */
     boolean parksIdleHeaps();
 

@@ -72,7 +72,7 @@ class ReleasePolicyTest {
         assertEquals(4, lean.spareSpansPerClass());
         assertEquals(MIB, lean.spareBytesPerClass());
         assertEquals(32, lean.spareSlotsPerClass());
-        assertEquals(250 * MS, lean.idleGiveBackNanos());
+        assertEquals(-1, lean.idleGiveBackNanos(), "never on its own thread: it parks");
         assertTrue(lean.parksIdleHeaps(), "an idle heap's give-back that is not due is done for it later");
         assertEquals(200 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 400 * MS).purgeIntervalNanos(), "decay / 2");
         assertEquals(5 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 0).purgeIntervalNanos(), "floor");
