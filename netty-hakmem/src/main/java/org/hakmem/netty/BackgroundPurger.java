@@ -6,6 +6,7 @@
  * Each LEAN allocator (whose policy has a purge interval) gets a periodic task on this thread:
  *
  *     every purgeInterval (decay / 2):   reap dead threads' heaps    (their spans go to the pool)
+ *                                        give back for idle heaps     (parked since the last round)
  *                                        ask heaps to trim            (every 16th round, over the
  *                                                                      budget; served by the heaps)
  *                                        pool.purge()                 (decommit / retire what is due)

@@ -96,8 +96,8 @@ abstract class ThreadHeapIdentity implements SlabOwner {
     /** Empty spans each class may keep (ReleasePolicy.spareSpans). */
     final int[] sparePerClass = new int[SizeClasses.COUNT];
     /**
-     * Give back empty spans when the live slots drop to 0, at most once per this (FAST 1 s, LEAN
-     * 250 ms); < 0: never (LEAN with OFF).
+     * Give back empty spans on the owner thread when the live slots drop to 0, at most once per this
+     * (FAST 1 s); < 0: never (LEAN, which parks instead, and LEAN with OFF).
      */
     final long idleGiveBackNanos;
     /** Park when the live slots drop to zero (ReleasePolicy.parksIdleHeaps: LEAN). */

@@ -1,7 +1,8 @@
 /*
  * LeanPolicy: the memory-lean profile (opt-in). Memory follows the live data: nothing is prewarmed,
- * thread heaps give their empty spans back when their thread goes idle (and when the purge asks,
- * while the allocator is over its budget), and free
+ * thread heaps' empty spans go back when their thread goes idle (given back by the purge for the
+ * idle thread, which parks its heap) and when the purge asks, while the allocator is over its
+ * budget; and free
  * memory goes back to the kernel once it has been idle for the decay time, or after 100 ms while the
  * allocator is over its resident budget.
  *
