@@ -80,8 +80,8 @@ public final class HeapRegistry {
     }
 
     /**
-     * Retires the heaps of dead threads, gives back the empty spans of idle heaps whose interval is
-     * over, and releases orphans that became empty.
+     * Retires the heaps of dead threads, gives back the empty spans of idle heaps found parked by the
+     * same park as on the last walk, and releases orphans that became empty.
      */
     public void reapDead() {
         reapDead(false);

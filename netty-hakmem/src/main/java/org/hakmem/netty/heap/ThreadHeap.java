@@ -266,9 +266,9 @@ public final class ThreadHeap extends ThreadHeapPadding {
 
     /**
      * The thread released its last live buffer: it may be about to go idle, and an idle thread's
-     * spans are out of everyone else's reach (see the banner). The heap gives its empty spans back
-     * now, rate-limited so that a thread that empties and refills in a loop pays a clock read, not a
-     * trip to the pool.
+     * spans are out of everyone else's reach (see the banner). LEAN parks, for a walker to give the
+     * spans back if the thread stays idle; FAST gives them back now, rate-limited so that a thread
+     * that empties and refills in a loop pays a clock read, not a trip to the pool.
      */
     private void onIdle() {
         if (parksWhenIdle) {

@@ -73,7 +73,7 @@ class ReleasePolicyTest {
         assertEquals(MIB, lean.spareBytesPerClass());
         assertEquals(32, lean.spareSlotsPerClass());
         assertEquals(-1, lean.idleGiveBackNanos(), "never on its own thread: it parks");
-        assertTrue(lean.parksIdleHeaps(), "an idle heap's give-back that is not due is done for it later");
+        assertTrue(lean.parksIdleHeaps(), "an idle heap parks, and the purge gives its spans back for it");
         assertEquals(200 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 400 * MS).purgeIntervalNanos(), "decay / 2");
         assertEquals(5 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 0).purgeIntervalNanos(), "floor");
         assertEquals(250 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 3_600_000 * MS).purgeIntervalNanos(),
