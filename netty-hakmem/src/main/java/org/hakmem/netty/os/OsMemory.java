@@ -264,7 +264,11 @@ public final class OsMemory {
 
     private void checkOwned(long address, long length) {
         Map.Entry<Long, Long> m = mappings.floorEntry(address);
-        if (m == null || length < 0 || address + length > m.getKey() + m.getValue()) {
+        // Compared as offsets into the mapping, not as end addresses: address + length can overflow
+        // and wrap below the mapping's end, and a madvise(DONTNEED) of such a range would zero every
+        // mapping above ours.
+        long offset = m == null ? 0 : address - m.getKey();
+        if (m == null || length < 0 || offset > m.getValue() || length > m.getValue() - offset) {
             throw new IllegalStateException("netty-hakmem refuses to touch [0x" + Long.toHexString(address)
                     + ", +" + length + "): not inside a mapping it made");
         }

@@ -1,0 +1,49 @@
+package org.hakmem.netty.os;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** OsMemory refuses ranges it did not map, also where start + length does not fit a long. */
+class OsMemoryRangeTest {
+    private static final long MIB = 1 << 20;
+
+    @Test
+    void aLengthWhoseEndOverflowsIsRefusedBeforeAnySystemCall() {
+        FaultySyscalls faults = new FaultySyscalls();
+        // Had the range passed the check, a real madvise(DONTNEED) would have zeroed every mapping above
+        // ours (the JVM's heap, code...); with madvise failing, nothing is touched either way.
+        faults.madviseErrno = 1;
+        OsMemory os = faults.newOsMemory(64 * MIB);
+        long a = os.map(2 * MIB, 2 * MIB);
+        long huge = Long.MIN_VALUE - OsMemory.PAGE_SIZE; // 2^63 - page: positive, a page multiple
+        long before = os.stats().syscalls();
+        assertThrows(IllegalStateException.class, () -> os.decommit(a, huge, DecommitMode.DONTNEED));
+        assertThrows(IllegalStateException.class, () -> os.decommit(a + MIB, huge, DecommitMode.FREE));
+        assertThrows(IllegalStateException.class, () -> os.residentBytes(a, Long.MAX_VALUE));
+        assertEquals(before, os.stats().syscalls(), "a refused call makes no system call");
+        assertEquals(0, os.stats().madviseFailures());
+        os.unmap(a, 2 * MIB);
+    }
+
+    @Test
+    void rangesAtTheEdgesOfAMappingAndAcrossTwoAreJudgedExactly() {
+        OsMemory os = new OsMemory(64 * MIB);
+        long a = os.map(2 * MIB, 2 * MIB);
+        long b = os.map(2 * MIB, 2 * MIB);
+        long page = OsMemory.PAGE_SIZE;
+        assertEquals(0, os.residentBytes(a + 2 * MIB - page, page), "the last page is inside");
+        assertThrows(IllegalStateException.class, () -> os.residentBytes(a + 2 * MIB - page, 2 * page),
+                "one page past the end");
+        long lo = Math.min(a, b);
+        long hi = Math.max(a, b);
+        assertThrows(IllegalStateException.class, () -> os.decommit(lo, hi + 2 * MIB - lo, DecommitMode.DONTNEED),
+                "two mappings (and whatever lies between them)");
+        assertThrows(IllegalStateException.class, () -> os.decommit(lo + 2 * MIB, page, DecommitMode.DONTNEED),
+                "just past the lower mapping");
+        assertEquals(0, os.stats().madviseCalls());
+        os.unmap(a, 2 * MIB);
+        os.unmap(b, 2 * MIB);
+    }
+}
