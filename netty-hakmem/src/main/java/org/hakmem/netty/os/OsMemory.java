@@ -78,7 +78,9 @@ public final class OsMemory {
         if (Long.bitCount(alignment) != 1) {
             throw new IllegalArgumentException("alignment: " + alignment + " (expected: a power of two)");
         }
-        if (stats.mappedBytes + size > maxMappedBytes) {
+        // Compared as the room left, not as mapped + size: that sum overflows for a size near 2^63 and
+        // would let the request past the cap (and size + slack past the kernel's sanity).
+        if (size > maxMappedBytes - stats.mappedBytes) {
             stats.capRefusals++;
             throw new OutOfMemoryError("netty-hakmem: cannot map " + size + " more bytes: the cap is "
                     + maxMappedBytes + " bytes (maxMappedBytes, -Dhakmem.maxMappedMB, HAKMEM_MAX_MAPPED_MB) and "

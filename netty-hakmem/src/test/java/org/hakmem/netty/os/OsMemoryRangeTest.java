@@ -2,6 +2,7 @@ package org.hakmem.netty.os;
 
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -45,5 +46,24 @@ class OsMemoryRangeTest {
         assertEquals(0, os.stats().madviseCalls());
         os.unmap(a, 2 * MIB);
         os.unmap(b, 2 * MIB);
+    }
+
+    @Test
+    void aMappingTooLargeForTheCapIsACapRefusalEvenWhereTheSumOverflows() {
+        FaultySyscalls faults = new FaultySyscalls();
+        OsMemory os = faults.newOsMemory(64 * MIB);
+        long a = os.map(2 * MIB, 2 * MIB);
+        faults.mmapErrno = 12; // no real mmap of 2^63 bytes is tried, whatever happens
+        long huge = Long.MIN_VALUE - OsMemory.PAGE_SIZE; // 2^63 - page
+        long calls = os.stats().mmapCalls();
+        OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> os.map(huge, OsMemory.PAGE_SIZE));
+        assertThat(e.getMessage()).contains("the cap is " + 64 * MIB + " bytes").contains(2 * MIB + " bytes are mapped now");
+        OutOfMemoryError aligned = assertThrows(OutOfMemoryError.class, () -> os.map(huge, 2 * MIB));
+        assertThat(aligned.getMessage()).contains("the cap is");
+        assertEquals(2, os.stats().capRefusals());
+        assertEquals(calls, os.stats().mmapCalls(), "refused by the cap, not by the kernel");
+        assertEquals(0, os.stats().mmapFailures());
+        faults.mmapErrno = 0;
+        os.unmap(a, 2 * MIB);
     }
 }
