@@ -28,12 +28,20 @@ final class Smaps {
 
     /** Sum of LazyFree over the areas that overlap any of the [start, end) ranges. */
     static long lazyFreeBytes(long[][] ranges) {
-        if (ranges.length == 0 || !Files.isReadable(SMAPS)) {
+        return lazyFreeBytes(SMAPS, ranges);
+    }
+
+    /** The same over another file in smaps' format (for tests). */
+    static long lazyFreeBytes(Path smaps, long[][] ranges) {
+        if (ranges.length == 0 || !Files.isReadable(smaps)) {
             return 0;
         }
         long total = 0;
         boolean counting = false;
-        try (BufferedReader in = Files.newBufferedReader(SMAPS, StandardCharsets.US_ASCII)) {
+        // ISO-8859-1 decodes any byte: the kernel prints paths and mapping names as raw bytes, and a
+        // strict ASCII (or UTF-8) decoder throws on the first one that is not, which a JVM in
+        // /home/jürgen has. Only ASCII matters here: addresses and the LazyFree line.
+        try (BufferedReader in = Files.newBufferedReader(smaps, StandardCharsets.ISO_8859_1)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 int dash = line.indexOf('-');
                 int space = line.indexOf(' ');
@@ -46,7 +54,7 @@ final class Smaps {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalStateException("netty-hakmem: cannot read " + SMAPS, e);
+            throw new IllegalStateException("netty-hakmem: cannot read " + smaps, e);
         }
         return total;
     }
