@@ -6,6 +6,10 @@
  * the failure is counted and logged once, and from then on memory is kept instead of given back.
  * Keeping memory is always safe; guessing about a half-applied decommit is not.
  *
+ * One refusal is not a failure: a kernel older than 4.5 does not know MADV_FREE and answers EINVAL.
+ * MADV_DONTNEED gives the memory back there too, so OsMemory then falls back to it (refuseFree),
+ * logged once, and uses DONTNEED from then on; only a failure of that is a reason to switch off.
+ *
  * PROCESS is the switch every allocator shares, so one failure disables decommit for the whole
  * process, as the seed's rule asks. Tests give their OsMemory a private switch, so that an injected
  * failure does not leak into other tests.
@@ -19,6 +23,7 @@ public final class DecommitSwitch {
     /** Who shares the switch, for the log line. */
     private final String scope;
     private volatile String disabledBy;
+    private volatile String freeRefusedBy;
 
     DecommitSwitch(String scope) {
         this.scope = scope;
@@ -31,6 +36,25 @@ public final class DecommitSwitch {
     /** What disabled decommit, or null while it is enabled. */
     public String disabledBy() {
         return disabledBy;
+    }
+
+    /** Whether the kernel refused MADV_FREE as unknown, so that DONTNEED is used instead. */
+    public boolean freeRefused() {
+        return freeRefusedBy != null;
+    }
+
+    /** What showed that the kernel does not know MADV_FREE, or null. */
+    public String freeRefusedBy() {
+        return freeRefusedBy;
+    }
+
+    /** Makes FREE fall back to DONTNEED; the first caller's reason is logged. */
+    synchronized void refuseFree(String reason) {
+        if (freeRefusedBy == null) {
+            freeRefusedBy = reason;
+            System.err.println("netty-hakmem: " + reason + "; this kernel does not know MADV_FREE, so memory goes back"
+                    + " with MADV_DONTNEED instead for " + scope);
+        }
     }
 
     /** Turns decommit off; the first caller's reason is logged, later ones are only counted. */

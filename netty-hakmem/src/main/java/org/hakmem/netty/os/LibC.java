@@ -23,6 +23,8 @@ final class LibC {
     static final int MADV_DONTNEED = 4;
     static final int MADV_FREE = 8;
     static final int SC_PAGESIZE = 30;
+    /** errno: invalid argument; what madvise answers for an advice the kernel does not know. */
+    static final int EINVAL = 22;
 
     static {
         if (!Platform.isLinux() || !Platform.is64Bit()) {

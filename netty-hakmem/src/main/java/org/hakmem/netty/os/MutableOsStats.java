@@ -21,10 +21,10 @@ final class MutableOsStats {
     long mappedBytes;
     long peakMappedBytes;
 
-    OsStats snapshot(int mappings, boolean decommitDisabled) {
+    OsStats snapshot(int mappings, boolean decommitDisabled, boolean freeRefused) {
         return new OsStats(mmapCalls, mmapBytes, munmapCalls, munmapBytes, madviseCalls, madviseBytes,
                 mmapFailures, munmapFailures, madviseFailures, capRefusals,
                 leanDecommits, leanDecommitBytes, leanRetires, leanRetireBytes,
-                mappedBytes, peakMappedBytes, mappings, decommitDisabled);
+                mappedBytes, peakMappedBytes, mappings, decommitDisabled, freeRefused);
     }
 }

@@ -14,7 +14,9 @@
  *
  * Giving memory back (the release policy's decommit and retire) also goes through here, and only
  * here. A failure there is loud and then safe: counted, logged once, and decommit is switched off
- * for the process (DecommitSwitch); the memory stays mapped with its contents.
+ * for the process (DecommitSwitch); the memory stays mapped with its contents. One exception: a
+ * kernel that refuses MADV_FREE with EINVAL (before Linux 4.5) is counted and logged once, and FREE
+ * gives back with MADV_DONTNEED from then on.
  *
  * Alignment: the kernel does not promise an alignment beyond the page size, so map(size, alignment)
  * over-maps by `alignment` bytes and trims both ends:
@@ -113,7 +115,8 @@ public final class OsMemory {
     /**
      * Gives the pages of [address, address + length) back to the kernel with the given mode, keeping
      * the range mapped. The range must be page aligned and inside one of our mappings; the caller
-     * guarantees that no live buffer lies in it. Counted as a lean decommit.
+     * guarantees that no live buffer lies in it. Counted as a lean decommit. FREE on a kernel that
+     * does not know MADV_FREE gives back with DONTNEED (DecommitSwitch.freeRefused).
      *
      * @return true if the pages were given back; false if the mode is OFF or decommit is disabled
      *         (after a failure, here or in any allocator of the process): the memory simply stays
@@ -126,14 +129,25 @@ public final class OsMemory {
         if (mode == DecommitMode.OFF || decommitSwitch.disabled()) {
             return false;
         }
+        if (mode == DecommitMode.FREE && decommitSwitch.freeRefused()) {
+            mode = DecommitMode.DONTNEED;
+        }
         int advice = mode == DecommitMode.FREE ? LibC.MADV_FREE : LibC.MADV_DONTNEED;
         stats.madviseCalls++;
         try {
             syscalls.madvise(address, length, advice);
         } catch (LastErrorException e) {
             stats.madviseFailures++;
-            decommitSwitch.disable("madvise(MADV_" + mode + ") of " + length + " bytes at 0x"
-                    + Long.toHexString(address) + " failed with errno " + e.getErrorCode());
+            String failure = "madvise(MADV_" + mode + ") of " + length + " bytes at 0x" + Long.toHexString(address)
+                    + " failed with errno " + e.getErrorCode();
+            if (mode == DecommitMode.FREE && e.getErrorCode() == LibC.EINVAL) {
+                // Kernels before 4.5 do not know MADV_FREE (FREE is the default mode). DONTNEED gives
+                // the pages back there too, so the refusal switches FREE to DONTNEED rather than
+                // decommit off; if DONTNEED fails as well, that switches it off.
+                decommitSwitch.refuseFree(failure);
+                return decommit(address, length, DecommitMode.DONTNEED);
+            }
+            decommitSwitch.disable(failure);
             return false;
         }
         stats.madviseBytes += length;
@@ -206,7 +220,7 @@ public final class OsMemory {
     }
 
     public synchronized OsStats stats() {
-        return stats.snapshot(mappings.size(), decommitSwitch.disabled());
+        return stats.snapshot(mappings.size(), decommitSwitch.disabled(), decommitSwitch.freeRefused());
     }
 
     public synchronized long mappedBytes() {

@@ -9,6 +9,8 @@
  *   leanRetires               superslabs unmapped because they were empty (policy or trim()), and bytes
  *   mapped / peakMapped       bytes mapped now, and the most ever mapped at once
  *   decommitDisabled          true once a failed madvise or munmap has switched decommit off
+ *   freeRefused               true once the kernel refused MADV_FREE as unknown (EINVAL, before
+ *                             Linux 4.5): FREE then gives back with MADV_DONTNEED
  */
 package org.hakmem.netty.os;
 
@@ -17,7 +19,8 @@ public record OsStats(
         long madviseCalls, long madviseBytes,
         long mmapFailures, long munmapFailures, long madviseFailures, long capRefusals,
         long leanDecommits, long leanDecommitBytes, long leanRetires, long leanRetireBytes,
-        long mappedBytes, long peakMappedBytes, int mappings, boolean decommitDisabled) {
+        long mappedBytes, long peakMappedBytes, int mappings, boolean decommitDisabled,
+        boolean freeRefused) {
 
     /** System calls of every kind, failed ones included. */
     public long syscalls() {
@@ -32,6 +35,7 @@ public record OsStats(
                 + " B), failures: mmap=" + mmapFailures + " munmap=" + munmapFailures + " madvise="
                 + madviseFailures + ", cap refusals=" + capRefusals + ", mapped=" + mappedBytes + " B (peak "
                 + peakMappedBytes + " B) in " + mappings + " mappings"
-                + (decommitDisabled ? ", decommit DISABLED" : "");
+                + (decommitDisabled ? ", decommit DISABLED" : "")
+                + (freeRefused ? ", MADV_FREE refused by the kernel: DONTNEED used" : "");
     }
 }

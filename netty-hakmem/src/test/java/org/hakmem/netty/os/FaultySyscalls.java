@@ -10,6 +10,12 @@ public final class FaultySyscalls implements Syscalls {
     public volatile int mmapErrno;
     public volatile int madviseErrno;
     public volatile int munmapErrno;
+    /** Errno for madvise(MADV_FREE) only, as a kernel older than 4.5 answers (EINVAL); DONTNEED still works. */
+    public volatile int madviseFreeErrno;
+    /** Thrown by madvise instead of a LastErrorException, as JNA does for a fault in native code. */
+    public volatile RuntimeException madviseThrows;
+    /** madvise calls that reached the kernel. */
+    public final java.util.concurrent.atomic.AtomicLong realMadvises = new java.util.concurrent.atomic.AtomicLong();
     /** The switch of the OsMemory made by {@link #newOsMemory}: private to the test, not PROCESS. */
     public final DecommitSwitch decommitSwitch = new DecommitSwitch("this test's OS gate");
 
@@ -36,9 +42,16 @@ public final class FaultySyscalls implements Syscalls {
 
     @Override
     public void madvise(long address, long length, int advice) {
+        if (madviseThrows != null) {
+            throw madviseThrows;
+        }
         if (madviseErrno != 0) {
             throw new LastErrorException(madviseErrno);
         }
+        if (madviseFreeErrno != 0 && advice == LibC.MADV_FREE) {
+            throw new LastErrorException(madviseFreeErrno);
+        }
+        realMadvises.incrementAndGet();
         LIBC.madvise(address, length, advice);
     }
 
