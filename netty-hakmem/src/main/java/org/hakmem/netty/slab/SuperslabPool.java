@@ -216,12 +216,26 @@ public final class SuperslabPool {
 
     private long retire(List<Superslab> retiring) {
         long bytes = 0;
-        for (Superslab ss : retiring) {
-            if (os.retire(ss.base, Superslab.SIZE)) {
-                bytes += Superslab.SIZE;
-            } else {
+        int i = 0;
+        try {
+            for (; i < retiring.size(); i++) {
+                Superslab ss = retiring.get(i);
+                if (os.retire(ss.base, Superslab.SIZE)) {
+                    bytes += Superslab.SIZE;
+                } else {
+                    synchronized (this) {
+                        superslabs.add(ss); // still mapped, contents intact: usable as before
+                    }
+                }
+            }
+        } finally {
+            if (i + 1 < retiring.size()) {
+                // os.retire threw (a failing munmap returns false; this is something else, such as
+                // JNA's Error for a fault in native code). The superslabs after it were not touched:
+                // back into the pool, or they would stay mapped and never be used again. The one that
+                // threw may or may not be mapped still, so it stays out (OsMemory keeps it registered).
                 synchronized (this) {
-                    superslabs.add(ss); // still mapped, contents intact: usable as before
+                    superslabs.addAll(retiring.subList(i + 1, retiring.size()));
                 }
             }
         }
@@ -230,24 +244,36 @@ public final class SuperslabPool {
 
     private long decommit(List<Superslab> purging, List<long[]> runs, DecommitMode mode) {
         long bytes = 0;
-        for (long[] run : runs) {
-            Superslab ss = purging.get((int) run[0]);
-            int first = (int) run[1];
-            int count = (int) run[2];
-            long length = (long) count << Superslab.SLAB_SHIFT;
-            boolean done = os.decommit(ss.slabAddress(first), length, mode);
-            synchronized (this) {
-                int b = Superslab.bits(first, count);
-                ss.purgingMask &= ~b;
-                if (!done) {
-                    ss.dirtyMask |= b; // decommit is off or failed: the slabs are free and still resident
+        int r = 0;
+        try {
+            for (; r < runs.size(); r++) {
+                long[] run = runs.get(r);
+                long length = run[2] << Superslab.SLAB_SHIFT;
+                boolean done = os.decommit(purging.get((int) run[0]).slabAddress((int) run[1]), length, mode);
+                endPurge(purging, run, done);
+                if (done) {
+                    bytes += length;
                 }
             }
-            if (done) {
-                bytes += length;
+        } finally {
+            // os.decommit threw (a failing madvise returns false; this is something else). The runs
+            // from this one on would stay "purging" for good: neither free nor live, never cut again,
+            // their superslab never empty. They are free whatever the call did: dirty again.
+            for (; r < runs.size(); r++) {
+                endPurge(purging, runs.get(r), false);
             }
         }
         return bytes;
+    }
+
+    /** A run's purge is over: its slabs become clean, or dirty again if they were not given back. */
+    private synchronized void endPurge(List<Superslab> purging, long[] run, boolean done) {
+        Superslab ss = purging.get((int) run[0]);
+        int b = Superslab.bits((int) run[1], (int) run[2]);
+        ss.purgingMask &= ~b;
+        if (!done) {
+            ss.dirtyMask |= b; // decommit is off or failed: the slabs are free and still resident
+        }
     }
 
     /** Asks every thread heap to give back its empty spans (at its next refill or heap tick). */

@@ -13,7 +13,9 @@ public final class FaultySyscalls implements Syscalls {
     /** Errno for madvise(MADV_FREE) only, as a kernel older than 4.5 answers (EINVAL); DONTNEED still works. */
     public volatile int madviseFreeErrno;
     /** Thrown by madvise instead of a LastErrorException, as JNA does for a fault in native code. */
-    public volatile RuntimeException madviseThrows;
+    public volatile Error madviseThrows;
+    /** Thrown by munmap instead of a LastErrorException. */
+    public volatile Error munmapThrows;
     /** madvise calls that reached the kernel. */
     public final java.util.concurrent.atomic.AtomicLong realMadvises = new java.util.concurrent.atomic.AtomicLong();
     /** The switch of the OsMemory made by {@link #newOsMemory}: private to the test, not PROCESS. */
@@ -34,6 +36,9 @@ public final class FaultySyscalls implements Syscalls {
 
     @Override
     public void munmap(long address, long size) {
+        if (munmapThrows != null) {
+            throw munmapThrows;
+        }
         if (munmapErrno != 0) {
             throw new LastErrorException(munmapErrno);
         }

@@ -1,0 +1,74 @@
+package org.hakmem.netty.slab;
+
+import org.hakmem.netty.os.DecommitMode;
+import org.hakmem.netty.os.FaultySyscalls;
+import org.hakmem.netty.policy.LeanPolicy;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A system call that throws something other than its errno (JNA turns a fault in native code into
+ * java.lang.Error("Invalid memory access")) leaves the pool's books whole: no slab stays "purging"
+ * for good, no superslab drops out of the pool while still mapped.
+ */
+class PurgeFailureTest {
+    private static final long MIB = 1 << 20;
+    private static final int CLASS_64K = SizeClasses.classOf(64 << 10);
+    private static final SlabOwner OWNER = new SlabOwner() {
+        @Override
+        public Thread thread() {
+            return Thread.currentThread();
+        }
+
+        @Override
+        public void enqueueReady(Slab slab) {
+        }
+    };
+
+    private final FaultySyscalls faults = new FaultySyscalls();
+    /** An hour's decay: nothing is given back unless the test forces it. */
+    private final SuperslabPool pool = new SuperslabPool(faults.newOsMemory(64 * MIB),
+            new LeanPolicy(DecommitMode.DONTNEED, 64 * MIB, 3_600_000_000_000L));
+
+    @Test
+    void aDecommitThatThrowsLeavesItsSlabsFreeNotPurgingForever() {
+        Slab keeper = pool.acquireSpan(CLASS_64K, OWNER);
+        Slab a = pool.acquireSpan(CLASS_64K, OWNER);
+        Slab b = pool.acquireSpan(CLASS_64K, OWNER);
+        Slab c = pool.acquireSpan(CLASS_64K, OWNER);
+        pool.releaseSpan(a);
+        pool.releaseSpan(c); // two runs: slab 1 and slab 3
+        faults.madviseThrows = new Error("Invalid memory access");
+        assertThrows(Error.class, () -> pool.purge(true, DecommitMode.DONTNEED));
+        faults.madviseThrows = null;
+        assertTrue(pool.describe().contains("purging=00000000"), "no slab is left purging: " + pool.describe());
+        pool.releaseSpan(b);
+        pool.releaseSpan(keeper);
+        pool.purge(true, DecommitMode.DONTNEED);
+        assertEquals(0, pool.superslabCount(), "the empty superslab is retired: " + pool.describe());
+        assertEquals(0, pool.committedBytes());
+    }
+
+    @Test
+    void aRetireThatThrowsKeepsTheSuperslabsItDidNotTryInThePool() {
+        Slab[] spans = new Slab[3 * (Superslab.SLABS / SizeClasses.spanSlabs(CLASS_64K))];
+        for (int i = 0; i < spans.length; i++) {
+            spans[i] = pool.acquireSpan(CLASS_64K, OWNER);
+        }
+        assertEquals(3, pool.superslabCount());
+        for (Slab s : spans) {
+            pool.releaseSpan(s);
+        }
+        faults.munmapThrows = new Error("Invalid memory access");
+        assertThrows(Error.class, () -> pool.purge(true, DecommitMode.DONTNEED));
+        faults.munmapThrows = null;
+        // The superslab whose munmap threw may or may not be mapped still: it stays out of the pool
+        // (and mapped in OsMemory's books, never touched again). The two not tried are intact.
+        assertEquals(2, pool.superslabCount(), "the superslabs not tried are back in the pool");
+        pool.purge(true, DecommitMode.DONTNEED);
+        assertEquals(0, pool.superslabCount());
+    }
+}
