@@ -16,7 +16,8 @@
  * its task cancels itself. The thread is a daemon: it never keeps the JVM from exiting.
  *
  * A purge that throws (it should not: OsMemory turns OS failures into a disabled switch) is logged
- * and the task keeps running; an exception must not silently end the giving-back.
+ * and the task keeps running, whatever it threw, Errors included; an exception must not silently end
+ * the giving-back (ScheduledThreadPoolExecutor never runs a task again once it has thrown).
  */
 package org.hakmem.netty;
 
@@ -67,7 +68,10 @@ final class BackgroundPurger {
             }
             try {
                 a.backgroundPurge();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // Errors too (JNA's for a fault in native code, an OutOfMemoryError while the heap is
+                // full): a periodic task that throws is never run again, silently, and this allocator
+                // would keep its free memory for good. The next round may well succeed.
                 System.err.println("netty-hakmem: background purge of " + a + " failed: " + e);
                 e.printStackTrace();
             }

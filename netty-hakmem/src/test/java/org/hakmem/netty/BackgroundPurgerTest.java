@@ -1,0 +1,64 @@
+package org.hakmem.netty;
+
+import io.netty.buffer.ByteBuf;
+import org.hakmem.netty.os.DecommitMode;
+import org.hakmem.netty.os.FaultySyscalls;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The LEAN purger: it survives a round that throws, and its tasks go when their allocators go.
+ * Waits poll with a generous deadline; nothing asserts how fast anything is.
+ */
+@ExtendWith(WithoutLeakTracking.class)
+@ResourceLock(WithoutLeakTracking.LEVEL)
+class BackgroundPurgerTest {
+    private static final long MIB = 1 << 20;
+    private static final long WAIT_MILLIS = 20_000;
+
+    private static void await(Supplier<String> what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("not within " + WAIT_MILLIS + " ms: " + what.get());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static List<ByteBuf> burst(HakmemByteBufAllocator alloc, long bytes) {
+        List<ByteBuf> bufs = new ArrayList<>();
+        for (long i = 0; i < bytes / (64 << 10); i++) {
+            ByteBuf b = alloc.directBuffer(64 << 10, 64 << 10);
+            b.setByte(0, 1);
+            bufs.add(b);
+        }
+        return bufs;
+    }
+
+    @Test
+    void aRoundThatThrowsAnErrorDoesNotEndThePurge() throws Exception {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemConfig config = HakmemByteBufAllocator.builder().profile(Profile.LEAN)
+                .leanDecommit(DecommitMode.DONTNEED).leanTargetMB(1024).leanDecayMillis(20)
+                .maxMappedBytes(256 * MIB).resolve();
+        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(config, faults.newOsMemory(256 * MIB));
+        List<ByteBuf> keep = burst(alloc, 4 * MIB);
+        faults.madviseThrows = new Error("Invalid memory access (injected)");
+        burst(alloc, 8 * MIB).forEach(ByteBuf::release);
+        await(() -> "a purge round hits the Error", () -> alloc.metric().osStats().madviseCalls() >= 1);
+        faults.madviseThrows = null;
+        await(() -> "a later round gives the memory back: " + alloc.metric().osStats(),
+                () -> alloc.metric().osStats().leanDecommits() >= 1);
+        assertTrue(alloc.metric().osStats().madviseFailures() == 0, "a throw is not an errno");
+        keep.forEach(ByteBuf::release);
+    }
+}
