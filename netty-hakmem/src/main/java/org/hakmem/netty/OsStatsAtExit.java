@@ -1,27 +1,60 @@
 /*
  * OsStatsAtExit: HAKMEM_SS_OS_STATS=1 - print an allocator's OS stats once, when the JVM exits.
  *
- * One shutdown hook per allocator that asked for it. The hook holds the allocator weakly: asking
- * for a report must not keep an allocator alive; one that was collected has nothing left to report
- * (its counters went with it).
+ * One shutdown hook for the process, added by the first allocator that asks, prints a report for
+ * every allocator that asked and is still reachable. It holds them weakly: asking for a report must
+ * not keep an allocator alive; one that was collected has nothing left to report (its counters went
+ * with it), and its entry is dropped when the next allocator registers. A hook per allocator, as
+ * before, left a Thread object behind for every allocator ever built (a loop that builds allocators
+ * with the report on, as a test run with HAKMEM_SS_OS_STATS=1 does, kept thousands) and started as
+ * many threads at exit.
  */
 package org.hakmem.netty;
 
 import java.io.PrintStream;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 final class OsStatsAtExit {
+    /** Allocators that asked for a report, in the order they asked. Guarded by the class. */
+    private static final Set<WeakReference<HakmemByteBufAllocator>> ALLOCATORS = new LinkedHashSet<>();
+    /** Where the collector enqueues the entries of collected allocators. */
+    private static final ReferenceQueue<HakmemByteBufAllocator> COLLECTED = new ReferenceQueue<>();
+    /** Guarded by the class. */
+    private static boolean hooked;
+
     private OsStatsAtExit() {
     }
 
-    static void register(HakmemByteBufAllocator alloc) {
-        WeakReference<HakmemByteBufAllocator> ref = new WeakReference<>(alloc);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            HakmemByteBufAllocator a = ref.get();
-            if (a != null) {
-                print(a, System.err);
+    static synchronized void register(HakmemByteBufAllocator alloc) {
+        for (Reference<?> r = COLLECTED.poll(); r != null; r = COLLECTED.poll()) {
+            ALLOCATORS.remove(r);
+        }
+        ALLOCATORS.add(new WeakReference<>(alloc, COLLECTED));
+        if (!hooked) {
+            Runtime.getRuntime().addShutdownHook(new Thread(OsStatsAtExit::printAll, "netty-hakmem-os-stats"));
+            hooked = true;
+        }
+    }
+
+    private static void printAll() {
+        List<HakmemByteBufAllocator> live = new ArrayList<>();
+        synchronized (OsStatsAtExit.class) {
+            for (WeakReference<HakmemByteBufAllocator> ref : ALLOCATORS) {
+                HakmemByteBufAllocator a = ref.get();
+                if (a != null) {
+                    live.add(a);
+                }
             }
-        }, "netty-hakmem-os-stats"));
+        }
+        for (HakmemByteBufAllocator a : live) {
+            print(a, System.err);
+        }
     }
 
     static void print(HakmemByteBufAllocator alloc, PrintStream out) {
