@@ -91,12 +91,24 @@ public final class OsMemory {
         long slack = alignment > PAGE_SIZE ? alignment : 0;
         long raw = rawMap(size + slack);
         long aligned = (raw + alignment - 1) & -alignment;
-        if (aligned > raw) {
-            rawUnmap(raw, aligned - raw);
-        }
-        long tail = raw + size + slack - (aligned + size);
-        if (tail > 0) {
-            rawUnmap(aligned + size, tail);
+        long kept = raw; // from here on, what the kernel still maps for us is [kept, raw + size + slack)
+        try {
+            if (aligned > raw) {
+                rawUnmap(raw, aligned - raw);
+            }
+            kept = aligned;
+            long tail = raw + size + slack - (aligned + size);
+            if (tail > 0) {
+                rawUnmap(aligned + size, tail);
+            }
+        } catch (IllegalStateException e) {
+            // A trim failed (munmap splitting a mapping the kernel merged with a neighbour fails with
+            // ENOMEM at vm.max_map_count). What is left stays mapped for good, never used: it counts
+            // as mapped, so the cap still bounds what the process holds; else every retry would map
+            // `size + slack` more.
+            stats.mappedBytes += raw + size + slack - kept;
+            stats.peakMappedBytes = Math.max(stats.peakMappedBytes, stats.mappedBytes);
+            throw e;
         }
         mappings.put(aligned, size);
         stats.mappedBytes += size;

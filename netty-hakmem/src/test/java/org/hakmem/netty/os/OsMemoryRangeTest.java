@@ -66,4 +66,25 @@ class OsMemoryRangeTest {
         faults.mmapErrno = 0;
         os.unmap(a, 2 * MIB);
     }
+
+    /**
+     * map() over-maps by the alignment and trims both ends with munmap. A munmap that cuts into a
+     * mapping the kernel merged with a neighbour splits it, and fails with ENOMEM once the process is
+     * at vm.max_map_count. What stays mapped then is ours for good, and must count against the cap,
+     * or every retry maps 4 MiB more with nothing to stop it.
+     */
+    @Test
+    void whatAFailedTrimLeavesMappedCountsAgainstTheCap() {
+        FaultySyscalls faults = new FaultySyscalls();
+        OsMemory os = faults.newOsMemory(8 * MIB);
+        faults.munmapErrno = 12;
+        for (int i = 0; i < 10; i++) {
+            assertThrows(Throwable.class, () -> os.map(2 * MIB, 2 * MIB));
+        }
+        OsStats s = os.stats();
+        long leftMapped = s.mmapBytes() - s.munmapBytes();
+        assertThat(leftMapped).as("bytes left mapped, cap 8 MiB: " + s).isLessThanOrEqualTo(8 * MIB);
+        assertEquals(leftMapped, os.mappedBytes(), "and counted as mapped");
+        assertThat(s.capRefusals()).isPositive();
+    }
 }
