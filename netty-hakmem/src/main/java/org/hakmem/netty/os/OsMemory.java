@@ -216,10 +216,16 @@ public final class OsMemory {
         return Smaps.lazyFreeBytes(ranges);
     }
 
-    /** Resident bytes of [address, address + length), which must lie inside one of our mappings. */
+    /**
+     * Resident bytes of the pages that [address, address + length) touches; the range must lie inside
+     * one of our mappings.
+     */
     public synchronized long residentBytes(long address, long length) {
         checkOwned(address, length);
-        return rawResident(address, length);
+        // mincore takes a page-aligned start (EINVAL otherwise); our mappings start on a page, so the
+        // page that holds `address` is ours too.
+        long start = address & -PAGE_SIZE;
+        return rawResident(start, address + length - start);
     }
 
     /** Resident bytes of all our mappings (mincore: exact, independent of the JVM). */

@@ -87,4 +87,18 @@ class OsMemoryRangeTest {
         assertEquals(leftMapped, os.mappedBytes(), "and counted as mapped");
         assertThat(s.capRefusals()).isPositive();
     }
+
+    @Test
+    void residentBytesOfARangeThatIsNotPageAlignedCountsThePagesItTouches() {
+        OsMemory os = new OsMemory(64 * MIB);
+        long a = os.map(2 * MIB, 2 * MIB);
+        long page = OsMemory.PAGE_SIZE;
+        new com.sun.jna.Pointer(a).setByte(page, (byte) 1); // page 1 resident
+        assertEquals(0, os.residentBytes(a + 1, 10), "inside page 0");
+        assertEquals(page, os.residentBytes(a + page + 5, 1), "inside page 1");
+        assertEquals(page, os.residentBytes(a + page - 1, 2), "the last byte of page 0 and the first of page 1");
+        assertEquals(page, os.residentBytes(a + 1, page), "a length of one page, across two");
+        assertEquals(0, os.stats().mmapFailures());
+        os.unmap(a, 2 * MIB);
+    }
 }
