@@ -6,7 +6,9 @@
  *
  * Opens `connections` connections; each keeps `inflight` messages of `size` bytes outstanding. The
  * server echoes the byte stream back in order, so every `size` bytes received complete the oldest
- * outstanding message: its round-trip time is recorded and a new message is sent. After `warmup`
+ * outstanding message: its round-trip time is recorded and a new message is sent. Every byte that
+ * comes back is checked against the one sent there; a difference fails the run (exit 1), as does a
+ * connection that fails or closes. After `warmup`
  * seconds the histogram is reset and "MEASURING" is printed (the launcher tells the server, which
  * starts its measured-phase peak RSS there); after `duration` more seconds the histogram is read and
  * one line is printed:
@@ -18,6 +20,8 @@ package org.hakmem.examples.bench;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -189,6 +193,8 @@ public final class EchoLoadClient {
         final Recorder recorder;
         final AtomicReference<Throwable> failure;
         final byte[] payload;
+        /** The payload as a buffer, to check echoed bytes against (read-only, shared by every connection). */
+        final ByteBuf expected;
         final int inflight;
         volatile boolean stopped;
 
@@ -196,6 +202,7 @@ public final class EchoLoadClient {
             this.recorder = recorder;
             this.failure = failure;
             this.payload = payload;
+            this.expected = Unpooled.wrappedBuffer(payload).asReadOnly();
             this.inflight = inflight;
         }
     }
@@ -235,12 +242,18 @@ public final class EchoLoadClient {
             ByteBuf in = (ByteBuf) msg;
             try {
                 int n = in.readableBytes();
+                int at = in.readerIndex();
                 long now = System.nanoTime();
                 while (n > 0) {
                     if (outstanding == 0) {
                         throw new IllegalStateException("received more bytes than sent");
                     }
                     int take = Math.min(n, size - partial);
+                    if (!ByteBufUtil.equals(in, at, load.expected, partial, take)) {
+                        throw new IllegalStateException("echoed bytes differ from the ones sent (bytes " + partial
+                                + ".." + (partial + take - 1) + " of a " + size + "-byte message)");
+                    }
+                    at += take;
                     partial += take;
                     n -= take;
                     if (partial == size) {

@@ -1,0 +1,146 @@
+package org.hakmem.examples.bench;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * EchoLoadClient against stand-in servers on 127.0.0.1: one that echoes the byte stream in pieces
+ * of odd sizes (the client's framing must still complete every message), and one that returns the
+ * right number of bytes but alters one of them (the client must fail, not report figures).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EchoLoadClientTest {
+    private final List<StandInServer> servers = new ArrayList<>();
+
+    @AfterEach
+    void stopServers() {
+        servers.forEach(StandInServer::close);
+    }
+
+    @Test
+    void aStreamEchoedInOddPiecesCompletesEveryMessage() throws Exception {
+        StandInServer server = start(-1);
+        try (ChildJvm client = client(server.port())) {
+            String line = client.awaitLine("CLIENT ", 60);
+            client.awaitExit(60);
+            assertThat(line).contains("msgs_per_s=");
+        }
+    }
+
+    @Test
+    void aCorruptedEchoFailsTheClient() throws Exception {
+        StandInServer server = start(1000); // byte 1000 of each connection's stream comes back altered
+        try (ChildJvm client = client(server.port())) {
+            assertThatThrownBy(() -> {
+                client.awaitLine("CLIENT ", 60);
+                client.awaitExit(60);
+            }).isInstanceOf(ChildJvm.ChildFailure.class).hasMessageContaining("differ");
+        }
+    }
+
+    private StandInServer start(long corruptAt) throws IOException {
+        StandInServer s = new StandInServer(corruptAt);
+        servers.add(s);
+        return s;
+    }
+
+    /** 2 connections, 100-byte messages, 3 in flight, no warmup, 1 s measured, NIO. */
+    private static ChildJvm client(int port) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ChildJvm("echo load client", List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                EchoLoadClient.class.getName(), "127.0.0.1", String.valueOf(port), "2", "100", "3", "0", "1",
+                "unpooled", "nio"));
+    }
+
+    /** Echoes each connection's bytes back in pieces of 1 to 37 bytes; optionally alters one byte. */
+    private static final class StandInServer implements AutoCloseable {
+        private final ServerSocket socket;
+        private final long corruptAt;
+        private final List<Socket> accepted = new ArrayList<>();
+
+        StandInServer(long corruptAt) throws IOException {
+            this.corruptAt = corruptAt;
+            this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread acceptor = new Thread(this::accept, "stand-in-acceptor");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        private void accept() {
+            try {
+                while (true) {
+                    Socket s = socket.accept();
+                    s.setTcpNoDelay(true);
+                    synchronized (accepted) {
+                        accepted.add(s);
+                    }
+                    Thread t = new Thread(() -> echo(s), "stand-in-echo");
+                    t.setDaemon(true);
+                    t.start();
+                }
+            } catch (IOException closed) {
+                // the test is over
+            }
+        }
+
+        private void echo(Socket s) {
+            byte[] buf = new byte[4096];
+            long position = 0;
+            int piece = 1;
+            try (InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    if (corruptAt >= position && corruptAt < position + n) {
+                        buf[(int) (corruptAt - position)] ^= 0x40;
+                    }
+                    position += n;
+                    for (int off = 0; off < n; ) {
+                        int len = Math.min(piece, n - off);
+                        out.write(buf, off, len);
+                        out.flush();
+                        off += len;
+                        piece = piece % 37 + 1;
+                    }
+                }
+            } catch (IOException closed) {
+                // the client went away
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            synchronized (accepted) {
+                for (Socket s : accepted) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // closing anyway
+                    }
+                }
+            }
+        }
+    }
+}
