@@ -15,7 +15,10 @@
 package org.hakmem.examples.bench;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -23,15 +26,34 @@ import java.util.regex.Pattern;
 public record CpuPinning(String serverCpus, String clientCpus) {
     /** A taskset CPU list: numbers and ranges, comma-separated (0 | 0,2 | 0-3). */
     private static final Pattern CPU_LIST = Pattern.compile("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*");
+    private static final Path ONLINE = Path.of("/sys/devices/system/cpu/online");
 
     /**
      * Parses the spec against this machine's CPUs and checks that taskset can pin to them: what a
      * command-line option is turned into. The message of the exception names the bad value.
      */
     public static CpuPinning forThisMachine(String spec) {
-        CpuPinning pinning = parse(spec, Runtime.getRuntime().availableProcessors());
+        CpuPinning pinning = parse(spec, onlineCpus());
         pinning.requireTaskset();
         return pinning;
+    }
+
+    /**
+     * The CPUs this machine has, as a CPU list: /sys/devices/system/cpu/online. Not
+     * 0..availableProcessors()-1: a JVM started under taskset, or in a container given CPUs 2-3,
+     * counts only the CPUs it may use, and their numbers need not start at 0. Falls back to that
+     * count where the file cannot be read.
+     */
+    static String onlineCpus() {
+        try {
+            String online = Files.readString(ONLINE).trim();
+            if (CPU_LIST.matcher(online).matches()) {
+                return online;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or no sysfs: fall back below
+        }
+        return "0-" + (Runtime.getRuntime().availableProcessors() - 1);
     }
 
     /**
@@ -39,6 +61,15 @@ public record CpuPinning(String serverCpus, String clientCpus) {
      * this machine has. The message of the exception names the bad value and what is allowed.
      */
     public static CpuPinning parse(String spec, int cpus) {
+        return parse(spec, "0-" + (cpus - 1));
+    }
+
+    /**
+     * Parses "SERVER:CLIENT" (each a CPU list) and checks every CPU against {@code machineCpus}, the
+     * CPU list of the CPUs this machine has (such as "0-3" or "0-1,4-5").
+     */
+    static CpuPinning parse(String spec, String machineCpus) {
+        BitSet exists = cpuSet(machineCpus);
         String[] sides = spec.split(":", -1);
         if (sides.length != 2) {
             throw new IllegalArgumentException("'" + spec + "': expected SERVER:CLIENT, each a CPU list"
@@ -50,13 +81,27 @@ public record CpuPinning(String serverCpus, String clientCpus) {
                         + " (numbers and ranges, comma-separated, such as 0 or 0,2 or 0-1)");
             }
             for (String n : side.split("[,-]")) {
-                if (n.length() > 9 || Integer.parseInt(n) >= cpus) {
+                if (n.length() > 9 || !exists.get(Integer.parseInt(n))) {
                     throw new IllegalArgumentException("'" + spec + "': CPU " + n + " does not exist (this machine"
-                            + " has CPUs 0-" + (cpus - 1) + ")");
+                            + " has CPUs " + machineCpus + ")");
                 }
             }
         }
         return new CpuPinning(sides[0], sides[1]);
+    }
+
+    /** The CPUs of a CPU list such as "0-3" or "0,2,4-5" (already matched against CPU_LIST). */
+    private static BitSet cpuSet(String list) {
+        BitSet set = new BitSet();
+        for (String part : list.split(",")) {
+            String[] ends = part.split("-");
+            int from = Integer.parseInt(ends[0]);
+            int to = ends.length > 1 ? Integer.parseInt(ends[1]) : from;
+            if (from <= to) {
+                set.set(from, to + 1);
+            }
+        }
+        return set;
     }
 
     /** The command that runs {@code command} on the server's CPUs. */
