@@ -58,6 +58,9 @@ final class CompareCommand implements Callable<Integer> {
                         "unknown workload '" + w + "'; allowed: " + String.join(", ", WORKLOADS));
             }
         }
+        if (workloads.isEmpty() || workloads.stream().distinct().count() != workloads.size()) {
+            throw new ParameterException(spec.commandLine(), "--workloads must name each workload once: " + workloads);
+        }
         if (!transport.equals("epoll") && !transport.equals("nio")) {
             throw new ParameterException(spec.commandLine(), "unknown transport '" + transport + "'; allowed: epoll, nio");
         }

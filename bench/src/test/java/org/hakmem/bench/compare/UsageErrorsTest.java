@@ -40,6 +40,18 @@ class UsageErrorsTest {
     }
 
     @Test
+    void aWorkloadNamedTwiceIsAUsageError() throws IOException {
+        // Named twice, a workload would run twice per round and its two runs would count as two rounds.
+        // The fake java fails at once, so a run that slips through ends quickly (exit 1, not 2).
+        Path fakeJava = tmp.resolve("fake-java-exit-3");
+        Files.writeString(fakeJava, "#!/bin/sh\nexit 3\n");
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwx------"));
+        assertUsageError(ToolRun.of("compare", "--quick", "--workloads", "mixed-ws400,burst-idle,mixed-ws400",
+                        "--allocators", "hakmem", "--java", fakeJava.toString(), "--out", tmp.resolve("out").toString()),
+                "--workloads must name each workload once", "Usage:");
+    }
+
+    @Test
     void unknownEchoClientNamesTheValueAndTheAllowedOnes() {
         assertUsageError(ToolRun.of("compare", "--echo-client", "tcmalloc", "--out", tmp.toString()),
                 "unknown --echo-client 'tcmalloc'; allowed: hakmem,", "Usage:");
