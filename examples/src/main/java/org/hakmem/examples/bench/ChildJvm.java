@@ -1,7 +1,9 @@
 /*
  * ChildJvm: a benchmark child process whose merged stdout/stderr is collected line by line, with
  * waits that fail loudly: a child that exits non-zero, prints nothing in time or never exits is
- * reported with the tail of its output (ChildFailure), never silently dropped.
+ * reported with the tail of its output (ChildFailure), never silently dropped. A child does not
+ * outlive this JVM: close() ends it, and a shutdown hook ends any still running when this JVM exits
+ * or is stopped (SIGTERM, SIGINT); else it would run on, reparented to init, for its whole run.
  */
 package org.hakmem.examples.bench;
 
@@ -12,6 +14,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +30,14 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** Children started and not yet closed: what the shutdown hook ends. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
+                "child-jvm-reaper"));
+    }
+
     private final String label;
     private final Process process;
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -36,6 +48,7 @@ public final class ChildJvm implements AutoCloseable {
     public ChildJvm(String label, List<String> command) throws IOException {
         this.label = label;
         this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        LIVE.add(process);
         this.reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -55,6 +68,11 @@ public final class ChildJvm implements AutoCloseable {
 
     public String label() {
         return label;
+    }
+
+    /** The child's process id. */
+    public long pid() {
+        return process.pid();
     }
 
     /** Waits up to timeoutS for a line starting with prefix; fails if the child exits first. */
@@ -134,13 +152,17 @@ public final class ChildJvm implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                try {
+                    process.waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
+        } finally {
+            LIVE.remove(process);
         }
     }
 }
