@@ -11,10 +11,34 @@
 #
 # Results go to results/<UTC timestamp>-<mode>/ (report.md, charts, CSV). SKIP_BUILD=1 skips the build.
 set -euo pipefail
+# The tool runs from the repository root (its default results/ folder, the commit in the header), so
+# paths given relative to the caller's directory are made absolute first: --out, --results, --java.
+caller="$PWD"
+absolute() { # $1: the option, $2: its value
+  case "$2" in
+    /*) printf '%s' "$2" ;;
+    */*) printf '%s/%s' "$caller" "$2" ;;
+    *) if [ "$1" = --java ]; then printf '%s' "$2"; else printf '%s/%s' "$caller" "$2"; fi ;; # --java java: PATH
+  esac
+}
+args=()
+pending=""
+for a in "$@"; do
+  if [ -n "$pending" ]; then
+    args+=("$(absolute "$pending" "$a")")
+    pending=""
+    continue
+  fi
+  case "$a" in
+    --out|--results|--java) pending="$a"; args+=("$a") ;;
+    --out=*|--results=*|--java=*) args+=("${a%%=*}=$(absolute "${a%%=*}" "${a#*=}")") ;;
+    *) args+=("$a") ;;
+  esac
+done
 cd "$(dirname "$0")/.."
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   mvn -q -B -ntp -DskipTests install
 fi
 exec "$JAVA" --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true \
-  -cp bench/target/benchmarks.jar org.hakmem.bench.compare.CompareTool "$@"
+  -cp bench/target/benchmarks.jar org.hakmem.bench.compare.CompareTool ${args[@]+"${args[@]}"}
