@@ -32,6 +32,7 @@ import org.hakmem.netty.os.DecommitMode;
 import org.hakmem.netty.policy.FastPolicy;
 import org.hakmem.netty.policy.LeanPolicy;
 import org.hakmem.netty.policy.ReleasePolicy;
+import org.hakmem.netty.slab.Superslab;
 
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,11 @@ import java.util.function.UnaryOperator;
 
 public final class HakmemConfig {
     static final long MIN_DEFAULT_MAPPED_BYTES = 64L << 20;
+    /**
+     * The smallest cap accepted: one superslab. Below it no buffer of up to 1 MiB could ever be
+     * allocated, so such a cap is a mistake better reported at start-up than at the first buffer.
+     */
+    static final long MIN_MAPPED_BYTES = Superslab.SIZE;
 
     static final long DEFAULT_LEAN_TARGET_MB = 10;
     static final long DEFAULT_LEAN_DECAY_MS = 1000;
@@ -170,8 +176,9 @@ public final class HakmemConfig {
 
         /** Cap on bytes mapped from the kernel; allocation past it throws OutOfMemoryError. */
         public Builder maxMappedBytes(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("maxMappedBytes: " + bytes + " (expected: > 0)");
+            if (bytes < MIN_MAPPED_BYTES) {
+                throw new IllegalArgumentException("maxMappedBytes: " + bytes + " (expected: at least "
+                        + MIN_MAPPED_BYTES + ", one superslab)");
             }
             this.maxMappedBytes = bytes;
             return this;
@@ -212,7 +219,8 @@ public final class HakmemConfig {
                     "0 or 1");
             long cap = maxMappedBytes != null ? maxMappedBytes
                     : setting("hakmem.maxMappedMB", "HAKMEM_MAX_MAPPED_MB", defaultMaxMappedBytes(),
-                    v -> parsePositive(v) << 20, "a positive integer number of MiB, at most " + (Long.MAX_VALUE >> 20));
+                    v -> parseMappedMB(v) << 20, "an integer number of MiB from " + (MIN_MAPPED_BYTES >> 20)
+                    + " (one superslab) to " + (Long.MAX_VALUE >> 20));
             boolean direct = preferDirect != null ? preferDirect
                     : setting("hakmem.preferDirect", "HAKMEM_PREFER_DIRECT", Boolean.TRUE, Builder::parseBoolean,
                     "true or false");
@@ -272,6 +280,14 @@ public final class HakmemConfig {
             long n = Long.parseLong(v);
             if (n <= 0 || n > Long.MAX_VALUE >> 20) {
                 throw new IllegalArgumentException("out of range");
+            }
+            return n;
+        }
+
+        private static long parseMappedMB(String v) {
+            long n = parsePositive(v);
+            if (n < MIN_MAPPED_BYTES >> 20) {
+                throw new IllegalArgumentException("below one superslab");
             }
             return n;
         }

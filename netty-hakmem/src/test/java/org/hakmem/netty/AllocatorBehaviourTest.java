@@ -326,7 +326,7 @@ class AllocatorBehaviourTest {
     void invalidConfigurationFailsAtStartUpNamingTheVariable() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
                 HakmemByteBufAllocator.builder().sources(k -> null, Map.of("HAKMEM_MAX_MAPPED_MB", "lots")::get).build());
-        assertThat(e.getMessage()).contains("HAKMEM_MAX_MAPPED_MB").contains("lots").contains("positive integer");
+        assertThat(e.getMessage()).contains("HAKMEM_MAX_MAPPED_MB").contains("lots").contains("an integer number of MiB from 2");
         e = assertThrows(IllegalArgumentException.class, () ->
                 HakmemByteBufAllocator.builder().sources(Map.of("hakmem.ss.memLean", "yes")::get, k -> null).build());
         assertThat(e.getMessage()).contains("hakmem.ss.memLean").contains("'yes'").contains("0 (FAST) or 1 (LEAN)");
@@ -353,6 +353,23 @@ class AllocatorBehaviourTest {
                 HakmemByteBufAllocator.builder().sources(Map.of("hakmem.maxMappedMB", "0")::get, k -> null).build());
         assertThat(e.getMessage()).contains("hakmem.maxMappedMB");
         assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder().maxMappedBytes(-5));
+    }
+
+    @Test
+    void aCapBelowOneSuperslabFailsAtStartUp() {
+        // Every buffer up to 1 MiB lives in a 2 MiB superslab: a smaller cap could never serve one, so
+        // it is refused when the allocator is built, not at the first buffer.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                HakmemByteBufAllocator.builder().sources(Map.of("hakmem.maxMappedMB", "1")::get, k -> null).build());
+        assertThat(e.getMessage()).contains("hakmem.maxMappedMB").contains("'1'").contains("from 2 (one superslab)");
+        e = assertThrows(IllegalArgumentException.class, () ->
+                HakmemByteBufAllocator.builder().sources(k -> null, Map.of("HAKMEM_MAX_MAPPED_MB", "1")::get).build());
+        assertThat(e.getMessage()).contains("HAKMEM_MAX_MAPPED_MB");
+        e = assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder().maxMappedBytes(MIB));
+        assertThat(e.getMessage()).contains("maxMappedBytes: 1048576").contains("at least 2097152");
+        HakmemByteBufAllocator smallest = HakmemByteBufAllocator.builder().maxMappedBytes(2 * MIB).build();
+        ByteBuf b = smallest.directBuffer(1024);
+        b.release();
     }
 
     @Test
