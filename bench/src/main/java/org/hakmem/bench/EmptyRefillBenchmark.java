@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * One buffer at a time: each op allocates a 256-byte direct buffer, writes and reads a byte, and
  * releases it, on the JMH thread. Every release leaves the thread holding no buffer, which is what an
  * event loop between two messages does, so this measures what an allocator pays per emptying of a
- * thread's live set (netty-hakmem: the idle check of ThreadHeap, "Going idle": a clock read, and in
- * LEAN a park and the CAS that takes the heap back) on top of its plain allocate and release.
+ * thread's live set (netty-hakmem: the idle check of ThreadHeap, "Going idle": in FAST a clock read,
+ * in LEAN a park and the CAS that takes the heap back) on top of its plain allocate and release.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

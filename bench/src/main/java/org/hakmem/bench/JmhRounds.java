@@ -43,25 +43,85 @@ public final class JmhRounds {
             new Workload("cross-thread (event loop)", "CrossThreadBenchmark", Map.of("thread", "eventloop")),
             new Workload("cross-thread (plain thread)", "CrossThreadBenchmark", Map.of("thread", "plain")));
 
-    public static void main(String[] args) throws Exception {
+    /** What the command line asks for. */
+    record Options(int rounds, boolean quick, List<String> allocators, List<String> only) {
+    }
+
+    private static final String USAGE = "usage: JmhRounds [--rounds N] [--quick] [--allocators a,b] [--only workload-prefix,...]";
+
+    /**
+     * Parses the command line. A bad one throws IllegalArgumentException naming the bad value and what
+     * is allowed (main turns it into exit 2), before any benchmark runs.
+     */
+    static Options parse(String... args) {
         int rounds = 3;
         boolean quick = false;
         List<String> allocators = List.of("hakmem", "pooled", "adaptive");
         List<String> only = null;
         for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--quick" -> quick = true;
-                case "--allocators" -> allocators = Arrays.asList(args[++i].split(","));
-                case "--only" -> only = Arrays.asList(args[++i].split(","));
-                default -> {
-                    System.err.println("unknown argument '" + args[i] + "'; usage: JmhRounds [--rounds N] [--quick]"
-                            + " [--allocators a,b] [--only workload-prefix,...]");
-                    System.exit(2);
+            String opt = args[i];
+            if (opt.equals("--quick")) {
+                quick = true;
+                continue;
+            }
+            if (!opt.equals("--rounds") && !opt.equals("--allocators") && !opt.equals("--only")) {
+                throw new IllegalArgumentException("unknown argument '" + opt + "'");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value for " + opt);
+            }
+            String v = args[++i];
+            switch (opt) {
+                case "--rounds" -> rounds = positive(opt, v);
+                case "--allocators" -> allocators = Arrays.asList(v.split(","));
+                default -> only = Arrays.asList(v.split(","));
+            }
+        }
+        for (String a : allocators) {
+            if (!Allocators.NAMES.contains(a)) {
+                throw new IllegalArgumentException("unknown allocator '" + a + "' in --allocators; allowed: " + Allocators.NAMES);
+            }
+        }
+        if (allocators.stream().distinct().count() != allocators.size()) {
+            throw new IllegalArgumentException("--allocators must name each allocator once: " + allocators);
+        }
+        if (only != null) {
+            for (String prefix : only) {
+                if (WORKLOADS.stream().noneMatch(w -> w.name().startsWith(prefix))) {
+                    throw new IllegalArgumentException("--only '" + prefix + "' matches no workload; workloads: "
+                            + WORKLOADS.stream().map(Workload::name).toList());
                 }
             }
         }
-        allocators.forEach(Allocators::create); // fail fast on a bad name
+        return new Options(rounds, quick, allocators, only);
+    }
+
+    private static int positive(String opt, String v) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(opt + " '" + v + "': expected a whole number >= 1");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options opts;
+        try {
+            opts = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        int rounds = opts.rounds();
+        boolean quick = opts.quick();
+        List<String> allocators = opts.allocators();
+        List<String> only = opts.only();
         String jvm = System.getProperty("java.home") + "/bin/java";
         System.out.println("# JmhRounds: " + rounds + " rounds, JDK " + System.getProperty("java.version")
                 + " (" + jvm + "), " + Runtime.getRuntime().availableProcessors() + " CPUs");

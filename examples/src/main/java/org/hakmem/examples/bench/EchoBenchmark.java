@@ -33,12 +33,14 @@ public final class EchoBenchmark {
     private EchoBenchmark() {
     }
 
-    private static void usage(String problem) {
-        System.err.println("error: " + problem);
-        System.err.println("usage: EchoBenchmark [--allocators hakmem,pooled,adaptive] [--rounds 3] [--duration 10]"
+    private static final String USAGE = "usage: EchoBenchmark [--allocators hakmem,pooled,adaptive] [--rounds 3] [--duration 10]"
                 + " [--warmup 8] [--connections 64] [--size 256] [--inflight 4] [--transport epoll|nio]"
                 + " [--client-allocator NAME (default: the server's)]"
-                + " [--cpus SERVER:CLIENT (CPU lists for taskset, e.g. 0:1; default: not pinned)]");
+                + " [--cpus SERVER:CLIENT (CPU lists for taskset, e.g. 0:1; default: not pinned)]";
+
+    private static void usage(String problem) {
+        System.err.println("error: " + problem);
+        System.err.println(USAGE);
         System.exit(2);
     }
 
@@ -58,7 +60,8 @@ public final class EchoBenchmark {
         for (int i = 0; i < args.length; i++) {
             String opt = args[i];
             if (opt.equals("-h") || opt.equals("--help")) {
-                usage("help requested");
+                System.out.println(USAGE);
+                System.exit(0);
             }
             if (i + 1 >= args.length) {
                 usage("missing value for " + opt);
@@ -105,6 +108,9 @@ public final class EchoBenchmark {
         }
         for (String a : allocators) {
             requireKnown("allocator", a);
+        }
+        if (allocators.stream().distinct().count() != allocators.size()) {
+            usage("--allocators must name each allocator once: " + allocators);
         }
         if (clientAllocator != null) {
             requireKnown("client allocator", clientAllocator);
