@@ -248,10 +248,15 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     }
 
     byte[] allocateHeapArray(int length) {
-        heapBytes.add(length);
         ThreadCache cache = table.get();
         byte[] array = cache != null ? cache.takeArray(length) : null;
-        return array != null ? array : new byte[length];
+        if (array == null) {
+            array = new byte[length];
+        }
+        // Counted once the array exists: a length the JVM refuses (OutOfMemoryError) never reaches
+        // freeHeapArray, so counting it first left it in usedHeapMemory for good.
+        heapBytes.add(length);
+        return array;
     }
 
     void freeHeapArray(byte[] array) {

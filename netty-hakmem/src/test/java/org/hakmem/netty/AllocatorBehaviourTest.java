@@ -322,6 +322,24 @@ class AllocatorBehaviourTest {
         again.release();
     }
 
+    /**
+     * The JVM refuses an array of Integer.MAX_VALUE - 1 bytes at once ("exceeds VM limit"), whatever the
+     * heap size: the refused length must not stay in usedHeapMemory, on allocation or on a capacity change.
+     */
+    @Test
+    void aHeapArrayTheJvmRefusesIsNotCounted() {
+        assertThrows(OutOfMemoryError.class, () -> alloc.heapBuffer(Integer.MAX_VALUE - 1));
+        assertEquals(0, alloc.metric().usedHeapMemory(), "refused allocation");
+        ByteBuf h = alloc.heapBuffer(10);
+        h.writeLong(42);
+        assertThrows(OutOfMemoryError.class, () -> h.capacity(Integer.MAX_VALUE - 1));
+        assertEquals(10, h.capacity());
+        assertEquals(42, h.getLong(0));
+        assertEquals(10, alloc.metric().usedHeapMemory(), "refused capacity change");
+        h.release();
+        assertEquals(0, alloc.metric().usedHeapMemory());
+    }
+
     @Test
     void invalidConfigurationFailsAtStartUpNamingTheVariable() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
