@@ -65,7 +65,9 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     private final FastThreadLocal<ThreadCache> caches = new FastThreadLocal<ThreadCache>() {
         @Override
         protected ThreadCache initialValue() {
-            return new ThreadCache(HakmemByteBufAllocator.this, registry.register());
+            ThreadCache cache = new ThreadCache(HakmemByteBufAllocator.this, registry.register());
+            table.add(cache);
+            return cache;
         }
 
         @Override

@@ -19,11 +19,21 @@ package org.hakmem.netty;
 
 import io.netty.util.concurrent.FastThreadLocal;
 
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 final class ThreadCacheTable {
     private static final int SIZE = 256;
 
     private final ThreadCache[] entries = new ThreadCache[SIZE];
     private final FastThreadLocal<ThreadCache> fallback;
+    /**
+     * Every cache made for a thread and not closed yet, whether the table holds it or not: a thread
+     * whose entry a colliding thread took over may die without taking it back, and removeDead must
+     * still find its cache. Touched once per thread (add) and per reap, never on the fast path.
+     */
+    private final Set<ThreadCache> open = ConcurrentHashMap.newKeySet();
 
     ThreadCacheTable(FastThreadLocal<ThreadCache> fallback) {
         this.fallback = fallback;
@@ -53,8 +63,14 @@ final class ThreadCacheTable {
         return c;
     }
 
+    /** Registers a cache just made for its thread (the fallback's initial value). */
+    void add(ThreadCache c) {
+        open.add(c);
+    }
+
     /** Forgets a cache whose heap was retired (its thread may live on and get a new one). */
     void remove(ThreadCache c) {
+        open.remove(c);
         int i = index(c.thread);
         if (entries[i] == c) {
             entries[i] = null;
@@ -67,10 +83,17 @@ final class ThreadCacheTable {
      * returned to them.
      */
     void removeDead() {
-        for (int i = 0; i < SIZE; i++) {
-            ThreadCache c = entries[i];
-            if (c != null && !c.thread.isAlive()) {
-                entries[i] = null;
+        // Not only the entries: a cache that lost its entry to a colliding thread was kept, with its
+        // arrays and objects, by every live buffer of the dead thread (their home), and took back
+        // the objects released later.
+        for (Iterator<ThreadCache> it = open.iterator(); it.hasNext();) {
+            ThreadCache c = it.next();
+            if (!c.thread.isAlive()) {
+                it.remove();
+                int i = index(c.thread);
+                if (entries[i] == c) {
+                    entries[i] = null;
+                }
                 c.close();
             }
         }
