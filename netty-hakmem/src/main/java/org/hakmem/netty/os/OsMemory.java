@@ -176,6 +176,14 @@ public final class OsMemory {
      *
      * @return true if the mapping is gone; false if decommit is disabled or munmap failed
      */
+    /**
+     * Whether decommit and retire are off for good (a failure here or in another allocator of the
+     * process): callers then keep their memory instead of preparing to give it back.
+     */
+    public boolean givingBackDisabled() {
+        return decommitSwitch.disabled();
+    }
+
     public synchronized boolean retire(long address, long size) {
         checkWholeMapping(address, size);
         if (decommitSwitch.disabled()) {

@@ -154,6 +154,9 @@ public final class SuperslabPool {
         List<Superslab> retiring = new ArrayList<>();
         List<long[]> runs = new ArrayList<>(); // {superslab index in purging list, first, count}
         List<Superslab> purging = new ArrayList<>();
+        // Once giving back is off, a superslab taken out of the list to be retired would only be put
+        // back after a refused call, and a thread that needs a span meanwhile would map a new one.
+        boolean givingBackDisabled = os.givingBackDisabled();
         synchronized (this) {
             long now = System.nanoTime();
             long committed = committedBytes();
@@ -161,7 +164,7 @@ public final class SuperslabPool {
             for (Iterator<Superslab> it = superslabs.iterator(); it.hasNext(); ) {
                 Superslab ss = it.next();
                 boolean all = false;
-                if (ss.isEmpty()) {
+                if (ss.isEmpty() && !givingBackDisabled) {
                     Release r = force ? Release.RETIRE : policy.release(true, now - ss.emptySince, committed, mapped);
                     if (r == Release.RETIRE) {
                         it.remove();
@@ -172,7 +175,7 @@ public final class SuperslabPool {
                     }
                     all = r == Release.DECOMMIT;
                 }
-                if (mode == DecommitMode.OFF || ss.dirtyMask == 0) {
+                if (mode == DecommitMode.OFF || givingBackDisabled || ss.dirtyMask == 0) {
                     continue;
                 }
                 int chosen = 0;
