@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -27,9 +28,18 @@ final class BufferTrade {
     record Shape(int burst, int keep, int smallPercent, int maxSize, int resizeOneIn) {
     }
 
+    /**
+     * Allocations and capacity moves refused with OutOfMemoryError (the mapping cap) that reached a
+     * worker; only when the trade tolerates them (atTheCap), else a refusal fails the test.
+     */
+    final AtomicLong refusedToWorkers = new AtomicLong();
+    /** Allocations served. */
+    final AtomicLong served = new AtomicLong();
+    private boolean atTheCap;
+
     private final HakmemByteBufAllocator alloc;
     private final List<Queue<Item>> inboxes = new ArrayList<>();
-    private final long deadline;
+    private long deadline;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     BufferTrade(HakmemByteBufAllocator alloc, int workers) {
@@ -38,6 +48,16 @@ final class BufferTrade {
             inboxes.add(new ConcurrentLinkedQueue<>());
         }
         this.deadline = System.nanoTime() + STRESS_NANOS;
+    }
+
+    /**
+     * Tolerates refusals at the mapping cap: a refused worker counts it, releases all but one of its
+     * own buffers and goes on; a refused capacity move leaves the buffer as it was.
+     */
+    BufferTrade atTheCap(long durationNanos) {
+        this.atTheCap = true;
+        this.deadline = System.nanoTime() + durationNanos;
+        return this;
     }
 
     /** True until the deadline or the first failure. */
@@ -55,11 +75,25 @@ final class BufferTrade {
                 for (int i = 0; i < shape.burst(); i++) {
                     int size = rnd.nextInt(100) < shape.smallPercent() ? rnd.nextInt(1, 4097)
                             : rnd.nextInt(4097, shape.maxSize());
-                    ByteBuf b = alloc.directBuffer(size);
+                    ByteBuf b;
+                    try {
+                        b = alloc.directBuffer(size);
+                    } catch (OutOfMemoryError refused) {
+                        onRefused(refused);
+                        while (mine.size() > 1) {
+                            mine.remove(rnd.nextInt(mine.size())).checkAndRelease();
+                        }
+                        continue;
+                    }
+                    served.incrementAndGet();
                     Patterns.fill(b, ++seed);
                     if (shape.resizeOneIn() > 0 && rnd.nextInt(shape.resizeOneIn()) == 0) {
                         // A capacity move: the bytes go to a slot of another class.
-                        b.capacity(rnd.nextInt(1, 9000));
+                        try {
+                            b.capacity(rnd.nextInt(1, 9000));
+                        } catch (OutOfMemoryError refused) {
+                            onRefused(refused); // the buffer is as it was
+                        }
                         Patterns.check(b, seed, Math.min(size, b.capacity()));
                         Patterns.fill(b, seed);
                     }
@@ -81,6 +115,13 @@ final class BufferTrade {
         } catch (Throwable e) {
             failure.compareAndSet(null, e);
         }
+    }
+
+    private void onRefused(OutOfMemoryError refused) {
+        if (!atTheCap || !refused.getMessage().contains("the cap is")) {
+            throw refused;
+        }
+        refusedToWorkers.incrementAndGet();
     }
 
     /** Once every worker has returned: fails with the first failure, else releases what is left in the inboxes. */

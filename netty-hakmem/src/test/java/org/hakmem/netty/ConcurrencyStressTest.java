@@ -146,6 +146,44 @@ class ConcurrencyStressTest {
         assertEquals(0, alloc.metric().mappedBytes());
     }
 
+    /**
+     * Four threads trade buffers up to 1.5 MiB under a cap of 8 MiB (four superslabs), so the cap
+     * refuses memory all the time and the refused threads make room (ThreadHeap.makeRoom: their own
+     * empty spans, idle heaps' spans given back for them, wholly free superslabs unmapped) while the
+     * others allocate, release remotely and capacity-move. A refusal that still reaches a worker is
+     * an OutOfMemoryError naming the cap; the worker then drops what it holds and goes on (BufferTrade,
+     * atTheCap). Making room that touched a live buffer's memory breaks its pattern, or unmaps it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"FAST", "LEAN"})
+    void threadsAtTheCapMakeRoomWithoutTouchingLiveBuffers(String profile) throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder()
+                .profile(profile.equals("LEAN") ? Profile.LEAN : Profile.FAST)
+                .leanDecommit(DecommitMode.DONTNEED).maxMappedBytes(8L << 20).build();
+        BufferTrade trade = new BufferTrade(alloc, 4).atTheCap(BufferTrade.STRESS_NANOS / 2);
+        BufferTrade.Shape shape = new BufferTrade.Shape(1, 3, 25, 3 << 19, 8);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int me = t;
+            workers.add(new Thread(() -> trade.work(me, shape), "at-the-cap-" + t));
+        }
+        workers.forEach(Thread::start);
+        for (Thread w : workers) {
+            w.join();
+        }
+        trade.finish();
+        assertThat(trade.served.get()).isPositive();
+        long refusals = alloc.metric().osStats().capRefusals();
+        assertThat(refusals).as("the cap refused memory").isPositive();
+        assertThat(refusals).as("some refusals were made good by making room (" + trade.refusedToWorkers
+                + " reached a worker)").isGreaterThan(trade.refusedToWorkers.get());
+        assertEquals(0, alloc.metric().usedDirectMemory());
+        alloc.reapDeadThreads();
+        assertEquals(0, alloc.metric().liveSpans(), "every span went back to the pool");
+        alloc.trim();
+        assertEquals(0, alloc.metric().mappedBytes());
+    }
+
     @Test
     void memoryFreedByAnotherThreadIsReusedByItsOwner() throws Exception {
         HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();

@@ -24,8 +24,8 @@
  * back to the pool. The current span of a class is kept even when empty (it is what the fast path
  * reads), until the pool asks for a trim:
  *
- * Trim requests: the pool bumps a trim epoch (trim(), and every 16th background purge round of
- * a LEAN allocator that is over its budget). A heap serves a new epoch by giving back every empty
+ * Trim requests: the pool bumps a trim epoch (trim(), every 16th background purge round of a LEAN
+ * allocator that is over its budget, and makeRoom when the mapping cap refuses memory). A heap serves a new epoch by giving back every empty
  * span it holds, current ones included. Only the owner may touch its spans, so the heap looks for
  * a new epoch on its own slow paths: at each refill, and once every TICK_ALLOCATIONS allocations
  * (a plain countdown on the fast path: no atomic, no clock). A thread that never allocates again
@@ -72,6 +72,7 @@
  */
 package org.hakmem.netty.heap;
 
+import org.hakmem.netty.os.DecommitMode;
 import org.hakmem.netty.policy.ReleasePolicy;
 import org.hakmem.netty.slab.SizeClasses;
 import org.hakmem.netty.slab.Slab;
@@ -216,8 +217,16 @@ public final class ThreadHeap extends ThreadHeapPadding {
     }
 
     private void giveBackEmptySpans() {
+        giveBackEmptySpansExcept(-1);
+    }
+
+    /** Gives back the empty spans of every class but {@code keptClass} (-1: of every class). */
+    private void giveBackEmptySpansExcept(int keptClass) {
         drainReady();
         for (int c = 0; c < SizeClasses.COUNT; c++) {
+            if (c == keptClass) {
+                continue;
+            }
             Slab cur = current[c];
             if (cur != null) {
                 collectRemote(cur);
@@ -236,6 +245,35 @@ public final class ThreadHeap extends ThreadHeapPadding {
                 s = nextAvailable;
             }
             emptySpares[c] = 0;
+        }
+    }
+
+    /**
+     * The mapping cap (or the kernel) refused memory, yet free memory may sit where no one can use
+     * it: in this heap's empty spans, in the spans of idle (parked, LEAN) heaps, and in superslabs
+     * that are wholly free but still mapped (FAST keeps them). Gives all of that back and unmaps the
+     * empty superslabs, so that a second try can succeed (owner, slow path only). The spans of class
+     * {@code keptClass} stay: a refill of that class is in progress ({@code -1}: none). Busy heaps'
+     * spares are out of this thread's reach; they are asked to give them back at their next refill.
+     */
+    public void makeRoom(int keptClass) {
+        resume();
+        giveBackEmptySpansExcept(keptClass);
+        pool.requestHeapTrim();
+        registry.reapDead(true);
+        pool.purge(true, DecommitMode.OFF);
+    }
+
+    /**
+     * A new span of class c from the pool. When it is refused, makeRoom gives back what lies unused
+     * and the pool is asked once more; a second refusal reaches the allocating caller.
+     */
+    private Slab acquireSpan(int c) {
+        try {
+            return pool.acquireSpan(c, this);
+        } catch (OutOfMemoryError refused) {
+            makeRoom(c); // class c: its full current span and the refill around it are left alone
+            return pool.acquireSpan(c, this);
         }
     }
 
@@ -365,7 +403,7 @@ public final class ThreadHeap extends ThreadHeapPadding {
             next = pool.adoptOrphan(c, this);
             if (next == null) {
                 registry.maybeReap();
-                next = pool.acquireSpan(c, this);
+                next = acquireSpan(c);
             }
             liveSlots += next.used; // an adopted orphan comes with its live slots
             linkOwned(next);
