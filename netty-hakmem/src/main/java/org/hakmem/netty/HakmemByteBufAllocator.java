@@ -250,7 +250,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         try {
             return pool.mapHuge(capacity);
         } catch (OutOfMemoryError refused) {
-            cache.heap.makeRoom(-1);
+            cache.heap.makeRoom();
             return pool.mapHuge(capacity);
         }
     }

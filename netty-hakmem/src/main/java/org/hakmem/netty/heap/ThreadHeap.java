@@ -25,8 +25,8 @@
  * reads), until the pool asks for a trim:
  *
  * Trim requests: the pool bumps a trim epoch (trim(), every 16th background purge round of a LEAN
- * allocator that is over its budget, and makeRoom when the mapping cap refuses memory). A heap serves a new epoch by giving back every empty
- * span it holds, current ones included. Only the owner may touch its spans, so the heap looks for
+ * allocator that is over its budget, and makeRoom when the mapping cap refuses memory). A heap
+ * serves a new epoch by giving back every empty span it holds, current ones included. Only the owner may touch its spans, so the heap looks for
  * a new epoch on its own slow paths: at each refill, and once every TICK_ALLOCATIONS allocations
  * (a plain countdown on the fast path: no atomic, no clock). A thread that never allocates again
  * keeps at most its current spans until it exits; its heap is then retired and everything goes back.
@@ -217,16 +217,8 @@ public final class ThreadHeap extends ThreadHeapPadding {
     }
 
     private void giveBackEmptySpans() {
-        giveBackEmptySpansExcept(-1);
-    }
-
-    /** Gives back the empty spans of every class but {@code keptClass} (-1: of every class). */
-    private void giveBackEmptySpansExcept(int keptClass) {
         drainReady();
         for (int c = 0; c < SizeClasses.COUNT; c++) {
-            if (c == keptClass) {
-                continue;
-            }
             Slab cur = current[c];
             if (cur != null) {
                 collectRemote(cur);
@@ -252,29 +244,17 @@ public final class ThreadHeap extends ThreadHeapPadding {
      * The mapping cap (or the kernel) refused memory, yet free memory may sit where no one can use
      * it: in this heap's empty spans, in the spans of idle (parked, LEAN) heaps, and in superslabs
      * that are wholly free but still mapped (FAST keeps them). Gives all of that back and unmaps the
-     * empty superslabs, so that a second try can succeed (owner, slow path only). The spans of class
-     * {@code keptClass} stay: a refill of that class is in progress ({@code -1}: none). Busy heaps'
-     * spares are out of this thread's reach; they are asked to give them back at their next refill.
+     * empty superslabs, so that a second try can succeed (owner, on slow paths only, with no refill
+     * in progress: it may collect remote frees into any span, the current ones included). Busy
+     * heaps' spares are out of this thread's reach; they are asked to give them back at their next
+     * refill.
      */
-    public void makeRoom(int keptClass) {
+    public void makeRoom() {
         resume();
-        giveBackEmptySpansExcept(keptClass);
         pool.requestHeapTrim();
+        giveBackEmptySpans();
         registry.reapDead(true);
         pool.purge(true, DecommitMode.OFF);
-    }
-
-    /**
-     * A new span of class c from the pool. When it is refused, makeRoom gives back what lies unused
-     * and the pool is asked once more; a second refusal reaches the allocating caller.
-     */
-    private Slab acquireSpan(int c) {
-        try {
-            return pool.acquireSpan(c, this);
-        } catch (OutOfMemoryError refused) {
-            makeRoom(c); // class c: its full current span and the refill around it are left alone
-            return pool.acquireSpan(c, this);
-        }
     }
 
     private void giveBack(Slab s) {
@@ -383,6 +363,15 @@ public final class ThreadHeap extends ThreadHeapPadding {
     }
 
     private Slab refill(int c) {
+        return refill(c, true);
+    }
+
+    /**
+     * Makes class c's current span one with a free slot. A span the pool refuses (the mapping cap)
+     * is asked for once more after makeRoom, through a refill from the top: making room collects
+     * remote frees, so class c's own spans may have free slots by then.
+     */
+    private Slab refill(int c, boolean mayMakeRoom) {
         Slab cur = current[c];
         if (cur != null && collectRemote(cur) > 0) {
             return cur;
@@ -403,7 +392,15 @@ public final class ThreadHeap extends ThreadHeapPadding {
             next = pool.adoptOrphan(c, this);
             if (next == null) {
                 registry.maybeReap();
-                next = acquireSpan(c);
+                try {
+                    next = pool.acquireSpan(c, this);
+                } catch (OutOfMemoryError refused) {
+                    if (!mayMakeRoom) {
+                        throw refused;
+                    }
+                    makeRoom(); // nothing of this refill has changed the heap yet
+                    return refill(c, false);
+                }
             }
             liveSlots += next.used; // an adopted orphan comes with its live slots
             linkOwned(next);
@@ -415,7 +412,7 @@ public final class ThreadHeap extends ThreadHeapPadding {
         current[c] = next;
         if (!next.hasFree()) {
             // An adopted orphan can be full; the next call refills again.
-            return refill(c);
+            return refill(c, mayMakeRoom);
         }
         return next;
     }
