@@ -52,6 +52,14 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     /**
      * The shared instance, configured from system properties and the environment (see
      * {@link HakmemConfig}). Nothing is mapped until its first direct allocation.
+     *
+     * <p>It is built when the class is initialised, that is at the first use of the class, builder()
+     * included. An invalid system property or environment variable therefore fails that first use
+     * (an ExceptionInInitializerError whose cause, an IllegalArgumentException, names the variable,
+     * the value and what is allowed), even where a builder would set that setting itself: a mistyped
+     * setting is reported at start-up rather than silently overridden. (Declaring DEFAULT elsewhere
+     * to build it later is not possible without making HakmemByteBufAllocator.DEFAULT ambiguous with
+     * the DEFAULT every ByteBufAllocator inherits.)
      */
     public static final HakmemByteBufAllocator DEFAULT = builder().build();
 

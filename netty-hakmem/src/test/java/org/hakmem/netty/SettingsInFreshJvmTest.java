@@ -14,47 +14,45 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README, "Configuration": "The first of these that sets it wins: the builder method, then the system
- * property, then the environment variable, then the default. An invalid value fails build() (and the
- * first use of DEFAULT) with an IllegalArgumentException that names the variable, the value and what
- * is allowed." AllocatorBehaviourTest checks the precedence through Builder.sources(); these run a
- * fresh JVM with a real system property or environment variable, where the class is initialised too.
+ * Settings read from a real system property or environment variable, in a fresh JVM where the class
+ * is initialised too (AllocatorBehaviourTest checks precedence and messages through Builder.sources()).
+ * README, "Configuration": a valid property or variable configures DEFAULT and any builder that does
+ * not set the setting; the builder method wins over both; an invalid one fails the first use of the
+ * class, builder() included, with an ExceptionInInitializerError caused by an IllegalArgumentException
+ * that names the variable and the value.
  */
 class SettingsInFreshJvmTest {
 
-    /** The child: builds an allocator whose builder sets every setting, then allocates from it. */
+    /**
+     * The child. "builder": builds an allocator whose builder sets the profile to FAST and allocates
+     * from it. "default": allocates from DEFAULT. Prints what it built or what it threw.
+     */
     public static void main(String[] args) {
         try {
-            HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder()
-                    .profile(Profile.FAST)
-                    .leanTargetMB(10)
-                    .leanDecommit(org.hakmem.netty.os.DecommitMode.FREE)
-                    .leanDecayMillis(1000)
-                    .osStatsAtExit(false)
-                    .maxMappedBytes(64L << 20)
-                    .preferDirect(true)
-                    .build();
+            HakmemByteBufAllocator alloc = args[0].equals("default") ? HakmemByteBufAllocator.DEFAULT
+                    : HakmemByteBufAllocator.builder().profile(Profile.FAST).build();
             alloc.directBuffer(100).release();
-            System.out.println("BUILT " + alloc.config().profile());
+            System.out.println("BUILT " + args[0] + " " + alloc.config().profile() + " cap "
+                    + alloc.config().maxMappedBytes());
         } catch (Throwable e) {
-            Throwable root = e;
-            while (root.getCause() != null) {
-                root = root.getCause();
-            }
-            System.out.println("THREW " + e.getClass().getName() + " / " + root.getClass().getName() + ": "
-                    + root.getMessage());
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            System.out.println("THREW " + e.getClass().getName() + " / " + cause.getClass().getName() + ": "
+                    + cause.getMessage());
             System.exit(1);
         }
     }
 
-    private static String runChild(String property, String envName, String envValue)
+    private record Child(int exit, String out) {
+    }
+
+    private static Child run(String mode, String property, String envName, String envValue)
             throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
         if (property != null) {
             cmd.add(property);
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SettingsInFreshJvmTest.class.getName()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SettingsInFreshJvmTest.class.getName(), mode));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         if (envName != null) {
             pb.environment().put(envName, envValue);
@@ -63,17 +61,39 @@ class SettingsInFreshJvmTest {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child exits");
-        assertEquals(0, p.exitValue(), "a setting the builder sets is not read: " + out);
-        return out;
+        return new Child(p.exitValue(), out);
     }
 
     @Test
-    void aBuilderSettingWinsOverAnInvalidSystemProperty() throws Exception {
-        assertThat(runChild("-Dhakmem.ss.memLean=yes", null, null)).contains("BUILT FAST");
+    void aPropertyConfiguresDefaultAndTheBuilderMethodWinsOverIt() throws Exception {
+        Child lean = run("default", "-Dhakmem.ss.memLean=1", null, null);
+        assertEquals(0, lean.exit(), lean.out());
+        assertThat(lean.out()).contains("BUILT default LEAN");
+        Child fast = run("builder", "-Dhakmem.ss.memLean=1", null, null);
+        assertEquals(0, fast.exit(), fast.out());
+        assertThat(fast.out()).contains("BUILT builder FAST");
     }
 
     @Test
-    void aBuilderSettingWinsOverAnInvalidEnvironmentVariable() throws Exception {
-        assertThat(runChild(null, "HAKMEM_MAX_MAPPED_MB", "lots")).contains("BUILT FAST");
+    void anEnvironmentVariableConfiguresDefault() throws Exception {
+        Child capped = run("default", null, "HAKMEM_MAX_MAPPED_MB", "96");
+        assertEquals(0, capped.exit(), capped.out());
+        assertThat(capped.out()).contains("cap " + (96L << 20));
+    }
+
+    @Test
+    void anInvalidPropertyFailsTheFirstUseOfTheClassNamingIt() throws Exception {
+        Child child = run("builder", "-Dhakmem.ss.memLean=yes", null, null);
+        assertEquals(1, child.exit(), child.out());
+        assertThat(child.out()).contains("THREW java.lang.ExceptionInInitializerError / "
+                + "java.lang.IllegalArgumentException").contains("hakmem.ss.memLean='yes'");
+    }
+
+    @Test
+    void anInvalidEnvironmentVariableFailsTheFirstUseOfTheClassNamingIt() throws Exception {
+        Child child = run("default", null, "HAKMEM_MAX_MAPPED_MB", "lots");
+        assertEquals(1, child.exit(), child.out());
+        assertThat(child.out()).contains("THREW java.lang.ExceptionInInitializerError / "
+                + "java.lang.IllegalArgumentException").contains("HAKMEM_MAX_MAPPED_MB='lots'");
     }
 }
