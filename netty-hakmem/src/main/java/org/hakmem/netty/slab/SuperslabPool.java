@@ -198,7 +198,19 @@ public final class SuperslabPool {
                 }
             }
         }
-        return retire(retiring) + decommit(purging, runs, mode);
+        long retired;
+        try {
+            retired = retire(retiring);
+        } catch (RuntimeException | Error e) {
+            // os.retire threw (see retire): the runs chosen above were never given back, and would
+            // stay "purging" for good (never cut again, their superslab never empty). They are free
+            // and still resident: dirty again, with no further system call.
+            for (long[] run : runs) {
+                endPurge(purging, run, false);
+            }
+            throw e;
+        }
+        return retired + decommit(purging, runs, mode);
     }
 
     /** Splits a mask into runs of consecutive slabs: one madvise each. */

@@ -71,4 +71,30 @@ class PurgeFailureTest {
         pool.purge(true, DecommitMode.DONTNEED);
         assertEquals(0, pool.superslabCount());
     }
+
+    @Test
+    void aRetireThatThrowsLeavesTheSlabsChosenForDecommitFreeNotPurgingForever() {
+        // Superslab 1 wholly free (to retire); superslab 2 holds a live span and a free dirty slab (to
+        // decommit). The munmap of the first throws before any madvise runs.
+        int perSuperslab = Superslab.SLABS / SizeClasses.spanSlabs(CLASS_64K);
+        Slab[] first = new Slab[perSuperslab];
+        for (int i = 0; i < perSuperslab; i++) {
+            first[i] = pool.acquireSpan(CLASS_64K, OWNER);
+        }
+        Slab keeper = pool.acquireSpan(CLASS_64K, OWNER);
+        Slab freed = pool.acquireSpan(CLASS_64K, OWNER);
+        assertEquals(2, pool.superslabCount());
+        for (Slab s : first) {
+            pool.releaseSpan(s);
+        }
+        pool.releaseSpan(freed);
+        faults.munmapThrows = new Error("Invalid memory access");
+        assertThrows(Error.class, () -> pool.purge(true, DecommitMode.DONTNEED));
+        faults.munmapThrows = null;
+        assertTrue(!pool.describe().matches("(?s).*purging=0*[1-9a-f].*"),
+                "no slab is left purging: " + pool.describe());
+        pool.releaseSpan(keeper);
+        pool.purge(true, DecommitMode.DONTNEED);
+        assertEquals(0, pool.superslabCount(), "the empty superslab is retired: " + pool.describe());
+    }
 }
