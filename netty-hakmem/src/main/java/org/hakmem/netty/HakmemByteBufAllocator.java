@@ -100,7 +100,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         this.policy = config.policy();
         this.os = os;
         this.pool = new SuperslabPool(os, policy);
-        this.registry = new HeapRegistry(pool, policy, () -> table.removeDead());
+        this.registry = new HeapRegistry(pool, policy, () -> table.removeDead(), this::releaseFreeLanes);
         this.shared = new SharedCaches(this, registry, Runtime.getRuntime().availableProcessors());
         this.metric = new HakmemAllocatorMetric(this);
         if (policy.purgeIntervalNanos() > 0) {
@@ -109,6 +109,11 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         if (config.osStatsAtExit()) {
             OsStatsAtExit.register(this);
         }
+    }
+
+    /** At the mapping cap: the lanes whose lock is free give back their empty spans (ThreadHeap.makeRoom). */
+    private void releaseFreeLanes() {
+        shared.releaseFreeLanes();
     }
 
     /** A builder whose unset options fall back to system properties, then the environment, then defaults. */

@@ -115,6 +115,28 @@ final class SharedCaches {
     }
 
     /**
+     * Gives back the empty spans of every lane whose lock is free, waiting for none (a thread that
+     * makes room at the mapping cap, ThreadHeap.makeRoom). The caller may hold a lane's lock (a
+     * virtual thread's refill): that lane is its own heap, which makeRoom has emptied already, and
+     * tryLock never waits, so no lock order between lanes arises.
+     */
+    void releaseFreeLanes() {
+        Lane[] all = lanes;
+        if (all == null) {
+            return;
+        }
+        for (Lane lane : all) {
+            if (!lane.lock.isHeldByCurrentThread() && lane.lock.tryLock()) {
+                try {
+                    lane.cache.heap.releaseEmptySpans();
+                } finally {
+                    lane.unlock();
+                }
+            }
+        }
+    }
+
+    /**
      * Gives back the empty spans of lanes that served no allocation since the last call (LEAN's
      * purger). A busy lane is skipped, never waited for.
      */

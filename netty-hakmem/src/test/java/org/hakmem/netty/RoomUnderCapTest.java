@@ -13,6 +13,8 @@ package org.hakmem.netty;
 import io.netty.buffer.ByteBuf;
 import org.hakmem.netty.os.DecommitMode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
@@ -149,6 +151,26 @@ class RoomUnderCapTest {
         }
         held.forEach(ByteBuf::release);
         ByteBuf big = alloc.directBuffer(MIB); // works again once the buffers are released
+        big.release();
+        assertEquals(0, alloc.metric().usedDirectMemory());
+    }
+
+    @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void anIdleSharedLanesSpansMakeRoom() throws Exception {
+        HakmemByteBufAllocator alloc = oneSuperslab(Profile.FAST);
+        // A virtual thread allocates through a lane: 24 buffers of 64 KiB (3 spans, 24 slabs) that it
+        // releases (remotely: no thread owns a lane). The lane is idle from then on; FAST has no
+        // purger to empty it.
+        Thread vt = (Thread) Thread.class.getMethod("startVirtualThread", Runnable.class).invoke(null,
+                (Runnable) () -> churn64k(alloc, 24));
+        vt.join(30_000);
+        assertTrue(alloc.metric().sharedHeaps() > 0, "the virtual thread allocated through a lane");
+
+        // 8 slabs are free, a 1 MiB span needs 16: the lane's spans, all free, must make room.
+        ByteBuf big = mustAllocate(alloc, MIB);
+        Patterns.fill(big, 11);
+        Patterns.check(big, 11);
         big.release();
         assertEquals(0, alloc.metric().usedDirectMemory());
     }

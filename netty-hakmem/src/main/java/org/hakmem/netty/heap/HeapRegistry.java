@@ -35,6 +35,11 @@ public final class HeapRegistry {
     private final ReleasePolicy policy;
     /** Runs after each reap, so that layers above can drop what they keep per thread. */
     private final Runnable afterReap;
+    /**
+     * Gives back the empty spans of shared heaps (SharedCaches' lanes) whose lock is free, without
+     * waiting for any; run when a thread makes room at the mapping cap (ThreadHeap.makeRoom).
+     */
+    private final Runnable releaseFreeSharedHeaps;
     /** Guarded by this. */
     private final List<ThreadHeap> heaps = new ArrayList<>();
     private int reapThreshold = MIN_REAP_THRESHOLD;
@@ -43,9 +48,19 @@ public final class HeapRegistry {
     private volatile long lastReapNanos = System.nanoTime();
 
     public HeapRegistry(SuperslabPool pool, ReleasePolicy policy, Runnable afterReap) {
+        this(pool, policy, afterReap, () -> { });
+    }
+
+    public HeapRegistry(SuperslabPool pool, ReleasePolicy policy, Runnable afterReap, Runnable releaseFreeSharedHeaps) {
         this.pool = pool;
         this.policy = policy;
         this.afterReap = afterReap;
+        this.releaseFreeSharedHeaps = releaseFreeSharedHeaps;
+    }
+
+    /** Lets the shared heaps whose lock is free give back their empty spans (makeRoom). */
+    void releaseFreeSharedHeaps() {
+        releaseFreeSharedHeaps.run();
     }
 
     /** A new heap for the calling thread. */

@@ -247,12 +247,15 @@ public final class ThreadHeap extends ThreadHeapPadding {
      * empty superslabs, so that a second try can succeed (owner, on slow paths only, with no refill
      * in progress: it may collect remote frees into any span, the current ones included). Busy
      * heaps' spares are out of this thread's reach; they are asked to give them back at their next
-     * refill.
+     * refill. The shared heaps of virtual threads (lanes) are reachable under their locks: those
+     * whose lock is free give theirs back too (a lane that virtual threads stopped using keeps its
+     * spans for good in FAST, which has no purger).
      */
     public void makeRoom() {
         resume();
         pool.requestHeapTrim();
         giveBackEmptySpans();
+        registry.releaseFreeSharedHeaps();
         registry.reapDead(true);
         pool.purge(true, DecommitMode.OFF);
     }
