@@ -435,13 +435,16 @@ public final class ThreadHeap extends ThreadHeapPadding {
         while (s != null) {
             Slab nextReady = s.readyNext();
             s.readyNext(null);
+            // Only a span that this collection emptied is new to onEmpty: an entry can be stale, its
+            // frees collected by another walk (giveBackEmptySpans, refill) while it sat here, and a
+            // span emptied since by local frees was counted then (afterFreeIntoNonCurrent).
             if (s.owner() == this) {
                 s.clearReadyFlag();
-                collectRemote(s);
+                int collected = collectRemote(s);
                 if (s.state == Slab.FULL && s.hasFree()) {
                     linkAvailable(s);
                 }
-                if (s.used == 0 && s.state == Slab.AVAILABLE) {
+                if (collected > 0 && s.used == 0 && s.state == Slab.AVAILABLE) {
                     onEmpty(s);
                 }
             }
