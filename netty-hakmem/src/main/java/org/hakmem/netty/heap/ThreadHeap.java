@@ -26,10 +26,11 @@
  *
  * Trim requests: the pool bumps a trim epoch (trim(), every 16th background purge round of a LEAN
  * allocator that is over its budget, and makeRoom when the mapping cap refuses memory). A heap
- * serves a new epoch by giving back every empty span it holds, current ones included. Only the owner may touch its spans, so the heap looks for
- * a new epoch on its own slow paths: at each refill, and once every TICK_ALLOCATIONS allocations
- * (a plain countdown on the fast path: no atomic, no clock). A thread that never allocates again
- * keeps at most its current spans until it exits; its heap is then retired and everything goes back.
+ * serves a new epoch by giving back every empty span it holds, current ones included. Only the
+ * owner may touch its spans, so the heap looks for a new epoch on its own slow paths: at each
+ * refill, and once every TICK_ALLOCATIONS allocations (a plain countdown on the fast path: no
+ * atomic, no clock). A thread that never allocates again keeps at most its current spans until it
+ * exits; its heap is then retired and everything goes back.
  *
  * Going idle: the heap counts its live slots (plain, owner only). When a local release drops the
  * count to zero, the thread may be about to go idle with nobody able to reach its spans. Otherwise a
