@@ -51,7 +51,7 @@ final class AbJudge {
                 if (ratio < c.minThroughputRatio()) {
                     notGo.add(String.format(Locale.ROOT, "throughput on %s is %.2fx FAST (%s vs %s ops/s; CV %s), "
                                     + "below %.2fx", w, ratio, Md.si(s.median()),
-                            Md.si(Summary.of(records, w, BASELINE, "ops_per_s").median()), Md.pct(s.cv()),
+                            Md.si(Summary.of(records, w, BASELINE, "ops_per_s").median()), s.cvText(),
                             c.minThroughputRatio()));
                 }
             }

@@ -62,7 +62,7 @@ final class CompareReport {
                 Summary s = Summary.of(records, w, a, "ops_per_s");
                 String resident = w.equals("echo") ? "resident_end" : "resident_peak";
                 rows.add(List.of(w, a, runs(records, w, a, s), Md.si(s.median()), Md.si(s.min()), Md.si(s.max()),
-                        Md.pct(s.cv()), Md.ratio(s.median() / fast), Md.ratio(s.median() / pooled),
+                        s.cvText(), Md.ratio(s.median() / fast), Md.ratio(s.median() / pooled),
                         Md.mibFromKib(Summary.of(records, w, a, "hwm_kib").median()),
                         Md.mib(Summary.of(records, w, a, resident).median()),
                         Md.sig(Summary.of(records, w, a, "syscalls_per_op").median())));
@@ -115,7 +115,7 @@ final class CompareReport {
         List<List<String>> rows = new ArrayList<>();
         for (String a : allocators) {
             Summary s = Summary.of(records, "echo", a, "msgs_per_s");
-            rows.add(List.of(a, runs(records, "echo", a, s), Md.si(s.median()), Md.pct(s.cv()),
+            rows.add(List.of(a, runs(records, "echo", a, s), Md.si(s.median()), s.cvText(),
                     Md.num(Summary.of(records, "echo", a, "p50_us").median(), 1),
                     Md.num(Summary.of(records, "echo", a, "p99_us").median(), 1),
                     Md.num(Summary.of(records, "echo", a, "p999_us").median(), 1),

@@ -33,7 +33,7 @@ final class SoakReport {
             }
             Summary s = Summary.of(epochOps(r));
             Drift d = Drift.of(r.epochs());
-            row.addAll(List.of(String.valueOf(r.epochs().size()), Md.si(s.median()), Md.pct(s.cv()),
+            row.addAll(List.of(String.valueOf(r.epochs().size()), Md.si(s.median()), s.cvText(),
                     d.metric(), Md.num(d.firstMiB(), 1), Md.num(d.lastMiB(), 1), Md.num(d.deltaMiB(), 2) + " ("
                             + Md.pct(d.relative()) + ")", d.drifts(driftMiB, driftFraction) ? "**yes**" : "no"));
             rows.add(row);
@@ -74,7 +74,7 @@ final class SoakReport {
             Summary s = Summary.of(finite(medians));
             Summary ratio = Summary.of(finite(IntStream.range(0, rounds)
                     .mapToDouble(k -> medians[k] / baseMedians[k]).toArray()));
-            row.addAll(List.of(Md.si(s.median()), Md.si(s.min()), Md.si(s.max()), Md.pct(s.cv()), a.equals(base)
+            row.addAll(List.of(Md.si(s.median()), Md.si(s.min()), Md.si(s.max()), s.cvText(), a.equals(base)
                     ? "baseline"
                     : Md.ratio(ratio.median()) + " [" + Md.ratio(ratio.min()) + ", " + Md.ratio(ratio.max()) + "]"));
             rows.add(row);

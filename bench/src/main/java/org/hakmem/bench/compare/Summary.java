@@ -15,6 +15,14 @@ record Summary(int n, double median, double min, double max, double cv) {
         return v.length == 0 ? NONE : new Summary(v.length, Stats.median(v), Stats.min(v), Stats.max(v), Stats.cv(v));
     }
 
+    /**
+     * The CV as the tables print it: "n/a" for fewer than two runs, where a sample standard
+     * deviation does not exist (Stats.cv gives 0 there, which would read as perfectly steady).
+     */
+    String cvText() {
+        return n < 2 ? "n/a" : Md.pct(cv);
+    }
+
     /** The finite values of key over the successful runs of workload and allocator. */
     static double[] values(List<RunRecord> records, String workload, String allocator, String key) {
         return records.stream()
