@@ -1,0 +1,28 @@
+package org.hakmem.netty;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The metric's figures mean what HakmemAllocatorMetric says they mean. */
+@ExtendWith(WithoutLeakTracking.class)
+@ResourceLock(WithoutLeakTracking.LEVEL)
+class MetricsTest {
+    /**
+     * threadHeaps counts the heaps of live platform threads, and the metric is exact once the threads
+     * have been joined: a plain thread that has ended is not counted, though its heap is retired only
+     * at the next reap.
+     */
+    @Test
+    void aJoinedThreadsHeapIsNotCounted() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
+        Thread t = new Thread(() -> alloc.directBuffer(100).release());
+        t.start();
+        t.join();
+        assertEquals(0, alloc.metric().threadHeaps(), () -> "after join: " + alloc.metric());
+        alloc.reapDeadThreads();
+        assertEquals(0, alloc.metric().threadHeaps());
+    }
+}
