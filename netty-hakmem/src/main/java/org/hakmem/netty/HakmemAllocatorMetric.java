@@ -13,8 +13,9 @@
  *     = spanBytes          slabs cut into spans for thread heaps: used slots plus free ones
  *     + freeCommittedBytes free slabs waiting for the purge (LEAN) or kept (FAST)
  *     + huge mappings      (usedDirectMemory covers those too)
- *                     spanBytes - usedDirectMemory is the fragmentation inside spans: free slots
- *                     and the rounding of requests up to their size class.
+ *                     spanBytes - (usedDirectMemory - live huge blocks) is the fragmentation
+ *                     inside spans: free slots and the rounding of requests up to their size class
+ *                     (usedDirectMemory counts huge blocks, spanBytes does not).
  *   lazyFreeBytes     bytes given back with MADV_FREE that the kernel has not reclaimed yet
  *                     (LazyFree in /proc/self/smaps): still in RSS. Slow (reads smaps).
  *   spansAcquired/Released  spans heaps took from the pool and gave back since creation: their rate

@@ -303,7 +303,8 @@ public final class SuperslabPool {
 
     /**
      * Bytes that may be resident: slabs in live spans, free slabs not yet decommitted, and huge
-     * blocks. An upper bound of what mincore would report, kept without a system call.
+     * blocks, kept without a system call. An upper bound of what mincore reports, except for pages
+     * given back with MADV_FREE, which mincore counts until the kernel reclaims them.
      */
     public synchronized long committedBytes() {
         long slabs = 0;
