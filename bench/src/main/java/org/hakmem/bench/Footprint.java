@@ -50,8 +50,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 public final class Footprint {
     static final List<String> STEPS = List.of("load", "create", "use");
+    /**
+     * lowMemory=false as in the comparison tool's children: on a heap <= 512 MiB Adaptive would
+     * otherwise take its low-memory mode (one stripe, no thread-local magazines), not the Adaptive
+     * the other benchmarks measure.
+     */
     static final List<String> CHILD_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch",
-            "--enable-native-access=ALL-UNNAMED", "-Dio.netty.leakDetection.level=disabled");
+            "--enable-native-access=ALL-UNNAMED", "-Dio.netty.leakDetection.level=disabled",
+            "-Dio.netty.allocator.lowMemory=false");
     static final int BUFFERS = 100_000;
     static final int SIZE = 256;
     static final long SETTLE_MS = 300;
