@@ -19,6 +19,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -164,8 +166,9 @@ public class CrossThreadBenchmark {
                 bytes += size;
             }
             produced = goal;
-            // The op is the allocate + remote-release pair: wait for the consumer to finish the batch.
-            for (int spins = 0; ring.consumedCount() < goal; spins++) {
+            // The op is the allocate + remote-release pair: wait for the consumer to finish the batch
+            // (released, not only taken from the ring: the ring's head moves before the release).
+            for (int spins = 0; consumer.released() < goal; spins++) {
                 consumer.checkHealthy();
                 idle(spins);
             }
@@ -175,14 +178,31 @@ public class CrossThreadBenchmark {
 
     /** Release side: drains the ring until the published target is reached, then parks. */
     static final class Consumer implements Runnable {
+        private static final VarHandle RELEASED;
+
+        static {
+            try {
+                RELEASED = MethodHandles.lookup().findVarHandle(Consumer.class, "released", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final SpscRing<ByteBuf> ring;
         volatile Thread thread;
         volatile boolean stop;
         volatile long target;
         volatile Throwable failure;
+        /** Buffers released so far; written by the consumer only (release store), after each release. */
+        private volatile long released;
 
         Consumer(SpscRing<ByteBuf> ring) {
             this.ring = ring;
+        }
+
+        /** Buffers the consumer has released so far (acquire); any thread. */
+        long released() {
+            return (long) RELEASED.getAcquire(this);
         }
 
         void publishTarget(long goal) {
@@ -211,6 +231,7 @@ public class CrossThreadBenchmark {
                     if (b != null) {
                         b.release();
                         consumed++;
+                        RELEASED.setRelease(this, consumed);
                         spins = 0;
                     } else if (consumed >= target) {
                         // Batch done: sleep until the next one (unpark before park leaves a permit).
