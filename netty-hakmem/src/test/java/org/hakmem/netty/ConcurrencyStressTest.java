@@ -71,7 +71,7 @@ class ConcurrencyStressTest {
         assertEquals(0, alloc.metric().usedDirectMemory());
         alloc.reapDeadThreads();
         assertEquals(0, alloc.metric().liveSpans(), "every span went back to the pool");
-        assertEquals(0, alloc.metric().threadHeaps());
+        assertEquals(0, alloc.registry().registeredHeaps(), "the workers' heaps were retired");
         if (lean) {
             assertThat(alloc.metric().osStats().leanDecommits()).as("the purge really ran").isPositive();
             assertThat(alloc.metric().osStats().leanRetires()).isPositive();
@@ -273,7 +273,7 @@ class ConcurrencyStressTest {
         alloc.reapDeadThreads();
         HakmemAllocatorMetric m = alloc.metric();
         assertEquals(usedAtStart, m.usedDirectMemory(), "used memory is back where it started");
-        assertEquals(0, m.threadHeaps(), "every dead thread's heap was retired");
+        assertEquals(0, alloc.registry().registeredHeaps(), "every dead thread's heap was retired");
         assertEquals(0, m.orphanSpans(), "no orphan is left");
         assertEquals(0, m.liveSpans(), "every span went back to the pool");
         assertThat(m.mappedBytes()).as("memory is reused across threads, not stranded per thread")

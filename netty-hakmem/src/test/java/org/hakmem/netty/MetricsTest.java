@@ -22,7 +22,9 @@ class MetricsTest {
         t.start();
         t.join();
         assertEquals(0, alloc.metric().threadHeaps(), () -> "after join: " + alloc.metric());
+        assertEquals(1, alloc.registry().registeredHeaps(), "its heap waits for the next reap");
         alloc.reapDeadThreads();
         assertEquals(0, alloc.metric().threadHeaps());
+        assertEquals(0, alloc.registry().registeredHeaps(), "the reap retired it");
     }
 }

@@ -120,7 +120,7 @@ class VirtualThreadsTest {
         }
         Item.drainAll(List.of(handedOver));
         assertEquals(0, alloc.metric().usedDirectMemory());
-        assertEquals(0, alloc.metric().threadHeaps());
+        assertEquals(0, alloc.registry().registeredHeaps(), "no virtual thread ever got a heap of its own");
     }
 
     /**
@@ -186,7 +186,7 @@ class VirtualThreadsTest {
         }
         assertEquals(0, alloc.metric().usedDirectMemory());
         assertEquals(0, alloc.metric().usedHeapMemory());
-        assertEquals(0, alloc.metric().threadHeaps());
+        assertEquals(0, alloc.registry().registeredHeaps(), "no virtual thread ever got a heap of its own");
     }
 
     /**

@@ -136,6 +136,11 @@ public final class HeapRegistry {
         return idleGiveBacks;
     }
 
+    /** Heaps on the list, dead threads' not yet reaped included (tests: retirement really happened). */
+    public synchronized int registeredHeaps() {
+        return heaps.size();
+    }
+
     /**
      * Heaps of threads that are alive (the metric's threadHeaps). A plain thread that ended stays in
      * the list until the next reap; counting it would keep a joined thread in the figure. Walks the
