@@ -15,7 +15,8 @@
  *            buffer, write it and hold it; VmRSS is read while all of them hold theirs, then they
  *            release. The line also gives the time until all of them held a buffer.
  *   pool     (with --pool-threads N) a pool of N platform threads each allocates, writes and
- *            releases 50 direct buffers of 16 B-4 KiB; VmRSS is read while the threads sit idle.
+ *            releases 50 direct buffers of 16 B-4 KiB; VmRSS is read while the threads sit idle,
+ *            after IDLE_MS of idleness.
  *
  * The parent runs the allocators alternately (A B A B), prints each child's line, and a Markdown
  * table of the medians with [min, max] per step. A bad option or allocator name prints what is
@@ -62,6 +63,14 @@ public final class Footprint {
     static final int SIZE = 256;
     static final long SETTLE_MS = 300;
     static final int VTHREAD_BUFFER = 1024;
+    /**
+     * How long the pool threads sit idle before VmRSS is read, for every allocator alike. An
+     * allocator may give an idle thread's memory back on another thread and later: LEAN parks the
+     * heap, its purger gives the spans back on the second round that finds it parked (rounds at most
+     * 250 ms apart), and the free slabs go back to the kernel 100 ms after that over the budget, or
+     * after the 1 s decay under it. 300 ms (SETTLE_MS) read LEAN before its purger could act.
+     */
+    static final long IDLE_MS = 2_000;
     static final int POOL_BUFFERS = 50;
     static final int POOL_MAX_SIZE = 4096;
     /** The optional steps' fields, in the order parse() returns them (vthreads_ms is a time, the rest KiB). */
@@ -271,6 +280,7 @@ public final class Footprint {
             for (Future<?> task : tasks) {
                 task.get(); // the pool has n threads and n tasks: every thread ran one and is idle now
             }
+            Thread.sleep(IDLE_MS);
             return settledRss();
         } finally {
             shutDown(pool, "pool threads");
