@@ -198,19 +198,7 @@ public final class SuperslabPool {
                 }
             }
         }
-        long retired;
-        try {
-            retired = retire(retiring);
-        } catch (RuntimeException | Error e) {
-            // os.retire threw (see retire): the runs chosen above were never given back, and would
-            // stay "purging" for good (never cut again, their superslab never empty). They are free
-            // and still resident: dirty again, with no further system call.
-            for (long[] run : runs) {
-                endPurge(purging, run, false);
-            }
-            throw e;
-        }
-        return retired + decommit(purging, runs, mode);
+        return carryOut(retiring, purging, runs, mode);
     }
 
     /** Splits a mask into runs of consecutive slabs: one madvise each. */
@@ -229,56 +217,58 @@ public final class SuperslabPool {
         }
     }
 
-    private long retire(List<Superslab> retiring) {
+    /**
+     * Carries out the purge's answers outside the monitor: the retires, then the decommits. A call
+     * that throws instead of returning false (JNA's Error for a fault in native code, not a failing
+     * munmap or madvise) leaves the books whole. The superslabs not tried yet go back into the pool;
+     * the one that threw may or may not be mapped still, so it stays out (OsMemory keeps it
+     * registered). The runs not given back yet end their purge as free and dirty, with no further
+     * system call: else they would stay "purging" for good, never cut again, their superslab never
+     * empty.
+     *
+     * @return bytes unmapped plus bytes decommitted
+     */
+    private long carryOut(List<Superslab> retiring, List<Superslab> purging, List<long[]> runs, DecommitMode mode) {
         long bytes = 0;
-        int i = 0;
+        int tried = 0; // superslabs whose retire returned
+        int ended = 0; // runs whose purge has ended
         try {
-            for (; i < retiring.size(); i++) {
-                Superslab ss = retiring.get(i);
-                if (os.retire(ss.base, Superslab.SIZE)) {
-                    bytes += Superslab.SIZE;
-                } else {
-                    synchronized (this) {
-                        superslabs.add(ss); // still mapped, contents intact: usable as before
-                    }
-                }
+            for (; tried < retiring.size(); tried++) {
+                bytes += retire(retiring.get(tried));
+            }
+            for (; ended < runs.size(); ended++) {
+                bytes += decommit(purging, runs.get(ended), mode);
             }
         } finally {
-            if (i + 1 < retiring.size()) {
-                // os.retire threw (a failing munmap returns false; this is something else, such as
-                // JNA's Error for a fault in native code). The superslabs after it were not touched:
-                // back into the pool, or they would stay mapped and never be used again. The one that
-                // threw may or may not be mapped still, so it stays out (OsMemory keeps it registered).
+            if (tried + 1 < retiring.size()) {
                 synchronized (this) {
-                    superslabs.addAll(retiring.subList(i + 1, retiring.size()));
+                    superslabs.addAll(retiring.subList(tried + 1, retiring.size()));
                 }
+            }
+            for (; ended < runs.size(); ended++) {
+                endPurge(purging, runs.get(ended), false);
             }
         }
         return bytes;
     }
 
-    private long decommit(List<Superslab> purging, List<long[]> runs, DecommitMode mode) {
-        long bytes = 0;
-        int r = 0;
-        try {
-            for (; r < runs.size(); r++) {
-                long[] run = runs.get(r);
-                long length = run[2] << Superslab.SLAB_SHIFT;
-                boolean done = os.decommit(purging.get((int) run[0]).slabAddress((int) run[1]), length, mode);
-                endPurge(purging, run, done);
-                if (done) {
-                    bytes += length;
-                }
-            }
-        } finally {
-            // os.decommit threw (a failing madvise returns false; this is something else). The runs
-            // from this one on would stay "purging" for good: neither free nor live, never cut again,
-            // their superslab never empty. They are free whatever the call did: dirty again.
-            for (; r < runs.size(); r++) {
-                endPurge(purging, runs.get(r), false);
-            }
+    /** Unmaps an empty superslab; one whose munmap failed is still mapped and intact: back into the pool. */
+    private long retire(Superslab ss) {
+        if (os.retire(ss.base, Superslab.SIZE)) {
+            return Superslab.SIZE;
         }
-        return bytes;
+        synchronized (this) {
+            superslabs.add(ss); // usable as before
+        }
+        return 0;
+    }
+
+    /** Decommits one run of a purging superslab and ends its purge. */
+    private long decommit(List<Superslab> purging, long[] run, DecommitMode mode) {
+        long length = run[2] << Superslab.SLAB_SHIFT;
+        boolean done = os.decommit(purging.get((int) run[0]).slabAddress((int) run[1]), length, mode);
+        endPurge(purging, run, done);
+        return done ? length : 0;
     }
 
     /** A run's purge is over: its slabs become clean, or dirty again if they were not given back. */
