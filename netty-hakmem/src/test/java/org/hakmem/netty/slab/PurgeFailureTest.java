@@ -17,16 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PurgeFailureTest {
     private static final long MIB = 1 << 20;
     private static final int CLASS_64K = SizeClasses.classOf(64 << 10);
-    private static final SlabOwner OWNER = new SlabOwner() {
-        @Override
-        public Thread thread() {
-            return Thread.currentThread();
-        }
-
-        @Override
-        public void enqueueReady(Slab slab) {
-        }
-    };
+    private static final SlabOwner OWNER = CallingThreadOwner.INSTANCE;
 
     private final FaultySyscalls faults = new FaultySyscalls();
     /** An hour's decay: nothing is given back unless the test forces it. */

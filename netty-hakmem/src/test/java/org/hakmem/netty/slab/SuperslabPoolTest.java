@@ -14,16 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 class SuperslabPoolTest {
     private static final int CLASS_16K = SizeClasses.classOf(16 << 10); // 2-slab spans
     private static final int CLASS_10K = SizeClasses.classOf(10 << 10); // 2-slab spans too
-    private static final SlabOwner OWNER = new SlabOwner() {
-        @Override
-        public Thread thread() {
-            return Thread.currentThread();
-        }
-
-        @Override
-        public void enqueueReady(Slab slab) {
-        }
-    };
+    private static final SlabOwner OWNER = CallingThreadOwner.INSTANCE;
 
     /** LEAN: no prewarm, so only the slabs a span held become dirty; an hour's decay, so no purge runs by itself. */
     private final SuperslabPool pool = new SuperslabPool(new OsMemory(64L << 20),
