@@ -141,7 +141,8 @@ public final class Footprint {
         }
     }
 
-    private static int atLeastOne(String option, String v) {
+    /** An option's value that must be an integer >= 1 (Footprint's options, JmhRounds' --rounds). */
+    static int atLeastOne(String option, String v) {
         try {
             int n = Integer.parseInt(v);
             if (n >= 1) {

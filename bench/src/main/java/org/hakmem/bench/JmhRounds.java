@@ -72,7 +72,7 @@ public final class JmhRounds {
             }
             String v = args[++i];
             switch (opt) {
-                case "--rounds" -> rounds = positive(opt, v);
+                case "--rounds" -> rounds = Footprint.atLeastOne(opt, v);
                 case "--allocators" -> allocators = Arrays.asList(v.split(","));
                 default -> only = Arrays.asList(v.split(","));
             }
@@ -94,18 +94,6 @@ public final class JmhRounds {
             }
         }
         return new Options(rounds, quick, allocators, only);
-    }
-
-    private static int positive(String opt, String v) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(opt + " '" + v + "': expected a whole number >= 1");
     }
 
     public static void main(String[] args) throws Exception {

@@ -32,8 +32,8 @@ class JmhRoundsArgsTest {
     @Test
     void roundsMustBePositive() {
         // --rounds 0 used to pass, and the table then indexed an empty array
-        assertMessage("--rounds '0': expected a whole number >= 1", "--rounds", "0");
-        assertMessage("--rounds 'x': expected a whole number >= 1", "--rounds", "x");
+        assertMessage("--rounds '0': expected an integer >= 1", "--rounds", "0");
+        assertMessage("--rounds 'x': expected an integer >= 1", "--rounds", "x");
     }
 
     @Test
