@@ -250,21 +250,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
             Slab span = cache.heap.spanWithFreeSlot(SizeClasses.classOf(capacity));
             buf.attach(span, span.pop());
         } else {
-            buf.attach(mapHuge(cache, capacity));
-        }
-    }
-
-    /**
-     * A mapping of its own for a capacity above MAX_SIZE. When the cap refuses it, the heap makes
-     * room (its empty spans, idle heaps' spans, wholly free superslabs unmapped) and it is tried
-     * once more; a second refusal reaches the caller.
-     */
-    private HugeBlock mapHuge(ThreadCache cache, int capacity) {
-        try {
-            return pool.mapHuge(capacity);
-        } catch (OutOfMemoryError refused) {
-            cache.heap.makeRoom();
-            return pool.mapHuge(capacity);
+            buf.attach(cache.heap.mapHuge(capacity));
         }
     }
 

@@ -75,6 +75,7 @@ package org.hakmem.netty.heap;
 
 import org.hakmem.netty.os.DecommitMode;
 import org.hakmem.netty.policy.ReleasePolicy;
+import org.hakmem.netty.slab.HugeBlock;
 import org.hakmem.netty.slab.SizeClasses;
 import org.hakmem.netty.slab.Slab;
 import org.hakmem.netty.slab.SlabOwner;
@@ -252,13 +253,26 @@ public final class ThreadHeap extends ThreadHeapPadding {
      * whose lock is free give theirs back too (a lane that virtual threads stopped using keeps its
      * spans for good in FAST, which has no purger).
      */
-    public void makeRoom() {
+    private void makeRoom() {
         resume();
         pool.requestHeapTrim();
         giveBackEmptySpans();
         registry.releaseFreeSharedHeaps();
         registry.reapDead(true);
         pool.purge(true, DecommitMode.OFF);
+    }
+
+    /**
+     * A mapping of its own for a capacity above SizeClasses.MAX_SIZE. When the cap refuses it, the
+     * heap makes room and it is tried once more, as a refill does; a second refusal reaches the caller.
+     */
+    public HugeBlock mapHuge(int capacity) {
+        try {
+            return pool.mapHuge(capacity);
+        } catch (OutOfMemoryError refused) {
+            makeRoom();
+            return pool.mapHuge(capacity);
+        }
     }
 
     private void giveBack(Slab s) {
