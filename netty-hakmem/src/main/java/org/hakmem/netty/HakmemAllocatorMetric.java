@@ -31,6 +31,14 @@ package org.hakmem.netty;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import org.hakmem.netty.os.OsStats;
 
+/**
+ * What a {@link HakmemByteBufAllocator} holds: Netty's {@link ByteBufAllocatorMetric}, and beyond it
+ * the memory the allocator maps, keeps resident or commits, and the system calls it made. Get it with
+ * {@link HakmemByteBufAllocator#metric()}; every method reads current values. Any thread may call
+ * them. Values read while other threads allocate are a snapshot good enough for monitoring; each is
+ * exact once the threads that used the allocator are quiet (or have been joined). Unless a method says
+ * otherwise, it makes no system call.
+ */
 public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
     private final HakmemByteBufAllocator alloc;
 
@@ -38,73 +46,178 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
         this.alloc = alloc;
     }
 
+    /**
+     * Returns the bytes of the arrays held by live heap buffers of this allocator (array lengths).
+     *
+     * @return bytes of heap memory in use, never -1
+     */
     @Override
     public long usedHeapMemory() {
         return alloc.usedHeapBytes();
     }
 
+    /**
+     * Returns the bytes held by live direct buffers: their slots, counted at the size of their size
+     * class (a 100-byte buffer counts 112), and the page-rounded mappings of buffers over 1 MiB. Unlike
+     * Netty's pooled allocator, memory mapped but not held by a buffer is not counted here: see
+     * {@link #mappedBytes()}.
+     *
+     * @return bytes of direct memory in use, never -1
+     */
     @Override
     public long usedDirectMemory() {
         return alloc.pool().liveBytes();
     }
 
+    /**
+     * Returns the address space mapped from the kernel now: superslabs and the mappings of huge buffers.
+     * This is what the cap ({@link HakmemConfig#maxMappedBytes()}) bounds.
+     *
+     * @return mapped bytes
+     */
     public long mappedBytes() {
         return alloc.os().mappedBytes();
     }
 
+    /**
+     * Returns the bytes of this allocator's mappings that are resident now, exactly, from
+     * {@code mincore}: one system call per mapping, so call it from monitoring, not per request. Pages
+     * given back with {@code MADV_FREE} count until the kernel reclaims them.
+     *
+     * @return resident bytes
+     */
     public long residentBytes() {
         return alloc.os().residentBytes();
     }
 
+    /**
+     * Returns the bytes that may be resident by the allocator's own account: {@link #spanBytes()} plus
+     * {@link #freeCommittedBytes()} plus the mappings of huge buffers. LEAN's budget
+     * ({@link HakmemConfig#leanTargetBytes()}) is checked against it.
+     *
+     * @return committed bytes
+     */
     public long committedBytes() {
         return alloc.pool().committedBytes();
     }
 
+    /**
+     * Returns the bytes of the slabs cut into spans for thread heaps (or left by dead threads): used
+     * slots, free slots and untouched pages alike. Less the slot part of {@link #usedDirectMemory()},
+     * it is the fragmentation inside spans.
+     *
+     * @return bytes in spans
+     */
     public long spanBytes() {
         return alloc.pool().spanBytes();
     }
 
+    /**
+     * Returns the bytes of free slabs, in no span, that have not been decommitted: what LEAN's purge
+     * waits to give back, or what FAST keeps.
+     *
+     * @return bytes of free slabs that may still be resident
+     */
     public long freeCommittedBytes() {
         return alloc.pool().freeCommittedBytes();
     }
 
+    /**
+     * Returns how many spans thread heaps have taken from the allocator's pool since it was built. Its
+     * rate, with {@link #spansReleased()}'s, is the span churn.
+     *
+     * @return spans acquired so far
+     */
     public long spansAcquired() {
         return alloc.pool().spansAcquired();
     }
 
+    /**
+     * Returns how many empty spans have gone back to the allocator's pool since it was built.
+     *
+     * @return spans released so far
+     */
     public long spansReleased() {
         return alloc.pool().spansReleased();
     }
 
+    /**
+     * Returns the bytes given back with {@code MADV_FREE} that the kernel has not reclaimed yet, so
+     * still counted in RSS: the {@code LazyFree} of the areas of {@code /proc/self/smaps} that overlap
+     * this allocator's mappings (an area the kernel merged with a neighbour counts whole). Reads that
+     * file, so it is slow: for monitoring only.
+     *
+     * @return lazily freed bytes; 0 if {@code /proc/self/smaps} is not readable
+     * @throws IllegalStateException if reading {@code /proc/self/smaps} fails
+     */
     public long lazyFreeBytes() {
         return alloc.os().lazyFreeBytes();
     }
 
+    /**
+     * Returns a snapshot of the system calls this allocator has made (mmap, munmap, madvise), their
+     * bytes and failures, and what it has given back.
+     *
+     * @return an immutable snapshot of the counters
+     */
     public OsStats osStats() {
         return alloc.os().stats();
     }
 
+    /**
+     * Returns how many superslabs (the 2 MiB mappings that slots come from) are mapped now.
+     *
+     * @return the number of superslabs
+     */
     public int superslabs() {
         return alloc.pool().superslabCount();
     }
 
+    /**
+     * Returns how many spans are cut now: held by thread heaps, by the heaps virtual threads share, or
+     * orphaned.
+     *
+     * @return the number of live spans
+     */
     public int liveSpans() {
         return alloc.pool().liveSpanCount();
     }
 
+    /**
+     * Returns how many spans dead threads left holding live buffers, not yet adopted by another thread
+     * nor released once empty.
+     *
+     * @return the number of orphaned spans
+     */
     public int orphanSpans() {
         return alloc.pool().orphanCount();
     }
 
+    /**
+     * Returns how many heaps belong to live platform threads: one for each that has used this
+     * allocator. Walks the heaps: for monitoring only.
+     *
+     * @return the number of thread heaps
+     */
     public int threadHeaps() {
         return alloc.registry().liveHeaps();
     }
 
-    /** Heaps virtual threads share (SharedCaches): 0 until a virtual thread allocates, then one per CPU. */
+    /**
+     * Returns how many heaps virtual threads share: 0 until a virtual thread allocates, then one per CPU.
+     *
+     * @return the number of shared heaps
+     */
     public int sharedHeaps() {
         return alloc.shared().created();
     }
 
+    /**
+     * Returns the main figures in one line, for logs (not {@link #residentBytes()} nor
+     * {@link #lazyFreeBytes()}, which cost system calls or file reads).
+     *
+     * @return a description of what the allocator holds
+     */
     @Override
     public String toString() {
         return "HakmemAllocatorMetric(usedDirect: " + usedDirectMemory() + ", usedHeap: " + usedHeapMemory()

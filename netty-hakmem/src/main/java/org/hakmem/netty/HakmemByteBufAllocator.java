@@ -47,6 +47,22 @@ import org.hakmem.netty.slab.SuperslabPool;
 
 import java.util.concurrent.atomic.LongAdder;
 
+/**
+ * A Netty {@link io.netty.buffer.ByteBufAllocator} whose direct buffers live in memory it maps itself
+ * (mmap, through JNA). A capacity of up to 1 MiB gets a slot of its size class in a 2 MiB superslab,
+ * handed out by the allocating thread's heap; a larger one gets a page-rounded mapping of its own,
+ * unmapped when the buffer is released. Heap buffers are Netty's {@code UnpooledHeapByteBuf}, counted,
+ * with recently released arrays reused.
+ *
+ * <p>Use {@link #DEFAULT}, or build one allocator per application with {@link #builder()} and share it.
+ * Allocators are meant to be long-lived: one that becomes unreachable does not unmap its memory, so
+ * call {@link #trim()} before dropping one. The {@link Profile} decides whether free memory stays
+ * resident (FAST) or goes back to the kernel on its own (LEAN); {@link #metric()} shows what it holds.
+ *
+ * <p>Thread-safe: any thread may allocate, and any thread may release any buffer. Each platform thread
+ * that allocates gets a heap of its own, with no lock on its path; virtual threads share a few heaps,
+ * one per CPU, each behind a lock. Runs on 64-bit Linux only.
+ */
 public final class HakmemByteBufAllocator extends AbstractByteBufAllocator implements ByteBufAllocatorMetricProvider {
 
     /**
@@ -116,15 +132,42 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         shared.releaseFreeLanes();
     }
 
-    /** A builder whose unset options fall back to system properties, then the environment, then defaults. */
+    /**
+     * Starts the settings of a new allocator. Options left unset fall back to system properties, then
+     * environment variables, then defaults (see {@link HakmemConfig.Builder}). As the first use of this
+     * class, it also builds {@link #DEFAULT}, which fails if a system property or environment variable
+     * of netty-hakmem is invalid.
+     *
+     * @return a new builder; each {@link HakmemConfig.Builder#build()} makes a new, independent allocator
+     */
     public static HakmemConfig.Builder builder() {
         return new HakmemConfig.Builder();
     }
 
+    /**
+     * Returns the settings this allocator was built with, as resolved from the builder, system
+     * properties, environment variables and defaults.
+     *
+     * @return the settings (immutable)
+     */
     public HakmemConfig config() {
         return config;
     }
 
+    /**
+     * Creates a direct buffer, after Netty's {@code directBuffer} methods have checked the capacities.
+     * A capacity of up to 1 MiB takes a slot of the smallest size class that holds it, from the calling
+     * thread's heap (a virtual thread's: from a shared heap, under its lock); a larger one maps a block
+     * of its own. A released buffer object is reused where there is one, and the buffer is wrapped for
+     * Netty's leak detector as Netty's own allocators do.
+     *
+     * @param initialCapacity the capacity, in bytes
+     * @param maxCapacity the most the buffer may grow to, in bytes
+     * @return a new direct buffer with a reference count of 1
+     * @throws OutOfMemoryError if the cap on mapped bytes ({@link HakmemConfig#maxMappedBytes()}) leaves
+     *         no room even after the calling thread made room (the message names the cap and the bytes
+     *         mapped now), or if the kernel refuses a mapping
+     */
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
         ThreadCache cache = table.get();
@@ -139,22 +182,49 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         return toLeakAwareBuffer(buf);
     }
 
+    /**
+     * Creates a heap buffer: Netty's {@code UnpooledHeapByteBuf}, whose array is counted in
+     * {@link HakmemAllocatorMetric#usedHeapMemory()}. A platform thread that releases a heap buffer keeps
+     * up to 4 of its recent arrays (at most 4 MiB in all) for its next heap buffers of the same length.
+     *
+     * @param initialCapacity the capacity, in bytes
+     * @param maxCapacity the most the buffer may grow to, in bytes
+     * @return a new heap buffer, wrapped for Netty's leak detector
+     */
     @Override
     protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
         return toLeakAwareBuffer(new HakmemHeapByteBuf(this, initialCapacity, maxCapacity));
     }
 
+    /**
+     * Returns true: direct buffer objects and their memory are reused after release. Netty's
+     * {@code ioBuffer()} methods therefore always return direct buffers from this allocator.
+     *
+     * @return true
+     */
     @Override
     public boolean isDirectBufferPooled() {
         return true;
     }
 
+    /**
+     * Returns what this allocator holds: Netty's metric and more (mapped, resident and committed bytes,
+     * system calls). The same object on every call; each of its methods reads the current values.
+     *
+     * @return this allocator's metric
+     */
     @Override
     public HakmemAllocatorMetric metric() {
         return metric;
     }
 
-    /** Retires the heaps of threads that have died and releases spans nobody uses any more. */
+    /**
+     * Retires the heaps of threads that have died: their empty spans go back to the allocator's pool,
+     * and spans that still hold live buffers wait there for other threads to adopt them. Also releases
+     * such spans that have become empty and, in LEAN, the empty spans of threads that have stayed idle
+     * since the allocator last looked. Makes no system call: {@link #trim()} gives memory back to the
+     * kernel. The allocator also does this on its own from time to time. Callable from any thread.
+     */
     public void reapDeadThreads() {
         registry.reapDead();
     }
@@ -163,8 +233,9 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
      * Gives back to the kernel everything that can be given back now, in either profile: the calling
      * thread's empty spans, dead threads' memory, every empty superslab (unmapped) and every other
      * free slab (decommitted with the configured mode; with OFF, only the unmapping happens). Idle
-     * threads that hold no buffer have theirs given back now; other live threads give back their
-     * empty spans at their next refill, or within 65,536 allocations.
+     * threads that hold no buffer have theirs given back now, and so do the heaps virtual threads
+     * share; other live threads give back their empty spans at their next refill, or within 65,536
+     * allocations. Callable from any thread, in either profile; live buffers are never touched.
      *
      * @return bytes unmapped or decommitted by this call
      */
@@ -304,6 +375,11 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         return heapBytes.sum();
     }
 
+    /**
+     * Returns the allocator's settings in one line, for logs.
+     *
+     * @return a description of this allocator
+     */
     @Override
     public String toString() {
         return "HakmemByteBufAllocator(" + config + ")";

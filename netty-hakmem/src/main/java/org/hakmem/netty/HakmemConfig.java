@@ -38,6 +38,11 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
+/**
+ * The settings of a {@link HakmemByteBufAllocator}, resolved once when it was built. Immutable, so safe
+ * to share between threads. Read them with {@link HakmemByteBufAllocator#config()}; choose them with
+ * {@link HakmemByteBufAllocator#builder()}.
+ */
 public final class HakmemConfig {
     static final long MIN_DEFAULT_MAPPED_BYTES = 64L << 20;
     /**
@@ -69,26 +74,50 @@ public final class HakmemConfig {
         this.preferDirect = preferDirect;
     }
 
+    /**
+     * Returns the profile: FAST (speed first) or LEAN (memory follows the live data).
+     *
+     * @return the profile; FAST by default
+     */
     public Profile profile() {
         return profile;
     }
 
-    /** LEAN's resident budget, in bytes. */
+    /**
+     * Returns LEAN's resident budget, in bytes (it is set in MiB: {@link Builder#leanTargetMB(long)}).
+     * FAST ignores it.
+     *
+     * @return the budget in bytes; 10 MiB by default
+     */
     public long leanTargetBytes() {
         return leanTargetBytes;
     }
 
-    /** How LEAN, and trim() in either profile, give pages back. */
+    /**
+     * Returns how free memory goes back to the kernel: the mode of LEAN's background purge and of
+     * {@link HakmemByteBufAllocator#trim()} in either profile.
+     *
+     * @return the decommit mode; {@link DecommitMode#FREE} by default
+     */
     public DecommitMode decommitMode() {
         return decommitMode;
     }
 
-    /** How long LEAN leaves free memory resident before giving it back. */
+    /**
+     * Returns how long LEAN leaves free memory resident before giving it back, in milliseconds. FAST
+     * ignores it.
+     *
+     * @return the decay in ms, from 0 to 3,600,000; 1000 by default
+     */
     public long leanDecayMillis() {
         return leanDecayMillis;
     }
 
-    /** Whether the OS stats are printed to stderr once, at JVM exit. */
+    /**
+     * Returns whether the allocator's OS stats are printed to standard error once, when the JVM exits.
+     *
+     * @return true to print them; false by default
+     */
     public boolean osStatsAtExit() {
         return osStatsAtExit;
     }
@@ -101,14 +130,33 @@ public final class HakmemConfig {
         return new LeanPolicy(decommitMode, leanTargetBytes, TimeUnit.MILLISECONDS.toNanos(leanDecayMillis));
     }
 
+    /**
+     * Returns the cap on the bytes the allocator maps from the kernel, superslabs and huge buffers'
+     * mappings together, in bytes (also when it was set in MiB through a system property or the
+     * environment). An allocation that would pass it throws an {@link OutOfMemoryError}.
+     *
+     * @return the cap in bytes, at least 2 MiB; by default Netty's direct-memory limit, at least 64 MiB
+     */
     public long maxMappedBytes() {
         return maxMappedBytes;
     }
 
+    /**
+     * Returns Netty's preferDirect switch, given to {@code AbstractByteBufAllocator}: whether
+     * {@code buffer()} and {@code compositeBuffer()} return direct buffers (where Netty can free direct
+     * buffers reliably) rather than heap buffers.
+     *
+     * @return true to prefer direct buffers; true by default
+     */
     public boolean preferDirect() {
         return preferDirect;
     }
 
+    /**
+     * Returns the settings in one line, for logs.
+     *
+     * @return a description of the settings
+     */
     @Override
     public String toString() {
         return "profile: " + profile + (profile == Profile.LEAN ? " (target " + (leanTargetBytes >> 20) + " MiB, decay "
@@ -116,6 +164,14 @@ public final class HakmemConfig {
                 + ", preferDirect: " + preferDirect + (osStatsAtExit ? ", osStatsAtExit" : "");
     }
 
+    /**
+     * Chooses the settings of a new allocator; {@link HakmemByteBufAllocator#builder()} makes one. Each
+     * setting comes from the first of these that has it: the builder method, the system property, the
+     * environment variable, the default (each method names its property and variable). An invalid
+     * value throws an {@link IllegalArgumentException} that names the setting, the value and what is
+     * allowed: at the method for a value given there, at {@link #build()} for one from a property or
+     * variable. Every setting method returns this builder. A builder is not thread-safe.
+     */
     public static final class Builder {
         private Profile profile;
         private Long leanTargetMB;
@@ -130,7 +186,15 @@ public final class HakmemConfig {
         Builder() {
         }
 
-        /** FAST (speed first, the default) or LEAN (memory follows the live data). */
+        /**
+         * Sets the profile: {@link Profile#FAST} (speed first) or {@link Profile#LEAN} (memory follows
+         * the live data). Unset, it comes from {@code -Dhakmem.ss.memLean} or {@code HAKMEM_SS_MEM_LEAN}
+         * ({@code 0} = FAST, {@code 1} = LEAN), else it is FAST.
+         *
+         * @param profile the profile
+         * @return this builder
+         * @throws IllegalArgumentException if {@code profile} is null
+         */
         public Builder profile(Profile profile) {
             if (profile == null) {
                 throw new IllegalArgumentException("profile: null (expected: FAST or LEAN)");
@@ -139,7 +203,19 @@ public final class HakmemConfig {
             return this;
         }
 
-        /** LEAN's resident budget in MiB (default 10): past it, free memory goes back at once. */
+        /**
+         * Sets LEAN's resident budget, in MiB. While the allocator's committed bytes
+         * ({@link HakmemAllocatorMetric#committedBytes()}) exceed it, free memory goes back once it has
+         * been free for 100 ms (or the decay, if shorter) rather than for the whole decay; and while its
+         * mapped bytes exceed it, a wholly free superslab that is due is unmapped rather than
+         * decommitted. FAST ignores it. Unset, it comes from {@code -Dhakmem.ss.memLeanTargetMB} or
+         * {@code HAKMEM_SS_MEM_LEAN_TARGET_MB}, else it is 10.
+         *
+         * @param mebibytes the budget in MiB, from 1 to {@code Long.MAX_VALUE >> 20}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code mebibytes} is below 1 or above
+         *         {@code Long.MAX_VALUE >> 20}
+         */
         public Builder leanTargetMB(long mebibytes) {
             if (mebibytes <= 0 || mebibytes > Long.MAX_VALUE >> 20) {
                 throw new IllegalArgumentException("leanTargetMB: " + mebibytes + " (expected: a positive integer"
@@ -149,7 +225,18 @@ public final class HakmemConfig {
             return this;
         }
 
-        /** How memory goes back: FREE (default), DONTNEED, or OFF (LEAN then only skips prewarm). */
+        /**
+         * Sets how free memory goes back to the kernel: the mode of LEAN's background purge and of
+         * {@link HakmemByteBufAllocator#trim()} in either profile. With {@link DecommitMode#OFF} nothing
+         * is decommitted: LEAN then only skips the prewarm, and trim() only unmaps wholly free
+         * superslabs. Unset, it comes from {@code -Dhakmem.ss.memLeanDecommit} or
+         * {@code HAKMEM_SS_MEM_LEAN_DECOMMIT} ({@code FREE}, {@code DONTNEED} or {@code OFF}, in any
+         * case), else it is FREE.
+         *
+         * @param mode the decommit mode
+         * @return this builder
+         * @throws IllegalArgumentException if {@code mode} is null
+         */
         public Builder leanDecommit(DecommitMode mode) {
             if (mode == null) {
                 throw new IllegalArgumentException("leanDecommit: null (expected: FREE, DONTNEED or OFF)");
@@ -158,7 +245,16 @@ public final class HakmemConfig {
             return this;
         }
 
-        /** How long LEAN leaves free memory resident before giving it back (default 1000 ms). */
+        /**
+         * Sets how long LEAN leaves free memory resident before giving it back, in milliseconds. Its
+         * background purge runs every half decay, but no more often than every 5 ms and no less often
+         * than every 250 ms. FAST ignores it. Unset, it comes from {@code -Dhakmem.ss.memLeanDecayMs} or
+         * {@code HAKMEM_SS_MEM_LEAN_DECAY_MS}, else it is 1000.
+         *
+         * @param millis the decay in ms, from 0 to 3,600,000 (one hour)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code millis} is negative or above 3,600,000
+         */
         public Builder leanDecayMillis(long millis) {
             if (millis < 0 || millis > MAX_LEAN_DECAY_MS) {
                 throw new IllegalArgumentException("leanDecayMillis: " + millis + " (expected: 0 to "
@@ -168,13 +264,33 @@ public final class HakmemConfig {
             return this;
         }
 
-        /** Print the OS stats (mmap, munmap, madvise, lean decommits and retires) once at JVM exit. */
+        /**
+         * Sets whether the allocator prints its OS stats ({@link HakmemAllocatorMetric#osStats()}: mmap,
+         * munmap and madvise calls, lean decommits and retires) with its resident and committed bytes to
+         * standard error once, when the JVM exits, if it is still reachable then. Unset, it comes from
+         * {@code -Dhakmem.ss.osStats} or {@code HAKMEM_SS_OS_STATS} ({@code 0} or {@code 1}), else it is
+         * false.
+         *
+         * @param print true to print the stats at exit
+         * @return this builder
+         */
         public Builder osStatsAtExit(boolean print) {
             this.osStatsAtExit = print;
             return this;
         }
 
-        /** Cap on bytes mapped from the kernel; allocation past it throws OutOfMemoryError. */
+        /**
+         * Sets the cap on the bytes the allocator maps from the kernel, superslabs and huge buffers'
+         * mappings together. An allocation that would pass it, even after the allocating thread made
+         * room, throws an {@link OutOfMemoryError} that names the cap. Unset, it comes from
+         * {@code -Dhakmem.maxMappedMB} or {@code HAKMEM_MAX_MAPPED_MB} (in MiB, at least 2), else it is
+         * Netty's direct-memory limit ({@code -XX:MaxDirectMemorySize}, else the maximum heap size), at
+         * least 64 MiB.
+         *
+         * @param bytes the cap in bytes, at least 2 MiB (2,097,152 bytes: one superslab)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is below 2 MiB
+         */
         public Builder maxMappedBytes(long bytes) {
             if (bytes < MIN_MAPPED_BYTES) {
                 throw new IllegalArgumentException("maxMappedBytes: " + bytes + " (expected: at least "
@@ -184,7 +300,16 @@ public final class HakmemConfig {
             return this;
         }
 
-        /** Whether buffer() and ioBuffer() prefer direct buffers (Netty's usual switch). */
+        /**
+         * Sets Netty's preferDirect switch: whether {@code buffer()} and {@code compositeBuffer()} return
+         * direct buffers (where Netty can free direct buffers reliably) rather than heap buffers.
+         * {@code ioBuffer()} returns direct buffers either way. Unset, it comes from
+         * {@code -Dhakmem.preferDirect} or {@code HAKMEM_PREFER_DIRECT} ({@code true}, {@code false},
+         * {@code 1} or {@code 0}), else it is true.
+         *
+         * @param preferDirect true to prefer direct buffers
+         * @return this builder
+         */
         public Builder preferDirect(boolean preferDirect) {
             this.preferDirect = preferDirect;
             return this;
@@ -197,6 +322,15 @@ public final class HakmemConfig {
             return this;
         }
 
+        /**
+         * Builds a new allocator with these settings. Nothing is mapped until its first direct
+         * allocation; a LEAN allocator that gives memory back schedules its purge on the one daemon
+         * thread {@code netty-hakmem-purger}, shared by every allocator of the process.
+         *
+         * @return a new allocator, independent of every other one (its own memory and cap)
+         * @throws IllegalArgumentException if a setting left unset here has an invalid system property or
+         *         environment variable; the message names the variable, the value and what is allowed
+         */
         public HakmemByteBufAllocator build() {
             return new HakmemByteBufAllocator(resolve());
         }

@@ -14,6 +14,36 @@
  */
 package org.hakmem.netty.os;
 
+/**
+ * An immutable snapshot of what one allocator asked of the kernel, from
+ * {@link org.hakmem.netty.HakmemAllocatorMetric#osStats()}. Calls and bytes are totals since the
+ * allocator was built; failed calls count in the calls, not in the bytes.
+ *
+ * @param mmapCalls mmap calls, failed ones included
+ * @param mmapBytes bytes that successful mmap calls mapped (alignment slack included)
+ * @param munmapCalls munmap calls, failed ones included
+ * @param munmapBytes bytes that successful munmap calls unmapped
+ * @param madviseCalls madvise calls, failed ones included
+ * @param madviseBytes bytes that successful madvise calls covered
+ * @param mmapFailures mmap calls the kernel refused
+ * @param munmapFailures munmap calls the kernel refused
+ * @param madviseFailures madvise calls the kernel refused
+ * @param capRefusals mappings refused by the allocator's own cap on mapped bytes, with no system call
+ * @param leanDecommits decommits of free memory (madvise FREE or DONTNEED) by LEAN's purge or
+ *        {@code trim()}
+ * @param leanDecommitBytes bytes those decommits covered
+ * @param leanRetires empty superslabs unmapped (by LEAN's purge, {@code trim()}, or to make room at
+ *        the cap)
+ * @param leanRetireBytes bytes those retires unmapped
+ * @param mappedBytes bytes mapped now
+ * @param peakMappedBytes the most bytes ever mapped at once
+ * @param mappings mappings now: superslabs and huge buffers' blocks
+ * @param decommitDisabled true once a decommit or retire failed (a refused MADV_FREE aside, see
+ *        {@code freeRefused}) and so switched giving memory back off for every allocator of the process:
+ *        free memory then stays mapped and resident
+ * @param freeRefused true once the kernel refused MADV_FREE as unknown (before Linux 4.5), so that
+ *        {@link DecommitMode#FREE} gives back with MADV_DONTNEED, for the whole process
+ */
 public record OsStats(
         long mmapCalls, long mmapBytes, long munmapCalls, long munmapBytes,
         long madviseCalls, long madviseBytes,
@@ -22,11 +52,20 @@ public record OsStats(
         long mappedBytes, long peakMappedBytes, int mappings, boolean decommitDisabled,
         boolean freeRefused) {
 
-    /** System calls of every kind, failed ones included. */
+    /**
+     * Returns the mmap, munmap and madvise calls made, failed ones included.
+     *
+     * @return the number of system calls
+     */
     public long syscalls() {
         return mmapCalls + munmapCalls + madviseCalls;
     }
 
+    /**
+     * Returns the counters in one line, for logs (as in the report printed at exit).
+     *
+     * @return a description of the counters
+     */
     @Override
     public String toString() {
         return "mmap=" + mmapCalls + " (" + mmapBytes + " B), munmap=" + munmapCalls + " (" + munmapBytes
