@@ -156,6 +156,23 @@ class RoomUnderCapTest {
     }
 
     @Test
+    void aBufferLargerThanTheCapItselfIsRefusedWithoutGivingAnythingBack() {
+        HakmemByteBufAllocator alloc = oneSuperslab(Profile.FAST);
+        alloc.directBuffer(64 * KIB).release(); // the first emptying hands the span to the pool
+        assertEquals(2L * MIB, alloc.metric().mappedBytes(), "FAST keeps the empty superslab mapped");
+        long munmaps = alloc.metric().osStats().munmapCalls();
+        int trimEpoch = alloc.pool().trimEpoch();
+
+        // No room made could fit 4 MiB under a 2 MiB cap: making room would only unmap what FAST
+        // keeps and make every heap drop its spares, for nothing.
+        OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> alloc.directBuffer(4 * MIB));
+        assertThat(e.getMessage()).contains("the cap is 2097152 bytes");
+        assertEquals(2L * MIB, alloc.metric().mappedBytes(), "the empty superslab stays mapped");
+        assertEquals(munmaps, alloc.metric().osStats().munmapCalls(), "nothing was unmapped");
+        assertEquals(trimEpoch, alloc.pool().trimEpoch(), "no heap was asked to give back its spans");
+    }
+
+    @Test
     @EnabledForJreRange(min = JRE.JAVA_21)
     void anIdleSharedLanesSpansMakeRoom() throws Exception {
         HakmemByteBufAllocator alloc = oneSuperslab(Profile.FAST);

@@ -265,11 +265,16 @@ public final class ThreadHeap extends ThreadHeapPadding {
     /**
      * A mapping of its own for a capacity above SizeClasses.MAX_SIZE. When the cap refuses it, the
      * heap makes room and it is tried once more, as a refill does; a second refusal reaches the caller.
+     * A mapping larger than the cap itself is refused at once: no room made could fit it, and making
+     * room would only unmap free superslabs and make every heap drop its spares.
      */
     public HugeBlock mapHuge(int capacity) {
         try {
             return pool.mapHuge(capacity);
         } catch (OutOfMemoryError refused) {
+            if (!pool.hugeFitsUnderCap(capacity)) {
+                throw refused;
+            }
             makeRoom();
             return pool.mapHuge(capacity);
         }

@@ -378,10 +378,19 @@ public final class SuperslabPool {
 
     /** Maps a huge block of its own (page-rounded). */
     public HugeBlock mapHuge(int capacity) {
-        long size = (capacity + OsMemory.PAGE_SIZE - 1) & -OsMemory.PAGE_SIZE;
+        long size = hugeSize(capacity);
         HugeBlock block = mapThen(size, OsMemory.PAGE_SIZE, address -> new HugeBlock(address, size));
         hugeBytes.addAndGet(size);
         return block;
+    }
+
+    /** Whether the cap could ever hold a huge block of this capacity (with nothing else mapped). */
+    public boolean hugeFitsUnderCap(int capacity) {
+        return hugeSize(capacity) <= os.maxMappedBytes();
+    }
+
+    private static long hugeSize(int capacity) {
+        return (capacity + OsMemory.PAGE_SIZE - 1) & -OsMemory.PAGE_SIZE;
     }
 
     /**
