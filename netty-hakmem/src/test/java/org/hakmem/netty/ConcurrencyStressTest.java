@@ -175,8 +175,12 @@ class ConcurrencyStressTest {
         assertThat(trade.served.get()).isPositive();
         long refusals = alloc.metric().osStats().capRefusals();
         assertThat(refusals).as("the cap refused memory").isPositive();
-        assertThat(refusals).as("some refusals were made good by making room (" + trade.refusedToWorkers
-                + " reached a worker)").isGreaterThan(trade.refusedToWorkers.get());
+        // A refusal that reaches a worker was refused twice (before and after making room); one made
+        // good was refused once. So this counts the refusals made good. Other threads' releases make
+        // some good too: that making room does it is RoomUnderCapTest's to show, deterministically.
+        long madeGood = refusals - 2 * trade.refusedToWorkers.get();
+        assertThat(madeGood).as("refusals made good by the retry (" + refusals + " refusals, "
+                + trade.refusedToWorkers + " reached a worker)").isPositive();
         assertEquals(0, alloc.metric().usedDirectMemory());
         alloc.reapDeadThreads();
         assertEquals(0, alloc.metric().liveSpans(), "every span went back to the pool");

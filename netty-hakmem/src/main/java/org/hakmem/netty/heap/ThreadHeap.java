@@ -364,8 +364,13 @@ public final class ThreadHeap extends ThreadHeapPadding {
         if (!IDLE_STATE.compareAndSet(this, PARKED, CLAIMED)) {
             return false; // the owner woke up
         }
-        giveBackEmptySpans();
-        IDLE_STATE.setVolatile(this, ACTIVE);
+        try {
+            giveBackEmptySpans();
+        } finally {
+            // Even when an Error escapes (a StackOverflowError in a deep caller of trim()): a heap
+            // left CLAIMED would make its owner spin in resume() for good.
+            IDLE_STATE.setVolatile(this, ACTIVE);
+        }
         return true;
     }
 
