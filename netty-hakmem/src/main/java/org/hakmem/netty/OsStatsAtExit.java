@@ -52,8 +52,24 @@ final class OsStatsAtExit {
                 }
             }
         }
-        for (HakmemByteBufAllocator a : live) {
-            print(a, System.err);
+        printAll(live, System.err);
+    }
+
+    /**
+     * One line per allocator that mapped memory. One that never did (DEFAULT, built when the class is
+     * first used, in an application that allocates from an allocator of its own) has only zeros to
+     * report; if no allocator mapped anything, one line says so, so that the switch visibly works.
+     */
+    static void printAll(List<HakmemByteBufAllocator> allocators, PrintStream out) {
+        boolean printed = false;
+        for (HakmemByteBufAllocator a : allocators) {
+            if (a.metric().osStats().mmapCalls() > 0) {
+                print(a, out);
+                printed = true;
+            }
+        }
+        if (!printed) {
+            out.println("netty-hakmem OS stats: no allocator mapped memory");
         }
     }
 

@@ -16,16 +16,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** HAKMEM_SS_OS_STATS=1 prints the OS stats once, at exit; without it nothing is printed. */
 class OsStatsAtExitTest {
 
-    /** The child JVM: allocates and trims with the DEFAULT allocator, configured by the environment. */
+    /**
+     * The child JVM, configured by the environment: allocates and trims with the DEFAULT allocator;
+     * with "own", with an allocator of its own (DEFAULT is built too, and maps nothing); with "none",
+     * loads the allocator class and allocates nothing.
+     */
     public static void main(String[] args) {
-        HakmemByteBufAllocator.DEFAULT.directBuffer(100_000).release();
-        HakmemByteBufAllocator.DEFAULT.trim();
+        String mode = args.length > 0 ? args[0] : "default";
+        HakmemByteBufAllocator alloc = mode.equals("own") ? HakmemByteBufAllocator.builder().build()
+                : HakmemByteBufAllocator.DEFAULT;
+        if (!mode.equals("none")) {
+            alloc.directBuffer(100_000).release();
+            alloc.trim();
+        }
     }
 
     private static String runChild(boolean stats) throws IOException, InterruptedException {
+        return runChild(stats, "default");
+    }
+
+    private static String runChild(boolean stats, String mode) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), OsStatsAtExitTest.class.getName());
+                "-cp", System.getProperty("java.class.path"), OsStatsAtExitTest.class.getName(), mode);
         pb.environment().put("HAKMEM_SS_MEM_LEAN", "1");
         pb.environment().put("HAKMEM_SS_MEM_LEAN_DECOMMIT", "DONTNEED");
         pb.environment().put("HAKMEM_SS_OS_STATS", stats ? "1" : "0");
@@ -44,6 +57,15 @@ class OsStatsAtExitTest {
                 .contains("mmap=").contains("munmap=").contains("madvise=")
                 .contains("lean_decommit=").contains("lean_retire=1 (2097152 B)");
         assertThat(runChild(false)).doesNotContain("netty-hakmem OS stats");
+    }
+
+    @Test
+    void anAllocatorThatMappedNothingPrintsNoLineOfZeros() throws Exception {
+        // DEFAULT is built when the class is first used; the application allocates from its own.
+        assertThat(runChild(true, "own")).containsOnlyOnce("netty-hakmem OS stats [")
+                .contains("lean_retire=1 (2097152 B)");
+        assertThat(runChild(true, "none")).containsOnlyOnce("netty-hakmem OS stats: no allocator mapped memory")
+                .doesNotContain("netty-hakmem OS stats [");
     }
 
     @Test
