@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 public final class EchoBenchmark {
 
@@ -37,6 +38,10 @@ public final class EchoBenchmark {
                 + " [--warmup 8] [--connections 64] [--size 256] [--inflight 4] [--transport epoll|nio]"
                 + " [--client-allocator NAME (default: the server's)]"
                 + " [--cpus SERVER:CLIENT (CPU lists for taskset, e.g. 0:1; default: not pinned)]";
+
+    /** The options USAGE lists, each of which takes a value. */
+    private static final Set<String> OPTIONS = Set.of("--allocators", "--rounds", "--duration", "--warmup",
+            "--connections", "--size", "--inflight", "--transport", "--client-allocator", "--cpus");
 
     private static void usage(String problem) {
         System.err.println("error: " + problem);
@@ -62,6 +67,9 @@ public final class EchoBenchmark {
             if (opt.equals("-h") || opt.equals("--help")) {
                 System.out.println(USAGE);
                 System.exit(0);
+            }
+            if (!OPTIONS.contains(opt)) {
+                usage("unknown option: " + opt);
             }
             if (i + 1 >= args.length) {
                 usage("missing value for " + opt);
@@ -100,7 +108,7 @@ public final class EchoBenchmark {
                         cpus = v;
                         break;
                     default:
-                        usage("unknown option: " + opt);
+                        throw new AssertionError("an option in OPTIONS without a case: " + opt);
                 }
             } catch (NumberFormatException e) {
                 usage(opt + ": not an integer: " + v);
