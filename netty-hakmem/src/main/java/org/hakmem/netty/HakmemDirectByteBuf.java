@@ -157,6 +157,25 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         }
     }
 
+    // ---- retained derived buffers: a count of their own (HakmemDerivedByteBuf) ----
+
+    @Override
+    public ByteBuf retainedSlice() {
+        return retainedSlice(readerIndex(), readableBytes());
+    }
+
+    @Override
+    public ByteBuf retainedSlice(int index, int length) {
+        checkIndex(index, length);
+        return HakmemDerivedByteBuf.slice(this, this, index, length);
+    }
+
+    @Override
+    public ByteBuf retainedDuplicate() {
+        ensureAccessible();
+        return HakmemDerivedByteBuf.duplicate(this, this, 0, -1);
+    }
+
     @Override
     public ByteBufAllocator alloc() {
         return alloc;

@@ -1,0 +1,443 @@
+/*
+ * HakmemDerivedByteBuf: what retainedSlice() and retainedDuplicate() of a HakmemDirectByteBuf return,
+ * a view of the parent's memory with a reference count of its own, as Netty's pooled buffers give
+ * (PooledSlicedByteBuf, PooledDuplicatedByteBuf).
+ *
+ * Netty's AbstractByteBuf makes a retained slice a plain slice plus parent.retain(): the slice shares
+ * the parent's count. Once released it still reads and writes the parent's memory, and a second
+ * release() releases the parent. Over a recycled object that means a stale slice reads the next
+ * owner's bytes and can free the next owner's buffer. Here the view takes one reference on its owner
+ * (the parent, or the derived buffer it was derived from) and gives it back when its own count
+ * reaches 0; from then on it throws, as Netty's pooled derived buffers do.
+ *
+ * release() returns true only if the parent's memory went with it, as Netty's unpooled derived
+ * buffers do; Netty's pooled ones return true whenever their own count reaches 0. The reason: Netty's
+ * leak detector wraps a retained slice of a tracked buffer in a wrapper that shares the parent's leak
+ * record and closes it when release() returns true (SimpleLeakAwareByteBuf.unwrappedDerived; only
+ * Netty's own package-private derived class gets a record of its own). Returning true while the
+ * parent lives would close the parent's record early, and the parent's own release would then
+ * close it a second time (an AssertionError under -ea).
+ *
+ * Not on any hot path: no recycling, the count is a plain CAS loop.
+ */
+package org.hakmem.netty;
+
+import io.netty.buffer.AbstractByteBuf;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.IllegalReferenceCountException;
+import io.netty.util.internal.ObjectUtil;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
+
+final class HakmemDerivedByteBuf extends AbstractByteBuf {
+    private static final VarHandle REF_CNT;
+
+    static {
+        try {
+            REF_CNT = MethodHandles.lookup().findVarHandle(HakmemDerivedByteBuf.class, "refCnt", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The buffer whose memory this views. */
+    private final HakmemDirectByteBuf buf;
+    /** The buffer this holds one reference of: buf, or the derived buffer this was derived from. */
+    private final ByteBuf owner;
+    /** Index in buf of this buffer's index 0. */
+    private final int adjustment;
+    /** This buffer's capacity, or -1 for a duplicate of the whole of buf (buf's capacity, also after a move). */
+    private final int length;
+    private volatile int refCnt = 1;
+
+    /** A retained slice: takes one reference of owner. */
+    static HakmemDerivedByteBuf slice(HakmemDirectByteBuf buf, ByteBuf owner, int adjustment, int length) {
+        owner.retain();
+        HakmemDerivedByteBuf slice = new HakmemDerivedByteBuf(buf, owner, adjustment, length, length);
+        slice.writerIndex(length);
+        return slice;
+    }
+
+    /** A retained duplicate of owner, whose view is (buf, adjustment, length); takes one reference of owner. */
+    static HakmemDerivedByteBuf duplicate(HakmemDirectByteBuf buf, ByteBuf owner, int adjustment, int length) {
+        owner.retain();
+        HakmemDerivedByteBuf dup = new HakmemDerivedByteBuf(buf, owner, adjustment, length,
+                length < 0 ? buf.maxCapacity() : length);
+        dup.setIndex(owner.readerIndex(), owner.writerIndex());
+        dup.markReaderIndex();
+        dup.markWriterIndex();
+        return dup;
+    }
+
+    private HakmemDerivedByteBuf(HakmemDirectByteBuf buf, ByteBuf owner, int adjustment, int length, int maxCapacity) {
+        super(maxCapacity);
+        this.buf = buf;
+        this.owner = owner;
+        this.adjustment = adjustment;
+        this.length = length;
+    }
+
+    private int idx(int index) {
+        return index + adjustment;
+    }
+
+    // ---- reference count ----
+
+    @Override
+    public int refCnt() {
+        return refCnt;
+    }
+
+    @Override
+    public ByteBuf retain() {
+        return retain(1);
+    }
+
+    @Override
+    public ByteBuf retain(int increment) {
+        ObjectUtil.checkPositive(increment, "increment");
+        for (;;) {
+            int c = refCnt;
+            if (c <= 0 || c > Integer.MAX_VALUE - increment) {
+                throw new IllegalReferenceCountException(c, increment);
+            }
+            if (REF_CNT.compareAndSet(this, c, c + increment)) {
+                return this;
+            }
+        }
+    }
+
+    @Override
+    public boolean release() {
+        return release(1);
+    }
+
+    @Override
+    public boolean release(int decrement) {
+        ObjectUtil.checkPositive(decrement, "decrement");
+        for (;;) {
+            int c = refCnt;
+            if (c < decrement) {
+                throw new IllegalReferenceCountException(c, -decrement);
+            }
+            if (REF_CNT.compareAndSet(this, c, c - decrement)) {
+                // See the head comment for why this is the owner's answer rather than true.
+                return c == decrement && owner.release();
+            }
+        }
+    }
+
+    @Override
+    public ByteBuf touch() {
+        return this;
+    }
+
+    @Override
+    public ByteBuf touch(Object hint) {
+        return this;
+    }
+
+    // ---- derived buffers of this one ----
+
+    @Override
+    public ByteBuf retainedSlice() {
+        return retainedSlice(readerIndex(), readableBytes());
+    }
+
+    @Override
+    public ByteBuf retainedSlice(int index, int length) {
+        checkIndex(index, length);
+        return slice(buf, this, idx(index), length);
+    }
+
+    @Override
+    public ByteBuf retainedDuplicate() {
+        ensureAccessible();
+        return duplicate(buf, this, adjustment, length);
+    }
+
+    // ---- capacity and properties ----
+
+    @Override
+    public int capacity() {
+        return length < 0 ? buf.capacity() : length;
+    }
+
+    @Override
+    public ByteBuf capacity(int newCapacity) {
+        if (length >= 0) {
+            throw new UnsupportedOperationException("sliced buffer");
+        }
+        checkNewCapacity(newCapacity);
+        buf.capacity(newCapacity);
+        return this;
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return buf.alloc();
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public ByteOrder order() {
+        return ByteOrder.BIG_ENDIAN;
+    }
+
+    @Override
+    public ByteBuf unwrap() {
+        return buf;
+    }
+
+    @Override
+    public boolean isDirect() {
+        return true;
+    }
+
+    @Override
+    public boolean isContiguous() {
+        return true;
+    }
+
+    @Override
+    public boolean hasArray() {
+        return false;
+    }
+
+    @Override
+    public byte[] array() {
+        throw new UnsupportedOperationException("direct buffer");
+    }
+
+    @Override
+    public int arrayOffset() {
+        throw new UnsupportedOperationException("direct buffer");
+    }
+
+    @Override
+    public boolean hasMemoryAddress() {
+        return true;
+    }
+
+    @Override
+    public long memoryAddress() {
+        ensureAccessible();
+        return buf.memoryAddress() + adjustment;
+    }
+
+    // ---- primitives (index checked against this buffer by AbstractByteBuf) ----
+    //
+    // Through buf's checked methods, not its _get/_set: buf's holder may have shrunk it (capacity(int),
+    // maybe into a smaller slot) since this slice was taken, and an unchecked access would then reach
+    // the memory of whichever buffer holds the next slot. (Netty's own derived buffers do not check.)
+
+    @Override
+    protected byte _getByte(int index) {
+        return buf.getByte(idx(index));
+    }
+
+    @Override
+    protected short _getShort(int index) {
+        return buf.getShort(idx(index));
+    }
+
+    @Override
+    protected short _getShortLE(int index) {
+        return buf.getShortLE(idx(index));
+    }
+
+    @Override
+    protected int _getUnsignedMedium(int index) {
+        return buf.getUnsignedMedium(idx(index));
+    }
+
+    @Override
+    protected int _getUnsignedMediumLE(int index) {
+        return buf.getUnsignedMediumLE(idx(index));
+    }
+
+    @Override
+    protected int _getInt(int index) {
+        return buf.getInt(idx(index));
+    }
+
+    @Override
+    protected int _getIntLE(int index) {
+        return buf.getIntLE(idx(index));
+    }
+
+    @Override
+    protected long _getLong(int index) {
+        return buf.getLong(idx(index));
+    }
+
+    @Override
+    protected long _getLongLE(int index) {
+        return buf.getLongLE(idx(index));
+    }
+
+    @Override
+    protected void _setByte(int index, int value) {
+        buf.setByte(idx(index), value);
+    }
+
+    @Override
+    protected void _setShort(int index, int value) {
+        buf.setShort(idx(index), value);
+    }
+
+    @Override
+    protected void _setShortLE(int index, int value) {
+        buf.setShortLE(idx(index), value);
+    }
+
+    @Override
+    protected void _setMedium(int index, int value) {
+        buf.setMedium(idx(index), value);
+    }
+
+    @Override
+    protected void _setMediumLE(int index, int value) {
+        buf.setMediumLE(idx(index), value);
+    }
+
+    @Override
+    protected void _setInt(int index, int value) {
+        buf.setInt(idx(index), value);
+    }
+
+    @Override
+    protected void _setIntLE(int index, int value) {
+        buf.setIntLE(idx(index), value);
+    }
+
+    @Override
+    protected void _setLong(int index, long value) {
+        buf.setLong(idx(index), value);
+    }
+
+    @Override
+    protected void _setLongLE(int index, long value) {
+        buf.setLongLE(idx(index), value);
+    }
+
+    // ---- bulk transfers: checked against this buffer, then done by buf ----
+
+    @Override
+    public ByteBuf getBytes(int index, ByteBuf dst, int dstIndex, int length) {
+        checkIndex(index, length);
+        buf.getBytes(idx(index), dst, dstIndex, length);
+        return this;
+    }
+
+    @Override
+    public ByteBuf getBytes(int index, byte[] dst, int dstIndex, int length) {
+        checkIndex(index, length);
+        buf.getBytes(idx(index), dst, dstIndex, length);
+        return this;
+    }
+
+    @Override
+    public ByteBuf getBytes(int index, ByteBuffer dst) {
+        checkIndex(index, dst.remaining());
+        buf.getBytes(idx(index), dst);
+        return this;
+    }
+
+    @Override
+    public ByteBuf getBytes(int index, OutputStream out, int length) throws IOException {
+        checkIndex(index, length);
+        buf.getBytes(idx(index), out, length);
+        return this;
+    }
+
+    @Override
+    public int getBytes(int index, GatheringByteChannel out, int length) throws IOException {
+        checkIndex(index, length);
+        return buf.getBytes(idx(index), out, length);
+    }
+
+    @Override
+    public int getBytes(int index, FileChannel out, long position, int length) throws IOException {
+        checkIndex(index, length);
+        return buf.getBytes(idx(index), out, position, length);
+    }
+
+    @Override
+    public ByteBuf setBytes(int index, ByteBuf src, int srcIndex, int length) {
+        checkIndex(index, length);
+        buf.setBytes(idx(index), src, srcIndex, length);
+        return this;
+    }
+
+    @Override
+    public ByteBuf setBytes(int index, byte[] src, int srcIndex, int length) {
+        checkIndex(index, length);
+        buf.setBytes(idx(index), src, srcIndex, length);
+        return this;
+    }
+
+    @Override
+    public ByteBuf setBytes(int index, ByteBuffer src) {
+        checkIndex(index, src.remaining());
+        buf.setBytes(idx(index), src);
+        return this;
+    }
+
+    @Override
+    public int setBytes(int index, InputStream in, int length) throws IOException {
+        checkIndex(index, length);
+        return buf.setBytes(idx(index), in, length);
+    }
+
+    @Override
+    public int setBytes(int index, ScatteringByteChannel in, int length) throws IOException {
+        checkIndex(index, length);
+        return buf.setBytes(idx(index), in, length);
+    }
+
+    @Override
+    public int setBytes(int index, FileChannel in, long position, int length) throws IOException {
+        checkIndex(index, length);
+        return buf.setBytes(idx(index), in, position, length);
+    }
+
+    @Override
+    public ByteBuf copy(int index, int length) {
+        checkIndex(index, length);
+        return buf.copy(idx(index), length);
+    }
+
+    // ---- NIO views: fresh ones (buf's cached view is buf's own) ----
+
+    @Override
+    public int nioBufferCount() {
+        return 1;
+    }
+
+    @Override
+    public ByteBuffer nioBuffer(int index, int length) {
+        checkIndex(index, length);
+        return buf.nioBuffer(idx(index), length);
+    }
+
+    @Override
+    public ByteBuffer[] nioBuffers(int index, int length) {
+        return new ByteBuffer[] {nioBuffer(index, length)};
+    }
+
+    @Override
+    public ByteBuffer internalNioBuffer(int index, int length) {
+        return nioBuffer(index, length);
+    }
+}

@@ -1,0 +1,571 @@
+package org.hakmem.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.util.IllegalReferenceCountException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What Netty's contract suites leave out: capacity moves across size classes and huge mappings, bulk
+ * transfers across slot boundaries and between overlapping ranges of one buffer, NIO views after a
+ * move, derived buffers and their reference counts over recycled objects, and heap arrays. Where the
+ * question is "what should happen", the answer is what Netty's PooledByteBufAllocator does, checked
+ * in the same test.
+ */
+@ExtendWith(WithoutLeakTracking.class)
+@ResourceLock(value = WithoutLeakTracking.LEVEL, mode = ResourceAccessMode.READ_WRITE)
+class BufferEdgeCasesTest {
+    private static final int MIB = 1 << 20;
+    private static final HakmemByteBufAllocator HAKMEM = HakmemByteBufAllocator.builder().build();
+    private static final PooledByteBufAllocator POOLED = new PooledByteBufAllocator(true);
+    private static final List<ByteBufAllocator> BOTH = List.of(POOLED, HAKMEM);
+
+    @AfterAll
+    static void everythingWasReleased() {
+        assertEquals(0, HAKMEM.metric().usedDirectMemory());
+        assertEquals(0, HAKMEM.metric().usedHeapMemory());
+    }
+
+    private static byte pattern(int i) {
+        return (byte) (i * 31 + 7);
+    }
+
+    private static byte[] patternBytes(int from, int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = pattern(from + i);
+        }
+        return bytes;
+    }
+
+    private static ByteBuf patterned(ByteBuf b, int length) {
+        return b.writeBytes(patternBytes(0, length));
+    }
+
+    private static void assertPatterned(ByteBuf b, int from, int length, int patternStart) {
+        byte[] got = new byte[length];
+        b.getBytes(from, got);
+        assertArrayEquals(patternBytes(patternStart, length), got, "bytes " + from + " .. " + (from + length));
+    }
+
+    private static HakmemDirectByteBuf raw(ByteBuf b) {
+        while (!(b instanceof HakmemDirectByteBuf)) {
+            b = b.unwrap();
+        }
+        return (HakmemDirectByteBuf) b;
+    }
+
+    // ---- derived buffers and reference counts ----
+
+    private static final List<Function<ByteBuf, ByteBuf>> RETAINED_DERIVED = List.of(
+            ByteBuf::retainedSlice, b -> b.retainedSlice(1, 8), ByteBuf::retainedDuplicate, b -> b.readRetainedSlice(8));
+
+    /**
+     * A retained slice or duplicate holds a reference count of its own: releasing it once gives back the
+     * one reference it took, after which it is inaccessible and a second release throws; the parent
+     * keeps its own reference and its bytes.
+     */
+    @Test
+    void retainedDerivedBuffersHaveTheirOwnReferenceCount() {
+        for (ByteBufAllocator alloc : BOTH) {
+            for (int k = 0; k < RETAINED_DERIVED.size(); k++) {
+                String what = alloc.getClass().getSimpleName() + " derived #" + k;
+                ByteBuf parent = patterned(alloc.directBuffer(64), 32);
+                ByteBuf derived = RETAINED_DERIVED.get(k).apply(parent);
+                assertEquals(1, derived.refCnt(), what);
+                assertEquals(2, parent.refCnt(), what);
+                derived.retain();
+                assertEquals(2, derived.refCnt(), what);
+                assertFalse(derived.release(), what);
+                // Pooled: true (its own count reached 0). Here: true only if the parent went with it,
+                // as Netty's leak wrapper expects (see HakmemDerivedByteBuf).
+                assertEquals(alloc == POOLED, derived.release(), what);
+                assertEquals(0, derived.refCnt(), what);
+                assertThrows(IllegalReferenceCountException.class, () -> derived.getByte(0), what);
+                assertThrows(IllegalReferenceCountException.class, derived::release, what);
+                assertEquals(1, parent.refCnt(), what);
+                assertPatterned(parent, 0, 32, 0);
+                parent.release();
+            }
+        }
+    }
+
+    /**
+     * A retained slice kept after it was released, and after its parent was released and the parent's
+     * object went to its next owner, still throws and cannot release the next owner's buffer.
+     */
+    @Test
+    void aStaleRetainedSliceNeitherReadsNorReleasesTheNextOwnersBuffer() {
+        for (ByteBufAllocator alloc : BOTH) {
+            String what = alloc.getClass().getSimpleName();
+            ByteBuf parent = patterned(alloc.directBuffer(64), 64);
+            ByteBuf slice = parent.retainedSlice(0, 8);
+            slice.release();
+            parent.release();
+            ByteBuf next = alloc.directBuffer(64);
+            next.writeLong(0x5555555555555555L);
+            if (alloc == HAKMEM) {
+                assertSame(raw(parent), raw(next), "the object was recycled");
+            }
+            assertThrows(IllegalReferenceCountException.class, () -> slice.getLong(0), what);
+            assertThrows(IllegalReferenceCountException.class, slice::release, what);
+            assertEquals(1, next.refCnt(), what);
+            assertEquals(0x5555555555555555L, next.getLong(0), what);
+            next.release();
+        }
+    }
+
+    /** The last release of a retained slice returns true once it takes the parent's memory with it. */
+    @Test
+    void aRetainedSliceReleasedLastReleasesItsParent() {
+        long before = HAKMEM.metric().usedDirectMemory();
+        ByteBuf parent = HAKMEM.directBuffer(64);
+        long used = HAKMEM.metric().usedDirectMemory();
+        ByteBuf slice = parent.retainedSlice(0, 8);
+        ByteBuf sliceOfSlice = slice.retainedSlice(2, 4);
+        ByteBuf dupOfSlice = slice.retainedDuplicate();
+        assertEquals(3, slice.refCnt());
+        assertEquals(2, parent.refCnt());
+        assertEquals(8, dupOfSlice.capacity());
+        parent.setByte(3, 42);
+        assertEquals(42, sliceOfSlice.getByte(1));
+        assertEquals(42, dupOfSlice.getByte(3));
+        assertEquals(parent.memoryAddress() + 2, sliceOfSlice.memoryAddress());
+        assertFalse(parent.release());
+        assertFalse(sliceOfSlice.release());
+        assertFalse(slice.release());
+        assertEquals(used, HAKMEM.metric().usedDirectMemory());
+        assertTrue(dupOfSlice.release(), "the last reference of all");
+        assertEquals(0, parent.refCnt());
+        assertEquals(0, slice.refCnt());
+        assertEquals(before, HAKMEM.metric().usedDirectMemory());
+    }
+
+    /**
+     * Under Netty's leak detector a retained slice of a tracked buffer is wrapped with the parent's leak
+     * record, closed when the slice's release() returns true: released in either order, the record is
+     * closed exactly once (a second close is an AssertionError in Netty under -ea).
+     */
+    @Test
+    void retainedSlicesOfTrackedBuffersCloseTheParentsLeakRecordOnce() {
+        io.netty.util.ResourceLeakDetector.Level saved = io.netty.util.ResourceLeakDetector.getLevel();
+        io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.PARANOID);
+        try {
+            for (int order = 0; order < 2; order++) {
+                ByteBuf parent = HAKMEM.directBuffer(64);
+                assertFalse(parent instanceof HakmemDirectByteBuf, "tracked");
+                ByteBuf slice = parent.retainedSlice(0, 8);
+                ByteBuf dup = parent.retainedDuplicate();
+                if (order == 0) {
+                    assertFalse(slice.release());
+                    assertFalse(dup.release());
+                    assertTrue(parent.release());
+                } else {
+                    assertFalse(parent.release());
+                    assertFalse(slice.release());
+                    assertTrue(dup.release());
+                }
+                assertEquals(0, parent.refCnt());
+            }
+        } finally {
+            io.netty.util.ResourceLeakDetector.setLevel(saved);
+        }
+    }
+
+    /** A retained slice whose parent shrank under it throws instead of reaching another buffer's slot. */
+    @Test
+    void aRetainedSliceOfAShrunkParentStaysInsideTheParent() {
+        ByteBuf parent = HAKMEM.directBuffer(1000);
+        ByteBuf slice = parent.retainedSlice(900, 100);
+        parent.capacity(16);
+        ByteBuf neighbour = HAKMEM.directBuffer(16).writeZero(16);
+        assertThrows(IndexOutOfBoundsException.class, () -> slice.getLong(50));
+        assertThrows(IndexOutOfBoundsException.class, () -> slice.setLong(50, -1));
+        assertThrows(IndexOutOfBoundsException.class, () -> slice.setBytes(0, new byte[8]));
+        assertEquals(0, neighbour.getLong(0) | neighbour.getLong(8));
+        neighbour.release();
+        slice.release();
+        parent.release();
+    }
+
+    /** Plain (unretained) derived buffers share the parent's count, as Netty's pooled buffers' do. */
+    @Test
+    void plainDerivedBuffersShareTheParentsCount() {
+        for (ByteBufAllocator alloc : BOTH) {
+            ByteBuf parent = patterned(alloc.directBuffer(64), 64);
+            ByteBuf slice = parent.slice(8, 8);
+            ByteBuf dup = parent.duplicate();
+            assertEquals(1, slice.refCnt());
+            slice.retain();
+            assertEquals(2, parent.refCnt());
+            dup.release();
+            assertEquals(1, parent.refCnt());
+            assertPatterned(slice, 0, 8, 8);
+            parent.release();
+            assertThrows(IllegalReferenceCountException.class, () -> slice.getByte(0));
+            assertThrows(IllegalReferenceCountException.class, () -> dup.getByte(0));
+        }
+    }
+
+    // ---- capacity moves ----
+
+    /**
+     * capacity(int) across size classes, to and from huge mappings and between huge sizes: the bytes up
+     * to min(old, new) stay, indexes are clamped as Netty's are, and every view (internalNioBuffer,
+     * nioBuffer, memoryAddress) points at the new memory afterwards.
+     */
+    @Test
+    void capacityMovesKeepBytesClampIndexesAndRefreshViews() {
+        int[] steps = {100, 5000, 64, 3 * MIB, 2 * MIB, 100, 5 * MIB + 3, 8 * MIB, MIB, MIB + 1, 17};
+        ByteBuf pooled = POOLED.directBuffer(steps[0], 16 * MIB);
+        ByteBuf b = HAKMEM.directBuffer(steps[0], 16 * MIB);
+        patterned(pooled, steps[0]);
+        patterned(b, steps[0]);
+        int valid = steps[0];
+        for (int i = 1; i < steps.length; i++) {
+            int cap = steps[i];
+            String what = "step " + i + " to " + cap;
+            b.setIndex(Math.min(valid, 40), valid);
+            pooled.setIndex(Math.min(valid, 40), valid);
+            b.internalNioBuffer(0, b.capacity()); // cache a view of the old memory
+            long oldAddress = b.memoryAddress();
+            boolean moves = !HAKMEM.fitsInPlace(cap, rawSlab(b), rawHuge(b));
+            b.capacity(cap);
+            pooled.capacity(cap);
+            assertEquals(cap, b.capacity(), what);
+            assertEquals(pooled.readerIndex(), b.readerIndex(), what);
+            assertEquals(pooled.writerIndex(), b.writerIndex(), what);
+            valid = Math.min(valid, cap);
+            assertPatterned(b, 0, valid, 0);
+            if (moves) {
+                assertNotEquals(oldAddress, b.memoryAddress(), what);
+            }
+            // Fill the rest through the cached view: it must write this buffer's new memory.
+            ByteBuffer view = b.internalNioBuffer(valid, cap - valid);
+            assertEquals(cap - valid, view.remaining(), what);
+            view.put(patternBytes(valid, cap - valid));
+            pooled.setBytes(valid, patternBytes(valid, cap - valid));
+            valid = cap;
+            assertPatterned(b, 0, cap, 0);
+            ByteBuffer nio = b.nioBuffer(0, cap);
+            assertEquals(pattern(cap - 1), nio.get(cap - 1), what);
+            assertTrue(ByteBuffer.wrap(io.netty.buffer.ByteBufUtil.getBytes(pooled, 0, cap)).equals(b.nioBuffer(0, cap)), what);
+        }
+        b.release();
+        pooled.release();
+    }
+
+    private static org.hakmem.netty.slab.Slab rawSlab(ByteBuf b) {
+        return fieldOf(raw(b), "slab");
+    }
+
+    private static org.hakmem.netty.slab.HugeBlock rawHuge(ByteBuf b) {
+        return fieldOf(raw(b), "huge");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T fieldOf(Object o, String name) {
+        try {
+            java.lang.reflect.Field f = o.getClass().getDeclaredField(name);
+            f.setAccessible(true);
+            return (T) f.get(o);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Derived buffers taken before a move see the moved bytes (they go through the parent). */
+    @Test
+    void derivedBuffersFollowACapacityMove() {
+        ByteBuf b = patterned(HAKMEM.directBuffer(100, 4 * MIB), 100);
+        ByteBuf dup = b.duplicate();
+        ByteBuf slice = b.slice(10, 20);
+        ByteBuf retained = b.retainedSlice(10, 20);
+        b.capacity(2 * MIB);
+        b.setByte(15, 99);
+        assertEquals(99, dup.getByte(15));
+        assertEquals(99, slice.getByte(5));
+        assertEquals(99, retained.getByte(5));
+        assertEquals(b.memoryAddress() + 10, slice.memoryAddress());
+        assertEquals(b.memoryAddress() + 10, retained.memoryAddress());
+        assertEquals(2 * MIB, dup.capacity());
+        retained.release();
+        b.release();
+    }
+
+    // ---- bulk transfers ----
+
+    /** Overlapping copies within one buffer, both ways, with both allocators: a memmove. */
+    @Test
+    void overlappingCopiesWithinOneBufferAreMemmoves() {
+        int[][] cases = {{0, 7, 300}, {7, 0, 300}, {0, 1, 5000}, {1, 0, 5000}, {100, 100, 50}};
+        for (int[] c : cases) {
+            byte[] expected = null;
+            for (ByteBufAllocator alloc : BOTH) {
+                for (int way = 0; way < 2; way++) {
+                    ByteBuf b = patterned(alloc.directBuffer(6000), 6000);
+                    if (way == 0) {
+                        b.setBytes(c[1], b, c[0], c[2]);
+                    } else {
+                        b.getBytes(c[0], b, c[1], c[2]);
+                    }
+                    byte[] got = io.netty.buffer.ByteBufUtil.getBytes(b);
+                    if (expected == null) {
+                        expected = got;
+                    }
+                    assertArrayEquals(expected, got, alloc.getClass().getSimpleName() + " way " + way);
+                    b.release();
+                }
+            }
+        }
+    }
+
+    /** Transfers with other buffers: another hakmem buffer, heap, composite, read-only, NIO heap and direct. */
+    @Test
+    void transfersWithEveryKindOfPeer() {
+        int n = 3000;
+        ByteBuf b = patterned(HAKMEM.directBuffer(n), n);
+        ByteBuf other = HAKMEM.directBuffer(n);
+        b.getBytes(0, other, 0, n);
+        other.writerIndex(n);
+        assertPatterned(other, 0, n, 0);
+        ByteBuf heap = HAKMEM.heapBuffer(n);
+        b.getBytes(5, heap, 0, n - 5);
+        assertPatterned(heap, 0, n - 5, 5);
+        CompositeByteBuf composite = Unpooled.compositeBuffer();
+        composite.addComponent(true, Unpooled.buffer(1000).writeZero(1000));
+        composite.addComponent(true, Unpooled.directBuffer(2000).writeZero(2000));
+        b.getBytes(0, composite, 0, n);
+        assertPatterned(composite, 0, n, 0);
+        ByteBuf target = HAKMEM.directBuffer(n);
+        target.setBytes(0, composite, 0, n);
+        assertPatterned(target, 0, n, 0);
+        target.setZero(0, n).setBytes(0, composite.nioBuffer(0, n).asReadOnlyBuffer());
+        assertPatterned(target, 0, n, 0);
+        target.setZero(0, n).setBytes(0, Unpooled.unmodifiableBuffer(other), 0, n);
+        assertPatterned(target, 0, n, 0);
+        ByteBuffer nioHeap = ByteBuffer.allocate(n + 10).position(10);
+        b.getBytes(0, nioHeap);
+        assertEquals(n + 10, nioHeap.position());
+        target.setZero(0, n).setBytes(0, nioHeap.position(10).slice());
+        assertPatterned(target, 0, n, 0);
+        assertThrows(ReadOnlyBufferException.class, () -> b.getBytes(0, ByteBuffer.allocate(10).asReadOnlyBuffer()));
+        assertThrows(ReadOnlyBufferException.class, () -> b.getBytes(0, Unpooled.buffer(10).asReadOnly(), 0, 10));
+        for (ByteBuf x : new ByteBuf[] {b, other, heap, composite, target}) {
+            x.release();
+        }
+    }
+
+    /** Streams and channels, with lengths that cross slot and chunk boundaries. */
+    @Test
+    void streamsAndChannelsAcrossBoundaries(@TempDir Path dir) throws IOException {
+        for (int n : new int[] {0, 1, 8191, 8192, 8193, 70_000, MIB, MIB + 5}) {
+            ByteBuf b = patterned(HAKMEM.directBuffer(n), n);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            b.getBytes(0, out, n);
+            assertEquals(n, out.size());
+            ByteBuf back = HAKMEM.directBuffer(n);
+            // (an empty ByteArrayInputStream answers -1, even to a read of 0 bytes)
+            assertEquals(n == 0 ? -1 : n, back.setBytes(0, new ByteArrayInputStream(out.toByteArray()), n));
+            assertPatterned(back, 0, n, 0);
+
+            ByteArrayOutputStream gathered = new ByteArrayOutputStream();
+            Gathering gathering = new Gathering(gathered);
+            int written = 0;
+            while (written < n) {
+                written += b.getBytes(written, gathering, n - written);
+            }
+            assertArrayEquals(out.toByteArray(), gathered.toByteArray());
+            back.setZero(0, n);
+            int read = 0;
+            Scattering in = new Scattering(gathered.toByteArray());
+            while (read < n) {
+                read += back.setBytes(read, in, n - read);
+            }
+            assertPatterned(back, 0, n, 0);
+
+            Path file = dir.resolve("f" + n);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                assertEquals(n, b.getBytes(0, ch, 100, n));
+                assertEquals(0, ch.position(), "positional write");
+                back.setZero(0, n);
+                int got = 0;
+                while (got < n) {
+                    got += back.setBytes(got, ch, 100 + got, n - got);
+                }
+                assertEquals(0, ch.position(), "positional read");
+                assertPatterned(back, 0, n, 0);
+                if (n > 0) {
+                    assertEquals(-1, back.setBytes(0, ch, 100 + n, 1), "end of file");
+                }
+                b.readerIndex(0);
+                assertEquals(n, b.readBytes(ch, 100 + n, n));
+                assertEquals(n, b.readerIndex());
+            }
+            b.release();
+            back.release();
+        }
+    }
+
+    // ---- views and properties ----
+
+    @Test
+    void propertiesMatchNettysPooledDirectBuffers() {
+        for (int cap : new int[] {0, 16, MIB, 2 * MIB}) {
+            ByteBuf p = POOLED.directBuffer(cap);
+            ByteBuf h = HAKMEM.directBuffer(cap);
+            assertEquals(p.isDirect(), h.isDirect());
+            assertEquals(p.hasArray(), h.hasArray());
+            assertEquals(p.isContiguous(), h.isContiguous());
+            assertEquals(p.nioBufferCount(), h.nioBufferCount());
+            assertEquals(p.order(), h.order());
+            assertEquals(p.isReadOnly(), h.isReadOnly());
+            assertSame(HAKMEM, h.alloc());
+            assertNull(raw(h).unwrap());
+            assertThrows(UnsupportedOperationException.class, h::array);
+            assertThrows(UnsupportedOperationException.class, h::arrayOffset);
+            assertEquals(1, h.nioBuffers(0, cap).length);
+            assertEquals(cap, h.nioBuffers(0, cap)[0].remaining());
+            assertEquals(java.nio.ByteOrder.BIG_ENDIAN, h.nioBuffer().order());
+            assertEquals(java.nio.ByteOrder.BIG_ENDIAN, h.internalNioBuffer(0, cap).order());
+            p.release();
+            h.release();
+        }
+    }
+
+    // ---- heap buffers ----
+
+    /** usedHeapMemory through capacity moves; an array handed to a new buffer is no longer the old one's. */
+    @Test
+    void heapBuffersCountTheirArraysThroughMovesAndNeverShareOne() {
+        long before = HAKMEM.metric().usedHeapMemory();
+        ByteBuf a = patterned(HAKMEM.heapBuffer(1000, 10_000), 1000);
+        a.capacity(4000);
+        assertEquals(before + 4000, HAKMEM.metric().usedHeapMemory());
+        assertPatterned(a, 0, 1000, 0);
+        ByteBuf b = HAKMEM.heapBuffer(1000); // may take a's old array
+        assertEquals(before + 5000, HAKMEM.metric().usedHeapMemory());
+        b.setZero(0, 1000);
+        assertPatterned(a, 0, 1000, 0);
+        assertTrue(a.array() != b.array());
+        ByteBuf slice = a.retainedSlice(0, 10);
+        a.release();
+        slice.release();
+        ByteBuf c = HAKMEM.heapBuffer(4000);
+        assertThrows(IllegalReferenceCountException.class, () -> a.getByte(0));
+        c.release();
+        b.release();
+        assertEquals(before, HAKMEM.metric().usedHeapMemory());
+    }
+
+    /** Takes at most 5000 bytes a call, as a socket may. */
+    private static final class Gathering implements GatheringByteChannel {
+        private final ByteArrayOutputStream out;
+
+        Gathering(ByteArrayOutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            int n = Math.min(src.remaining(), 5000);
+            byte[] chunk = new byte[n];
+            src.get(chunk);
+            out.write(chunk, 0, n);
+            return n;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) {
+            long n = 0;
+            for (int i = offset; i < offset + length; i++) {
+                n += write(srcs[i]);
+            }
+            return n;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs) {
+            return write(srcs, 0, srcs.length);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Gives at most 5000 bytes a call. */
+    private static final class Scattering implements ScatteringByteChannel {
+        private final ByteBuffer in;
+
+        Scattering(byte[] bytes) {
+            in = ByteBuffer.wrap(bytes);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            if (!in.hasRemaining()) {
+                return -1;
+            }
+            int n = Math.min(Math.min(dst.remaining(), in.remaining()), 5000);
+            dst.put(dst.position(), in, in.position(), n);
+            dst.position(dst.position() + n);
+            in.position(in.position() + n);
+            return n;
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
