@@ -31,7 +31,26 @@ final class LibC {
             throw new UnsupportedOperationException("netty-hakmem needs 64-bit Linux; this is "
                     + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         }
-        Native.register(LibC.class, Platform.C_LIBRARY_NAME);
+        try {
+            Native.register(LibC.class, Platform.C_LIBRARY_NAME);
+        } catch (UnsatisfiedLinkError e) {
+            throw bindFailure(e);
+        }
+    }
+
+    /**
+     * JNA's own message names the file it failed to load but not what to do. The usual cause in
+     * production is a temporary directory mounted noexec (containers, hardened hosts): JNA unpacks its
+     * native library there and the kernel refuses to map it executable.
+     */
+    private static UnsatisfiedLinkError bindFailure(UnsatisfiedLinkError e) {
+        String tmp = System.getProperty("jna.tmpdir", System.getProperty("java.io.tmpdir"));
+        UnsatisfiedLinkError clear = new UnsatisfiedLinkError("netty-hakmem could not bind libc through JNA ("
+                + e.getMessage() + "). JNA unpacks its native library into jna.tmpdir (now " + tmp
+                + "), which must allow executing mapped files (not mounted noexec): set -Djna.tmpdir to such a"
+                + " directory, or install JNA's libjnidispatch.so and point -Djna.boot.library.path at it");
+        clear.initCause(e);
+        return clear;
     }
 
     private LibC() {
