@@ -229,9 +229,20 @@ final class HakmemDerivedByteBuf extends AbstractByteBuf {
         return true;
     }
 
+    /**
+     * Throws IndexOutOfBoundsException where this buffer reaches past buf's end (buf shrank since this
+     * slice was taken): an address is used without bounds checks (Netty's ByteBufUtil writes a String's
+     * UTF-8 or an AsciiString at memoryAddress() + index where it has Unsafe), and past buf's end lies
+     * the memory of whichever buffer holds the next slot.
+     */
     @Override
     public long memoryAddress() {
         ensureAccessible();
+        int end = adjustment + capacity();
+        if (end > buf.capacity()) {
+            throw new IndexOutOfBoundsException("derived buffer: index " + adjustment + ", length " + capacity()
+                    + " reaches past its parent's capacity(" + buf.capacity() + ")");
+        }
         return buf.memoryAddress() + adjustment;
     }
 

@@ -218,6 +218,82 @@ class BufferEdgeCasesTest {
         parent.release();
     }
 
+    /**
+     * The same through memoryAddress(), which Netty's ByteBufUtil writes at without a bounds check of
+     * its own where it has Unsafe (setCharSequence/writeCharSequence of a String in UTF-8 or of an
+     * AsciiString): a retained slice reaching past a parent that shrank gives no address, so those
+     * writes throw instead of landing in another buffer's slot. A slice still inside the parent, and a
+     * retained duplicate, keep theirs.
+     */
+    @Test
+    void aRetainedSliceOfAShrunkParentGivesNoAddressOutsideTheParent() {
+        ByteBuf parent = HAKMEM.directBuffer(1000);
+        ByteBuf slice = parent.retainedSlice(900, 100);
+        ByteBuf inside = parent.retainedSlice(4, 8);
+        ByteBuf dup = parent.retainedDuplicate();
+        assertEquals(parent.memoryAddress() + 900, slice.memoryAddress());
+        parent.capacity(16);
+        List<ByteBuf> neighbours = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            neighbours.add(HAKMEM.directBuffer(16).writeZero(16));
+        }
+        assertThrows(IndexOutOfBoundsException.class, slice::memoryAddress);
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> slice.setCharSequence(0, "abcdefgh", java.nio.charset.StandardCharsets.UTF_8));
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> slice.setCharSequence(0, new io.netty.util.AsciiString("abcdefgh"), java.nio.charset.StandardCharsets.US_ASCII));
+        for (ByteBuf n : neighbours) {
+            assertEquals(0, n.getLong(0) | n.getLong(8), "a neighbour's bytes");
+            n.release();
+        }
+        assertEquals(parent.memoryAddress() + 4, inside.memoryAddress());
+        assertEquals(parent.memoryAddress(), dup.memoryAddress());
+        inside.setCharSequence(0, new io.netty.util.AsciiString("abcdefgh"), java.nio.charset.StandardCharsets.US_ASCII);
+        assertEquals("abcdefgh", parent.toString(4, 8, java.nio.charset.StandardCharsets.US_ASCII));
+        inside.release();
+        dup.release();
+        slice.release();
+        parent.release();
+    }
+
+    /**
+     * Distinct retained views of one parent (slices, duplicates, views of views) and the parent itself,
+     * released at once from as many threads: exactly one release() answers true and the memory goes
+     * exactly once (usedDirectMemory back where it started).
+     */
+    @Test
+    void retainedViewsReleasedConcurrentlyFreeTheirParentOnce() throws Exception {
+        long before = HAKMEM.metric().usedDirectMemory();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(7);
+        try {
+            for (int iter = 0; iter < 500; iter++) {
+                ByteBuf parent = HAKMEM.directBuffer(iter % 3 == 0 ? 5000 : 64).writeZero(64);
+                ByteBuf s = parent.retainedSlice(0, 32);
+                ByteBuf d = parent.retainedDuplicate();
+                List<ByteBuf> all = List.of(parent, s, d, s.retainedSlice(1, 8), s.retainedDuplicate(),
+                        d.retainedSlice(3, 3), parent.readRetainedSlice(16));
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(all.size());
+                List<java.util.concurrent.Future<Boolean>> released = new java.util.ArrayList<>();
+                for (ByteBuf b : all) {
+                    released.add(pool.submit(() -> {
+                        start.await();
+                        b.getByte(0);
+                        return b.release();
+                    }));
+                }
+                int trues = 0;
+                for (java.util.concurrent.Future<Boolean> f : released) {
+                    trues += f.get() ? 1 : 0;
+                }
+                assertEquals(1, trues, "iteration " + iter);
+                assertEquals(0, parent.refCnt());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(before, HAKMEM.metric().usedDirectMemory());
+    }
+
     /** Plain (unretained) derived buffers share the parent's count, as Netty's pooled buffers' do. */
     @Test
     void plainDerivedBuffersShareTheParentsCount() {
