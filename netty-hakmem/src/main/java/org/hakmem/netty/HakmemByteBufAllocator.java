@@ -127,7 +127,11 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         }
     }
 
-    /** At the mapping cap: the lanes whose lock is free give back their empty spans (ThreadHeap.makeRoom). */
+    /**
+     * At the mapping cap: the lanes whose lock is free give back their empty spans (ThreadHeap.makeRoom).
+     * A method, not a lambda over shared: the registry is built before shared is assigned, and a
+     * lambda may not read a final field that is not definitely assigned yet.
+     */
     private void releaseFreeLanes() {
         shared.releaseFreeLanes();
     }

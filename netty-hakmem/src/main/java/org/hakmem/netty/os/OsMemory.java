@@ -169,14 +169,6 @@ public final class OsMemory {
     }
 
     /**
-     * Unmaps a whole mapping that the release policy (or trim) no longer wants, counted as a lean
-     * retire. Unlike {@link #unmap}, a failure does not throw: it is counted, logged once, switches
-     * decommit off for the process, and leaves the mapping registered and intact, so the caller can
-     * keep using it.
-     *
-     * @return true if the mapping is gone; false if decommit is disabled or munmap failed
-     */
-    /**
      * Whether decommit and retire are off for good (a failure here or in another allocator of the
      * process): callers then keep their memory instead of preparing to give it back.
      */
@@ -184,6 +176,14 @@ public final class OsMemory {
         return decommitSwitch.disabled();
     }
 
+    /**
+     * Unmaps a whole mapping that the release policy (or trim) no longer wants, counted as a lean
+     * retire. Unlike {@link #unmap}, a failure does not throw: it is counted, logged once, switches
+     * decommit off for the process, and leaves the mapping registered and intact, so the caller can
+     * keep using it.
+     *
+     * @return true if the mapping is gone; false if decommit is disabled or munmap failed
+     */
     public synchronized boolean retire(long address, long size) {
         checkWholeMapping(address, size);
         if (decommitSwitch.disabled()) {
