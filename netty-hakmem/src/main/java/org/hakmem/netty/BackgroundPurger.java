@@ -16,10 +16,13 @@
  * its task cancels itself. The thread is a daemon: it never keeps the JVM from exiting.
  *
  * A purge that throws (it should not: OsMemory turns OS failures into a disabled switch) is logged
- * and the task keeps running, whatever it threw, Errors included; an exception must not silently end
+ * (Netty's logger, at ERROR, with the stack trace) and the task keeps running, whatever it threw, Errors included; an exception must not silently end
  * the giving-back (ScheduledThreadPoolExecutor never runs a task again once it has thrown).
  */
 package org.hakmem.netty;
+
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.lang.ref.WeakReference;
 import java.util.concurrent.ScheduledFuture;
@@ -27,6 +30,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 final class BackgroundPurger {
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(BackgroundPurger.class);
     private static final ScheduledThreadPoolExecutor EXECUTOR = newExecutor();
 
     private BackgroundPurger() {
@@ -72,8 +76,7 @@ final class BackgroundPurger {
                 // Errors too (JNA's for a fault in native code, an OutOfMemoryError while the heap is
                 // full): a periodic task that throws is never run again, silently, and this allocator
                 // would keep its free memory for good. The next round may well succeed.
-                System.err.println("netty-hakmem: background purge of " + a + " failed: " + e);
-                e.printStackTrace();
+                LOG.error("netty-hakmem: background purge of {} failed; the next round tries again", a, e);
             }
         }
     }

@@ -8,6 +8,10 @@
  * before, left a Thread object behind for every allocator ever built (a loop that builds allocators
  * with the report on, as a test run with HAKMEM_SS_OS_STATS=1 does, kept thousands) and started as
  * many threads at exit.
+ *
+ * The report goes to standard error, not to Netty's logger as the library's warnings do: it is
+ * printed in a shutdown hook, and logging frameworks stop in shutdown hooks of their own (Log4j 2,
+ * Logback), in no order the JVM defines, so a logged report could vanish.
  */
 package org.hakmem.netty;
 

@@ -11,7 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -52,12 +56,21 @@ class BackgroundPurgerTest {
                 .maxMappedBytes(256 * MIB).resolve();
         HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(config, faults.newOsMemory(256 * MIB));
         List<ByteBuf> keep = burst(alloc, 4 * MIB);
-        faults.madviseThrows = new Error("Invalid memory access (injected)");
-        burst(alloc, 8 * MIB).forEach(ByteBuf::release);
-        await(() -> "a purge round hits the Error", () -> alloc.metric().osStats().madviseCalls() >= 1);
-        faults.madviseThrows = null;
-        await(() -> "a later round gives the memory back: " + alloc.metric().osStats(),
-                () -> alloc.metric().osStats().leanDecommits() >= 1);
+        Error injected = new Error("Invalid memory access (injected)");
+        try (CapturedLog log = new CapturedLog(BackgroundPurger.class)) {
+            faults.madviseThrows = injected;
+            burst(alloc, 8 * MIB).forEach(ByteBuf::release);
+            await(() -> "a purge round hits the Error", () -> alloc.metric().osStats().madviseCalls() >= 1);
+            await(() -> "the failed round is logged: " + log, () -> !log.at(Level.SEVERE).isEmpty());
+            faults.madviseThrows = null;
+            await(() -> "a later round gives the memory back: " + alloc.metric().osStats(),
+                    () -> alloc.metric().osStats().leanDecommits() >= 1);
+            LogRecord failure = log.at(Level.SEVERE).get(0);
+            assertTrue(failure.getMessage().contains("background purge of " + alloc + " failed"), log.toString());
+            assertSame(injected, failure.getThrown(), "logged with its stack trace");
+            assertEquals(log.at(Level.SEVERE).size(), log.at(Level.SEVERE).stream()
+                    .filter(r -> r.getThrown() == injected).count(), "only the injected Error was logged");
+        }
         assertTrue(alloc.metric().osStats().madviseFailures() == 0, "a throw is not an errno");
         keep.forEach(ByteBuf::release);
     }

@@ -10,13 +10,21 @@
  * MADV_DONTNEED gives the memory back there too, so OsMemory then falls back to it (refuseFree),
  * logged once, and uses DONTNEED from then on; only a failure of that is a reason to switch off.
  *
+ * Both lines go to Netty's logger (InternalLoggerFactory: SLF4J, Log4j 2 or java.util.logging, as the
+ * application has set it up), at WARN, so that they land in the server's own log.
+ *
  * PROCESS is the switch every allocator shares, so one failure disables decommit for the whole
  * process, as the seed's rule asks. Tests give their OsMemory a private switch, so that an injected
  * failure does not leak into other tests.
  */
 package org.hakmem.netty.os;
 
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
 public final class DecommitSwitch {
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(DecommitSwitch.class);
+
     /** Shared by every allocator of the process. */
     public static final DecommitSwitch PROCESS = new DecommitSwitch("this process");
 
@@ -52,8 +60,8 @@ public final class DecommitSwitch {
     synchronized void refuseFree(String reason) {
         if (freeRefusedBy == null) {
             freeRefusedBy = reason;
-            System.err.println("netty-hakmem: " + reason + "; this kernel does not know MADV_FREE, so memory goes back"
-                    + " with MADV_DONTNEED instead for " + scope);
+            LOG.warn("netty-hakmem: {}; this kernel does not know MADV_FREE, so memory goes back with"
+                    + " MADV_DONTNEED instead for {}", reason, scope);
         }
     }
 
@@ -61,8 +69,8 @@ public final class DecommitSwitch {
     synchronized void disable(String reason) {
         if (disabledBy == null) {
             disabledBy = reason;
-            System.err.println("netty-hakmem: " + reason + "; giving memory back to the kernel is now disabled"
-                    + " for " + scope + " (memory stays mapped and resident; nothing is lost)");
+            LOG.warn("netty-hakmem: {}; giving memory back to the kernel is now disabled for {} (memory stays"
+                    + " mapped and resident; nothing is lost)", reason, scope);
         }
     }
 }

@@ -1,7 +1,12 @@
 package org.hakmem.netty.os;
 
 import com.sun.jna.Pointer;
+import org.hakmem.netty.CapturedLog;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -76,5 +81,29 @@ class MadvFreeFallbackTest {
         assertEquals(2, s.madviseFailures());
         assertEquals(42, new Pointer(a).getByte(0), "data survives");
         os.unmap(a, 2 * MIB);
+    }
+
+    /** Both switches are logged once, at WARNING, through Netty's logger: the server's own log. */
+    @Test
+    void theFallbackAndTheSwitchOffAreLoggedOnceThroughNettysLogger() {
+        FaultySyscalls faults = new FaultySyscalls();
+        faults.madviseFreeErrno = 22;
+        OsMemory os = faults.newOsMemory(64 * MIB);
+        long a = os.map(2 * MIB, 2 * MIB);
+        try (CapturedLog log = new CapturedLog(DecommitSwitch.class)) {
+            assertTrue(os.decommit(a, MIB, DecommitMode.FREE));
+            assertTrue(os.decommit(a, MIB, DecommitMode.FREE));
+            faults.madviseErrno = 1;
+            assertFalse(os.decommit(a, MIB, DecommitMode.DONTNEED));
+            assertFalse(os.decommit(a, MIB, DecommitMode.DONTNEED));
+
+            List<LogRecord> warnings = log.at(Level.WARNING);
+            assertEquals(2, warnings.size(), log.toString());
+            assertTrue(warnings.get(0).getMessage().contains("does not know MADV_FREE"), log.toString());
+            assertTrue(warnings.get(1).getMessage().contains("giving memory back to the kernel is now disabled"),
+                    log.toString());
+        } finally {
+            os.unmap(a, 2 * MIB);
+        }
     }
 }
