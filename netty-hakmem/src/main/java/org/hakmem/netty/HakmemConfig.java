@@ -18,7 +18,7 @@
  *   mapping cap        maxMappedBytes(long)       hakmem.maxMappedMB         HAKMEM_MAX_MAPPED_MB           Netty's direct memory
  *                                                                                                           limit (-XX:MaxDirectMemorySize,
  *                                                                                                           else the max heap), at least 64 MiB
- *   prefer direct      preferDirect(boolean)      hakmem.preferDirect        HAKMEM_PREFER_DIRECT           true
+ *   prefer direct      preferDirect(boolean)      hakmem.preferDirect        HAKMEM_PREFER_DIRECT           true (true|false|1|0)
  *
  * The decommit mode is also the one trim() uses, in either profile.
  *
@@ -358,7 +358,7 @@ public final class HakmemConfig {
                     + " (one superslab) to " + (Long.MAX_VALUE >> 20));
             boolean direct = preferDirect != null ? preferDirect
                     : setting("hakmem.preferDirect", "HAKMEM_PREFER_DIRECT", Boolean.TRUE, Builder::parseBoolean,
-                    "true or false");
+                    "true, false, 1 or 0");
             return new HakmemConfig(p, targetMB << 20, mode, decay, stats, cap, direct);
         }
 

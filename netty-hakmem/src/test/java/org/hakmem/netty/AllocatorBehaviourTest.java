@@ -364,6 +364,12 @@ class AllocatorBehaviourTest {
         e = assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder()
                 .sources(Map.of("hakmem.ss.memLeanDecayMs", "soon")::get, k -> null).build());
         assertThat(e.getMessage()).contains("hakmem.ss.memLeanDecayMs").contains("'soon'");
+        // The message lists every value parseBoolean accepts (the builder's Javadoc names 1 and 0 too).
+        e = assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder()
+                .sources(k -> null, Map.of("HAKMEM_PREFER_DIRECT", "yes")::get).build());
+        assertThat(e.getMessage()).contains("HAKMEM_PREFER_DIRECT").contains("'yes'").contains("true, false, 1 or 0");
+        assertFalse(HakmemByteBufAllocator.builder().sources(Map.of("hakmem.preferDirect", "0")::get, k -> null)
+                .resolve().preferDirect());
         assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder().leanTargetMB(0));
         assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder().leanDecommit(null));
         assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder().leanDecayMillis(-1));
