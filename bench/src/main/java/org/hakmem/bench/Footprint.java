@@ -79,6 +79,9 @@ public final class Footprint {
     private Footprint() {
     }
 
+    /** The options USAGE lists, each of which takes a value. */
+    static final List<String> OPTIONS = List.of("--rounds", "--allocators", "--virtual-threads", "--pool-threads");
+
     static final String USAGE = "usage: Footprint [--rounds N (>= 1, default 3)] [--allocators a,b,... (of "
             + Allocators.NAMES + ")] [--virtual-threads N (>= 1; JDK 21+)] [--pool-threads N (>= 1)]";
 
@@ -98,6 +101,9 @@ public final class Footprint {
         List<String> allocators = List.of("hakmem", "hakmem-lean-free", "pooled", "adaptive");
         try {
             for (int i = 0; i < args.length; i += 2) {
+                if (!OPTIONS.contains(args[i])) { // before the value: a lone unknown option is not "missing a value"
+                    throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+                }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("missing value for " + args[i]);
                 }
@@ -119,7 +125,7 @@ public final class Footprint {
                         poolThreads = atLeastOne("--pool-threads", args[i + 1]);
                         break;
                     default:
-                        throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+                        throw new AssertionError("an option in OPTIONS without a case: " + args[i]);
                 }
             }
             for (String a : allocators) {

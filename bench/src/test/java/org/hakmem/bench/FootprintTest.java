@@ -45,6 +45,7 @@ class FootprintTest {
     void badRoundsAndUnknownOptionsAreNamed() throws Exception {
         assertUsageError("--rounds '0': expected an integer >= 1", "--rounds", "0");
         assertUsageError("unknown option '--bogus'", "--bogus", "1");
+        assertUsageError("unknown option '--help'", "--help"); // last, with no value: still unknown
         assertUsageError("missing value for --rounds", "--rounds");
     }
 
