@@ -5,8 +5,8 @@
  * something must wake up to hand memory that stayed free for the decay time back to the kernel.
  * Each LEAN allocator (whose policy has a purge interval) gets a periodic task on this thread:
  *
- *     every purgeInterval (decay / 2):   reap dead threads' heaps    (their spans go to the pool)
- *                                        give back for idle heaps     (parked since the last round)
+ *     every purgeInterval:               reap dead threads' heaps    (their spans go to the pool)
+ *     (decay / 2, within [5, 250] ms)    give back for idle heaps     (parked since the last round)
  *                                        ask heaps to trim            (every 16th round, over the
  *                                                                      budget; served by the heaps)
  *                                        pool.purge()                 (decommit / retire what is due)

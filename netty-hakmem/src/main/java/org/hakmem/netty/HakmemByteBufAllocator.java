@@ -20,8 +20,9 @@
  * garbage; releasing the buffer's last reference is no atomic operation either (RefCountedByteBuf).
  *
  * Giving memory back never runs on that path either. In the LEAN profile a background purger
- * (BackgroundPurger) does it every decay / 2 (and, while over the budget, asks heaps for their
- * empty spans every 16th round); trim() does it at once, in either profile:
+ * (BackgroundPurger) does it every decay / 2, within [5 ms, 250 ms] (250 ms with the default 1 s
+ * decay), and, while over the budget, asks heaps for their empty spans every 16th round; trim() does
+ * it at once, in either profile:
  *
  *     trim():  this thread's heap gives back its empty spans     (the caller owns it)
  *              other heaps are asked to do the same              (served on their own threads)
@@ -236,10 +237,12 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     /**
      * Gives back to the kernel everything that can be given back now, in either profile: the calling
      * thread's empty spans, dead threads' memory, every empty superslab (unmapped) and every other
-     * free slab (decommitted with the configured mode; with OFF, only the unmapping happens). Idle
-     * threads that hold no buffer have theirs given back now, and so do the heaps virtual threads
-     * share; other live threads give back their empty spans at their next refill, or within 65,536
-     * allocations. Callable from any thread, in either profile; live buffers are never touched.
+     * free slab (decommitted with the configured mode; with OFF, only the unmapping happens). In LEAN,
+     * idle threads that hold no buffer (parked heaps) have theirs given back now, and in either profile
+     * so do the heaps virtual threads share; other live threads give back their empty spans at their
+     * next refill, or within 65,536 allocations (a FAST thread that holds no buffer handed its spans to
+     * the pool when it emptied, unless it had done so less than a second before). Callable from any
+     * thread, in either profile; live buffers are never touched.
      *
      * @return bytes unmapped or decommitted by this call
      */

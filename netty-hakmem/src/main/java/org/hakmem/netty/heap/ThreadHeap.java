@@ -29,8 +29,9 @@
  * serves a new epoch by giving back every empty span it holds, current ones included. Only the
  * owner may touch its spans, so the heap looks for a new epoch on its own slow paths: at each
  * refill, and once every TICK_ALLOCATIONS allocations (a plain countdown on the fast path: no
- * atomic, no clock). A thread that never allocates again keeps at most its current spans until it
- * exits; its heap is then retired and everything goes back.
+ * atomic, no clock). A thread that never allocates again keeps its empty spans (current ones and
+ * spares) until it exits, unless it held no buffer when it stopped (Going idle, below); its heap is
+ * then retired and everything goes back.
  *
  * Going idle: the heap counts its live slots (plain, owner only). When a local release drops the
  * count to zero, the thread may be about to go idle with nobody able to reach its spans. Otherwise a

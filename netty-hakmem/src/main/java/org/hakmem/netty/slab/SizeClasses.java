@@ -25,12 +25,13 @@
  *
  * Spans: every class is served from spans of whole 64 KiB slabs inside a superslab. A class up to
  * 8 KiB uses one slab (8 slots or more); a larger class uses the smallest run of slabs that holds
- * 8 slots, but no more than MAX_SPAN_SLABS (512 KiB), unless one slot needs more:
+ * 8 slots, but no more than MAX_SPAN_SLABS (512 KiB), unless one slot needs more; a span then ends
+ * at the slab of its last slot:
  *
  *     slot size      slabs per span   slots per span
  *     16 B .. 8 KiB        1            4096 .. 8
- *     10 KiB .. 64 KiB     2 .. 8       8 (6..7 where 8 would pass 512 KiB)
- *     80 KiB .. 512 KiB    8            6 .. 1
+ *     10 KiB .. 64 KiB     2 .. 8       8 .. 12 (whole slabs: 12 slots of 10 KiB in 2 slabs)
+ *     80 KiB .. 512 KiB    5 .. 8       6 .. 1  (cut after the last slot: 4 of 112 KiB in 7 slabs)
  *     640 KiB .. 1 MiB     10 .. 16     1
  *
  * The cap keeps what one thread holds per class small: a span is owned by one thread heap until it

@@ -1,6 +1,7 @@
 /*
- * Slab: a span of 1..32 contiguous 64 KiB slabs of one superslab, cut into equal slots of one size
- * class, owned by one thread heap at a time (or by nobody: an orphan, after its thread died).
+ * Slab: a span of 1..16 contiguous 64 KiB slabs of one superslab (SizeClasses.spanSlabs), cut into
+ * equal slots of one size class, owned by one thread heap at a time (or by nobody: an orphan, after
+ * its thread died).
  *
  * Slot state, all on the Java heap (one short per slot):
  *

@@ -26,8 +26,9 @@
  * (8 KiB) gets 8; a slab index fits 5 bits; madvise on a slab covers 16 pages.
  *
  * All metadata lives on the Java heap; the mapped memory holds only user bytes. The memory is
- * reached through one direct ByteBuffer over the whole superslab, created once, so buffers need no
- * Unsafe: absolute get/put on a ByteBuffer is intrinsified on JDK 17 and JDK 25 alike.
+ * reached through one direct ByteBuffer over the whole superslab, created once, so buffers work
+ * without Unsafe (JDK 25 by default): absolute get/put on a ByteBuffer is intrinsified on JDK 17 and
+ * JDK 25 alike. Where Netty has Unsafe, single values go through it (HakmemDirectByteBuf).
  *
  * The masks, freedAt and layout are guarded by the SuperslabPool's monitor.
  */
