@@ -2,11 +2,11 @@
 # The main job: build everything, then run the comparison tool (org.hakmem.bench.compare.CompareTool,
 # docs/COMPARE.md). All arguments pass through to the tool.
 #
-#   bench/compare.sh                  # compare: every workload x every allocator, 3 rounds (~25 min)
-#   bench/compare.sh --quick          # the same in seconds-long runs (~2 min; proves it runs)
+#   bench/compare.sh                  # compare: every workload x every allocator, 3 rounds (~10 min)
+#   bench/compare.sh --quick          # the same in seconds-long runs (under a minute; proves it runs)
 #   bench/compare.sh ab               # FAST against LEAN: GO / NO-GO / NEUTRAL (~10 min)
 #   bench/compare.sh soak --duration 5m
-#   bench/compare.sh --help           # every mode and option
+#   bench/compare.sh --help           # the modes (bench/compare.sh ab --help: that mode's options)
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bench/compare.sh   # on JDK 25 (build and children)
 #
 # Results go to results/<UTC timestamp>-<mode>/ (report.md, charts, CSV). SKIP_BUILD=1 skips the build.
