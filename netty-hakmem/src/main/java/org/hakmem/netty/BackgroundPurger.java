@@ -16,8 +16,9 @@
  * its task cancels itself. The thread is a daemon: it never keeps the JVM from exiting.
  *
  * A purge that throws (it should not: OsMemory turns OS failures into a disabled switch) is logged
- * (Netty's logger, at ERROR, with the stack trace) and the task keeps running, whatever it threw, Errors included; an exception must not silently end
- * the giving-back (ScheduledThreadPoolExecutor never runs a task again once it has thrown).
+ * (Netty's logger, at ERROR, with the stack trace) and the task keeps running, whatever it threw,
+ * Errors included; an exception must not silently end the giving-back (ScheduledThreadPoolExecutor
+ * never runs a task again once it has thrown).
  */
 package org.hakmem.netty;
 
