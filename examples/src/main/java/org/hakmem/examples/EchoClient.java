@@ -24,6 +24,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import org.hakmem.examples.bench.Cli;
 import org.hakmem.netty.HakmemByteBufAllocator;
 
 import java.io.IOException;
@@ -221,10 +222,25 @@ public final class EchoClient implements AutoCloseable {
         }
     }
 
-    /** {@code EchoClient [host [port]]}: sends messages of several sizes and checks the echoes. */
+    private static final String USAGE = "usage: EchoClient [host (default 127.0.0.1) [port (1-65535, default "
+            + EchoServer.DEFAULT_PORT + ")]]";
+
+    /** The port of {@code EchoClient [host [port]]}; null for -h or --help. */
+    private static Integer port(String[] args) {
+        if (Cli.isHelp(args)) {
+            return null;
+        }
+        Cli.requireAtMost(args, 2);
+        return args.length > 1 ? Cli.intIn("port", args[1], 1, 65535) : EchoServer.DEFAULT_PORT;
+    }
+
+    /**
+     * {@code EchoClient [host [port]]}: sends messages of several sizes and checks the echoes. A bad port
+     * or too many arguments print the problem and the usage and exit 2; -h or --help prints the usage.
+     */
     public static void main(String[] args) throws Exception {
+        int port = Cli.parseOrExit(args, EchoClient::port, USAGE);
         String host = args.length > 0 ? args[0] : "127.0.0.1";
-        int port = args.length > 1 ? Integer.parseInt(args[1]) : EchoServer.DEFAULT_PORT;
         int[] sizes = {1, 16, 1000, 4096, 65536, 100_000, 262_144};
         Duration timeout = Duration.ofSeconds(10);
         Random random = new Random(1);

@@ -23,6 +23,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import org.hakmem.examples.bench.Cli;
 import org.hakmem.netty.HakmemBootstraps;
 import org.hakmem.netty.HakmemByteBufAllocator;
 
@@ -143,9 +144,24 @@ public final class EchoServer implements AutoCloseable {
         }
     }
 
-    /** {@code EchoServer [port [host]]}: port defaults to 8007, host to 127.0.0.1. */
+    private static final String USAGE = "usage: EchoServer [port (0-65535, 0 = any free port; default "
+            + DEFAULT_PORT + ") [host (default 127.0.0.1)]]";
+
+    /** The port of {@code EchoServer [port [host]]}; null for -h or --help. */
+    private static Integer port(String[] args) {
+        if (Cli.isHelp(args)) {
+            return null;
+        }
+        Cli.requireAtMost(args, 2);
+        return args.length > 0 ? Cli.intIn("port", args[0], 0, 65535) : DEFAULT_PORT;
+    }
+
+    /**
+     * {@code EchoServer [port [host]]}: port defaults to 8007, host to 127.0.0.1. A bad port or too
+     * many arguments print the problem and the usage and exit 2; -h or --help prints the usage.
+     */
     public static void main(String[] args) throws Exception {
-        int port = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_PORT;
+        int port = Cli.parseOrExit(args, EchoServer::port, USAGE);
         String host = args.length > 1 ? args[1] : "127.0.0.1";
         EchoServer server = new EchoServer(HakmemByteBufAllocator.DEFAULT, host, port);
         int bound = server.start();

@@ -25,6 +25,17 @@ public final class Allocators {
     }
 
     /**
+     * The allocators of a command line's comma-separated list (every tool's --allocators), in the
+     * order given.
+     *
+     * @throws IllegalArgumentException naming an unknown or repeated name, or an empty list, and the
+     *         allowed names; the message does not name the option, which each tool adds
+     */
+    public static List<String> parseList(String commaSeparated) {
+        return Cli.names("allocator", commaSeparated, NAMES);
+    }
+
+    /**
      * A fresh instance for {@code name} (so one run never inherits another's memory), except
      * "unpooled", which holds nothing and is Netty's shared {@link UnpooledByteBufAllocator#DEFAULT}.
      * The profile and decommit mode of the hakmem names are fixed by the name; the LEAN budget and
@@ -52,7 +63,7 @@ public final class Allocators {
             case "unpooled":
                 return UnpooledByteBufAllocator.DEFAULT;
             default:
-                throw new IllegalArgumentException("unknown allocator '" + name + "'; expected one of " + NAMES);
+                throw Cli.unknown("allocator", name, NAMES);
         }
     }
 
@@ -77,7 +88,7 @@ public final class Allocators {
             case "unpooled":
                 return "UnpooledByteBufAllocator.DEFAULT";
             default:
-                throw new IllegalArgumentException("unknown allocator '" + name + "'; expected one of " + NAMES);
+                throw Cli.unknown("allocator", name, NAMES);
         }
     }
 

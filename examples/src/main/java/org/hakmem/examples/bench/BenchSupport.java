@@ -1,5 +1,5 @@
 /*
- * Shared pieces of the echo benchmark mains: transport selection and argument parsing.
+ * Shared pieces of the echo benchmark mains: transport selection and optional positional arguments.
  */
 package org.hakmem.examples.bench;
 
@@ -37,7 +37,7 @@ final class BenchSupport {
         }
 
         /**
-         * Resolves {@code requested} ("epoll" or "nio"); returns null for an unknown name. Falls back
+         * Resolves {@code requested} ("epoll" or "nio", checked by the caller's parse). Falls back
          * from epoll to NIO with a NOTE line on stdout when epoll is not available.
          */
         static Transport resolve(String requested) {
@@ -53,7 +53,7 @@ final class BenchSupport {
                 case "nio":
                     return nio();
                 default:
-                    return null;
+                    throw Cli.invalid("transport", requested, "one of " + String.join(", ", EchoRun.TRANSPORTS));
             }
         }
 
@@ -63,14 +63,8 @@ final class BenchSupport {
         }
     }
 
-    static int parseInt(String[] args, int index, int dflt, String what) {
-        if (args.length <= index) {
-            return dflt;
-        }
-        try {
-            return Integer.parseInt(args[index]);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + ": not an integer: " + args[index]);
-        }
+    /** The positional argument at {@code index}, or {@code dflt} where the command line stops before it. */
+    static String argOr(String[] args, int index, String dflt) {
+        return args.length > index ? args[index] : dflt;
     }
 }

@@ -39,6 +39,18 @@ public record CpuPinning(String serverCpus, String clientCpus) {
     }
 
     /**
+     * {@link #forThisMachine} for the value of a command-line option: the message of the exception
+     * starts with the option ("--cpus '0:9': CPU 9 does not exist ...").
+     */
+    public static CpuPinning forOption(String option, String spec) {
+        try {
+            return forThisMachine(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The CPUs this machine has, as a CPU list: /sys/devices/system/cpu/online. Not
      * 0..availableProcessors()-1: a JVM started under taskset, or in a container given CPUs 2-3,
      * counts only the CPUs it may use, and their numbers need not start at 0. Falls back to that

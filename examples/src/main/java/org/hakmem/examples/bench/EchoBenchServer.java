@@ -41,36 +41,34 @@ public final class EchoBenchServer {
     private EchoBenchServer() {
     }
 
-    private static void usage(String problem) {
-        System.err.println("error: " + problem);
-        System.err.println("usage: EchoBenchServer <" + String.join("|", Allocators.NAMES)
-                + "> [port (0 = ephemeral)] [epoll|nio]");
-        System.exit(2);
+    private static final String USAGE = "usage: EchoBenchServer <" + String.join("|", Allocators.NAMES)
+                + "> [port (0 = ephemeral)] [epoll|nio]";
+
+    /** What the command line asks for. */
+    record Settings(String allocator, int port, String transport) {
+    }
+
+    /**
+     * Reads the arguments; a bad one throws IllegalArgumentException naming it, its value and what is
+     * allowed. Returns null for -h or --help.
+     */
+    static Settings parse(String... args) {
+        if (Cli.isHelp(args)) {
+            return null;
+        }
+        if (args.length < 1 || args.length > 3) {
+            throw new IllegalArgumentException("expected 1 to 3 arguments, got " + args.length);
+        }
+        return new Settings(Cli.oneOf("allocator", args[0], Allocators.NAMES),
+                Cli.intIn("port", BenchSupport.argOr(args, 1, "0"), 0, 65535),
+                Cli.oneOf("transport", BenchSupport.argOr(args, 2, "epoll"), EchoRun.TRANSPORTS));
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || args.length > 3) {
-            usage("expected 1 to 3 arguments");
-        }
-        ByteBufAllocator alloc = null;
-        try {
-            alloc = Allocators.create(args[0]);
-        } catch (IllegalArgumentException e) {
-            usage(e.getMessage());
-        }
-        int port = 0;
-        try {
-            port = BenchSupport.parseInt(args, 1, 0, "port");
-        } catch (IllegalArgumentException e) {
-            usage(e.getMessage());
-        }
-        if (port < 0 || port > 65535) {
-            usage("port out of range: " + port);
-        }
-        BenchSupport.Transport transport = BenchSupport.Transport.resolve(args.length > 2 ? args[2] : "epoll");
-        if (transport == null) {
-            usage("unknown transport: " + args[2]);
-        }
+        Settings settings = Cli.parseOrExit(args, EchoBenchServer::parse, USAGE);
+        ByteBufAllocator alloc = Allocators.create(settings.allocator());
+        int port = settings.port();
+        BenchSupport.Transport transport = BenchSupport.Transport.resolve(settings.transport());
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory);
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(transport.ioHandlerFactory);

@@ -14,12 +14,10 @@
 package org.hakmem.examples.bench;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 public final class EchoBenchmark {
 
@@ -40,103 +38,47 @@ public final class EchoBenchmark {
                 + " [--cpus SERVER:CLIENT (CPU lists for taskset, e.g. 0:1; default: not pinned)]";
 
     /** The options USAGE lists, each of which takes a value. */
-    private static final Set<String> OPTIONS = Set.of("--allocators", "--rounds", "--duration", "--warmup",
+    private static final List<String> OPTIONS = List.of("--allocators", "--rounds", "--duration", "--warmup",
             "--connections", "--size", "--inflight", "--transport", "--client-allocator", "--cpus");
 
-    private static void usage(String problem) {
-        System.err.println("error: " + problem);
-        System.err.println(USAGE);
-        System.exit(2);
+    /** What the command line asks for; pinning is null when not pinned. */
+    record Options(List<String> allocators, int rounds, int duration, int warmup, int connections, int size,
+                   int inflight, String transport, String clientAllocator, CpuPinning pinning) {
     }
 
-    /** Exits with the usage if {@code name} is not one of Allocators.NAMES. */
-    private static void requireKnown(String what, String name) {
-        if (!Allocators.NAMES.contains(name)) {
-            usage("unknown " + what + ": " + name + " (known: " + Allocators.NAMES + ")");
+    /**
+     * Reads the command line; a bad one throws IllegalArgumentException naming the option, the bad value
+     * and what is allowed, before any JVM is started. Returns null if it asks for the usage.
+     */
+    static Options parse(String... args) {
+        Map<String, String> o = Cli.options(args, List.of(), OPTIONS);
+        if (Cli.wantsHelp(o)) {
+            return null;
         }
+        List<String> allocators = o.containsKey("--allocators")
+                ? Cli.forOption("--allocators", o.get("--allocators"), Allocators::parseList)
+                : List.of("hakmem", "pooled", "adaptive");
+        String clientAllocator = o.containsKey("--client-allocator")
+                ? Cli.oneOf("--client-allocator", o.get("--client-allocator"), Allocators.NAMES) : null;
+        return new Options(allocators,
+                Cli.intAtLeast("--rounds", o.getOrDefault("--rounds", "3"), 1),
+                Cli.intIn("--duration", o.getOrDefault("--duration", "10"), 1, Cli.MAX_RUN_SECONDS),
+                Cli.intIn("--warmup", o.getOrDefault("--warmup", "8"), 0, Cli.MAX_RUN_SECONDS),
+                Cli.intAtLeast("--connections", o.getOrDefault("--connections", "64"), 1),
+                Cli.intAtLeast("--size", o.getOrDefault("--size", "256"), 1),
+                Cli.intAtLeast("--inflight", o.getOrDefault("--inflight", "4"), 1),
+                Cli.oneOf("--transport", o.getOrDefault("--transport", "epoll"), EchoRun.TRANSPORTS),
+                clientAllocator,
+                // last: it runs taskset
+                o.containsKey("--cpus") ? CpuPinning.forOption("--cpus", o.get("--cpus")) : null);
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> allocators = List.of("hakmem", "pooled", "adaptive");
-        int rounds = 3, duration = 10, warmup = 8, connections = 64, size = 256, inflight = 4;
-        String transport = "epoll";
-        String clientAllocator = null;
-        String cpus = null;
-        for (int i = 0; i < args.length; i++) {
-            String opt = args[i];
-            if (opt.equals("-h") || opt.equals("--help")) {
-                System.out.println(USAGE);
-                System.exit(0);
-            }
-            if (!OPTIONS.contains(opt)) {
-                usage("unknown option: " + opt);
-            }
-            if (i + 1 >= args.length) {
-                usage("missing value for " + opt);
-            }
-            String v = args[++i];
-            try {
-                switch (opt) {
-                    case "--allocators":
-                        allocators = Arrays.asList(v.split(","));
-                        break;
-                    case "--rounds":
-                        rounds = Integer.parseInt(v);
-                        break;
-                    case "--duration":
-                        duration = Integer.parseInt(v);
-                        break;
-                    case "--warmup":
-                        warmup = Integer.parseInt(v);
-                        break;
-                    case "--connections":
-                        connections = Integer.parseInt(v);
-                        break;
-                    case "--size":
-                        size = Integer.parseInt(v);
-                        break;
-                    case "--inflight":
-                        inflight = Integer.parseInt(v);
-                        break;
-                    case "--transport":
-                        transport = v;
-                        break;
-                    case "--client-allocator":
-                        clientAllocator = v;
-                        break;
-                    case "--cpus":
-                        cpus = v;
-                        break;
-                    default:
-                        throw new AssertionError("an option in OPTIONS without a case: " + opt);
-                }
-            } catch (NumberFormatException e) {
-                usage(opt + ": not an integer: " + v);
-            }
-        }
-        for (String a : allocators) {
-            requireKnown("allocator", a);
-        }
-        if (allocators.stream().distinct().count() != allocators.size()) {
-            usage("--allocators must name each allocator once: " + allocators);
-        }
-        if (clientAllocator != null) {
-            requireKnown("client allocator", clientAllocator);
-        }
-        if (!transport.equals("epoll") && !transport.equals("nio")) {
-            usage("unknown transport: " + transport);
-        }
-        if (rounds < 1 || duration < 1 || warmup < 0 || connections < 1 || size < 1 || inflight < 1) {
-            usage("rounds/duration/connections/size/inflight must be >= 1, warmup >= 0");
-        }
-        CpuPinning pinning = null;
-        if (cpus != null) {
-            try {
-                pinning = CpuPinning.forThisMachine(cpus);
-            } catch (IllegalArgumentException e) {
-                usage("--cpus " + e.getMessage());
-            }
-        }
+        Options opts = Cli.parseOrExit(args, EchoBenchmark::parse, USAGE);
+        List<String> allocators = opts.allocators();
+        int rounds = opts.rounds();
+        CpuPinning pinning = opts.pinning();
+        String clientAllocator = opts.clientAllocator();
 
         String java = System.getProperty("java.home") + "/bin/java";
         String cp = System.getProperty("java.class.path");
@@ -146,7 +88,8 @@ public final class EchoBenchmark {
         System.out.println("server JVM flags: " + String.join(" ", EchoRun.serverFlags(java, JVM_FLAGS)));
         System.out.printf(Locale.ROOT, "allocators=%s rounds=%d warmup=%ds duration=%ds connections=%d size=%dB"
                         + " inflight=%d transport=%s client allocator=%s cpus=%d pinning=%s%n",
-                String.join(",", allocators), rounds, warmup, duration, connections, size, inflight, transport,
+                String.join(",", allocators), rounds, opts.warmup(), opts.duration(), opts.connections(), opts.size(),
+                opts.inflight(), opts.transport(),
                 clientAllocator != null ? clientAllocator : "the server's",
                 Runtime.getRuntime().availableProcessors(), pinning != null ? pinning : "none");
 
@@ -154,8 +97,8 @@ public final class EchoBenchmark {
         for (String a : allocators) {
             results.put(a, new ArrayList<>());
         }
-        EchoRun.Settings settings = new EchoRun.Settings(java, JVM_FLAGS, cp, transport, connections, size,
-                inflight, warmup, duration, clientAllocator, pinning);
+        EchoRun.Settings settings = new EchoRun.Settings(java, JVM_FLAGS, cp, opts.transport(), opts.connections(),
+                opts.size(), opts.inflight(), opts.warmup(), opts.duration(), clientAllocator, pinning);
         try {
             for (int round = 1; round <= rounds; round++) {
                 for (String alloc : allocators) {

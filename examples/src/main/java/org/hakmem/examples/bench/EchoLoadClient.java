@@ -48,43 +48,47 @@ public final class EchoLoadClient {
     private EchoLoadClient() {
     }
 
-    private static void usage(String problem) {
-        System.err.println("error: " + problem);
-        System.err.println("usage: EchoLoadClient <host> <port> [connections=64] [size=256] [inflight=4]"
-                + " [warmup_s=3] [duration_s=10] [" + String.join("|", Allocators.NAMES) + "] [epoll|nio]");
-        System.exit(2);
+    private static final String USAGE = "usage: EchoLoadClient <host> <port> [connections=64] [size=256] [inflight=4]"
+                + " [warmup_s=3] [duration_s=10] [" + String.join("|", Allocators.NAMES) + "] [epoll|nio]";
+
+    /** What the command line asks for. */
+    record Settings(String host, int port, int connections, int size, int inflight, int warmup, int duration,
+                    String allocator, String transport) {
+    }
+
+    /**
+     * Reads the arguments; a bad one throws IllegalArgumentException naming it, its value and what is
+     * allowed. Returns null for -h or --help.
+     */
+    static Settings parse(String... args) {
+        if (Cli.isHelp(args)) {
+            return null;
+        }
+        if (args.length < 2 || args.length > 9) {
+            throw new IllegalArgumentException("expected 2 to 9 arguments, got " + args.length);
+        }
+        return new Settings(args[0],
+                Cli.intIn("port", args[1], 1, 65535),
+                Cli.intAtLeast("connections", BenchSupport.argOr(args, 2, "64"), 1),
+                Cli.intAtLeast("size", BenchSupport.argOr(args, 3, "256"), 1),
+                Cli.intAtLeast("inflight", BenchSupport.argOr(args, 4, "4"), 1),
+                Cli.intIn("warmup_s", BenchSupport.argOr(args, 5, "3"), 0, Cli.MAX_RUN_SECONDS),
+                Cli.intIn("duration_s", BenchSupport.argOr(args, 6, "10"), 1, Cli.MAX_RUN_SECONDS),
+                Cli.oneOf("allocator", BenchSupport.argOr(args, 7, "hakmem"), Allocators.NAMES),
+                Cli.oneOf("transport", BenchSupport.argOr(args, 8, "epoll"), EchoRun.TRANSPORTS));
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || args.length > 9) {
-            usage("expected 2 to 9 arguments");
-        }
-        String host = args[0];
-        int port = 0, connections = 0, size = 0, inflight = 0, warmup = 0, duration = 0;
-        try {
-            port = BenchSupport.parseInt(args, 1, 0, "port");
-            connections = BenchSupport.parseInt(args, 2, 64, "connections");
-            size = BenchSupport.parseInt(args, 3, 256, "size");
-            inflight = BenchSupport.parseInt(args, 4, 4, "inflight");
-            warmup = BenchSupport.parseInt(args, 5, 3, "warmup");
-            duration = BenchSupport.parseInt(args, 6, 10, "duration");
-        } catch (IllegalArgumentException e) {
-            usage(e.getMessage());
-        }
-        if (port < 1 || port > 65535 || connections < 1 || size < 1 || inflight < 1 || warmup < 0 || duration < 1) {
-            usage("port must be 1..65535, connections/size/inflight/duration >= 1, warmup >= 0");
-        }
-        String allocName = args.length > 7 ? args[7] : "hakmem";
-        ByteBufAllocator alloc = null;
-        try {
-            alloc = Allocators.create(allocName);
-        } catch (IllegalArgumentException e) {
-            usage(e.getMessage());
-        }
-        BenchSupport.Transport transport = BenchSupport.Transport.resolve(args.length > 8 ? args[8] : "epoll");
-        if (transport == null) {
-            usage("unknown transport: " + args[8]);
-        }
+        Settings settings = Cli.parseOrExit(args, EchoLoadClient::parse, USAGE);
+        String host = settings.host();
+        int port = settings.port();
+        int connections = settings.connections();
+        int size = settings.size();
+        int inflight = settings.inflight();
+        int warmup = settings.warmup();
+        int duration = settings.duration();
+        ByteBufAllocator alloc = Allocators.create(settings.allocator());
+        BenchSupport.Transport transport = BenchSupport.Transport.resolve(settings.transport());
 
         long hardLimitMs = TimeUnit.SECONDS.toMillis(warmup + duration + GRACE_SECONDS);
         Thread watchdog = new Thread(() -> {

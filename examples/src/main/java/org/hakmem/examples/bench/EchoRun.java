@@ -46,6 +46,9 @@ public final class EchoRun {
      */
     public static final List<String> SERVER_FLAGS = List.of("-XX:TrimNativeHeapInterval=1000");
 
+    /** The transports a run may ask for (epoll falls back to NIO where it does not load). */
+    public static final List<String> TRANSPORTS = List.of("epoll", "nio");
+
     private static final Map<String, List<String>> SERVER_FLAGS_BY_JAVA = new ConcurrentHashMap<>();
 
     private EchoRun() {

@@ -1,0 +1,48 @@
+package org.hakmem.examples.bench;
+
+import org.hakmem.examples.MainRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The echo benchmark's child JVMs, started by hand: a bad argument exits 2 before any connection,
+ * naming the argument, its value and what is allowed (they used to print one message for all of
+ * their numbers, or no allowed values).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EchoChildArgsTest {
+
+    @Test
+    void theLoadClientNamesABadNumber() throws Exception {
+        assertUsageError(MainRun.of(EchoLoadClient.class, "127.0.0.1", "9000", "0"),
+                "error: connections '0': expected an integer >= 1", "usage: EchoLoadClient");
+        assertUsageError(MainRun.of(EchoLoadClient.class, "127.0.0.1", "70000"),
+                "error: port '70000': expected an integer from 1 to 65535", "usage: EchoLoadClient");
+    }
+
+    @Test
+    void theLoadClientRefusesADurationThatWouldOverflowItsWatchdog() throws Exception {
+        // warmup + duration + 20 s in int went negative; the client then tried to connect (port 1: exit 1)
+        assertUsageError(MainRun.of(EchoLoadClient.class, "127.0.0.1", "1", "1", "1", "1", "0", "2147483647",
+                "unpooled", "nio"), "error: duration_s '2147483647': expected an integer from 1 to 604800");
+    }
+
+    @Test
+    void theServerNamesABadTransportAndPortWithTheAllowedValues() throws Exception {
+        assertUsageError(MainRun.of(EchoBenchServer.class, "unpooled", "0", "kqueue"),
+                "error: transport 'kqueue': expected one of epoll, nio", "usage: EchoBenchServer");
+        assertUsageError(MainRun.of(EchoBenchServer.class, "unpooled", "70000"),
+                "error: port '70000': expected an integer from 0 to 65535");
+    }
+
+    private static void assertUsageError(MainRun run, String... parts) {
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        for (String part : parts) {
+            assertThat(run.output()).contains(part);
+        }
+    }
+}
