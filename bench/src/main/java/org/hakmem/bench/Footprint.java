@@ -3,7 +3,7 @@
  * serves a small load, step by step, each allocator in fresh JVMs with identical flags.
  *
  *   java -cp bench/target/benchmarks.jar org.hakmem.bench.Footprint [--rounds 3]
- *        [--allocators hakmem,hakmem-lean-free,pooled,adaptive] [--virtual-threads N] [--pool-threads N]
+ *        [--allocators hakmem,hakmem-lean-free,pooled,adaptive] [--virtual-threads N] [--pool-threads N] [-h|--help]
  *
  * A child JVM measures VmRSS (after a pause, so that compiler and GC threads settle) at each step:
  *
@@ -29,6 +29,7 @@ package org.hakmem.bench;
 
 import org.hakmem.examples.bench.Allocators;
 import org.hakmem.examples.bench.ChildJvm;
+import org.hakmem.examples.bench.Cli;
 import org.hakmem.examples.bench.ProcStatus;
 import org.hakmem.examples.bench.Stats;
 
@@ -37,7 +38,6 @@ import io.netty.buffer.ByteBufAllocator;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -83,7 +83,8 @@ public final class Footprint {
     static final List<String> OPTIONS = List.of("--rounds", "--allocators", "--virtual-threads", "--pool-threads");
 
     static final String USAGE = "usage: Footprint [--rounds N (>= 1, default 3)] [--allocators a,b,... (of "
-            + Allocators.NAMES + ")] [--virtual-threads N (>= 1; JDK 21+)] [--pool-threads N (>= 1)]";
+            + String.join(", ", Allocators.NAMES) + "; default hakmem,hakmem-lean-free,pooled,adaptive)]"
+            + " [--virtual-threads N (>= 1; JDK 21+)] [--pool-threads N (>= 1)] [-h|--help]";
 
     public static void main(String[] args) throws Exception {
         if (args.length == 4 && args[0].equals("child")) {
@@ -93,71 +94,56 @@ public final class Footprint {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs the parent: 0 when done, 2 on bad input (named on err, with the usage), 1 if a child failed. */
+    /** What the command line asks for; 0 threads for a step that does not run. */
+    record Options(int rounds, List<String> allocators, int virtualThreads, int poolThreads) {
+    }
+
+    /**
+     * Reads the command line; a bad one throws IllegalArgumentException naming the option, the bad
+     * value and what is allowed, before any child starts. Returns null if it asks for the usage.
+     */
+    static Options parse(String... args) {
+        Map<String, String> o = Cli.options(args, List.of(), OPTIONS);
+        if (Cli.wantsHelp(o)) {
+            return null;
+        }
+        int virtualThreads = o.containsKey("--virtual-threads")
+                ? Cli.intAtLeast("--virtual-threads", o.get("--virtual-threads"), 1) : 0;
+        if (virtualThreads > 0 && Runtime.version().feature() < 21) {
+            throw new IllegalArgumentException("--virtual-threads needs JDK 21 or later; this is " + Runtime.version());
+        }
+        return new Options(Cli.intAtLeast("--rounds", o.getOrDefault("--rounds", "3"), 1),
+                o.containsKey("--allocators")
+                        ? Cli.forOption("--allocators", o.get("--allocators"), Allocators::parseList)
+                        : List.of("hakmem", "hakmem-lean-free", "pooled", "adaptive"),
+                virtualThreads,
+                o.containsKey("--pool-threads") ? Cli.intAtLeast("--pool-threads", o.get("--pool-threads"), 1) : 0);
+    }
+
+    /**
+     * Runs the parent: 0 when done or when asked for the usage (printed on out), 2 on bad input (named
+     * on err, with the usage), 1 if a child failed.
+     */
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
-        int rounds = 3;
-        int virtualThreads = 0;
-        int poolThreads = 0;
-        List<String> allocators = List.of("hakmem", "hakmem-lean-free", "pooled", "adaptive");
+        Options opts;
         try {
-            for (int i = 0; i < args.length; i += 2) {
-                if (!OPTIONS.contains(args[i])) { // before the value: a lone unknown option is not "missing a value"
-                    throw new IllegalArgumentException("unknown option '" + args[i] + "'");
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("missing value for " + args[i]);
-                }
-                switch (args[i]) {
-                    case "--rounds":
-                        rounds = atLeastOne("--rounds", args[i + 1]);
-                        break;
-                    case "--virtual-threads":
-                        virtualThreads = atLeastOne("--virtual-threads", args[i + 1]);
-                        if (Runtime.version().feature() < 21) {
-                            throw new IllegalArgumentException("--virtual-threads needs JDK 21 or later; this is "
-                                    + Runtime.version());
-                        }
-                        break;
-                    case "--allocators":
-                        allocators = Arrays.asList(args[i + 1].split(","));
-                        break;
-                    case "--pool-threads":
-                        poolThreads = atLeastOne("--pool-threads", args[i + 1]);
-                        break;
-                    default:
-                        throw new AssertionError("an option in OPTIONS without a case: " + args[i]);
-                }
-            }
-            for (String a : allocators) {
-                if (!Allocators.NAMES.contains(a)) {
-                    throw new IllegalArgumentException("unknown allocator '" + a + "'; allowed: " + Allocators.NAMES);
-                }
-            }
+            opts = parse(args);
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             err.println(USAGE);
             return 2;
         }
+        if (opts == null) {
+            out.println(USAGE);
+            return 0;
+        }
         try {
-            parent(rounds, allocators, virtualThreads, poolThreads, out);
+            parent(opts.rounds(), opts.allocators(), opts.virtualThreads(), opts.poolThreads(), out);
             return 0;
         } catch (ChildJvm.ChildFailure | java.io.IOException e) {
             err.println("FAILED: " + e.getMessage());
             return 1;
         }
-    }
-
-    /** An option's value that must be an integer >= 1 (Footprint's options, JmhRounds' --rounds). */
-    static int atLeastOne(String option, String v) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException(option + " '" + v + "': expected an integer >= 1");
     }
 
     private static void parent(int rounds, List<String> allocators, int virtualThreads, int poolThreads,

@@ -8,11 +8,12 @@
  * per-round scores, the median allocation per op, and hakmem's ratio to the faster peer.
  *
  * Usage: java -cp benchmarks.jar org.hakmem.bench.JmhRounds [--rounds N] [--quick]
- *            [--allocators hakmem,pooled,adaptive] [--only name,name]
+ *            [--allocators hakmem,pooled,adaptive] [--only name,name] [-h|--help]
  */
 package org.hakmem.bench;
 
 import org.hakmem.examples.bench.Allocators;
+import org.hakmem.examples.bench.Cli;
 import org.hakmem.examples.bench.Stats;
 
 import org.openjdk.jmh.profile.GCProfiler;
@@ -25,7 +26,6 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,65 +47,41 @@ public final class JmhRounds {
     record Options(int rounds, boolean quick, List<String> allocators, List<String> only) {
     }
 
-    private static final String USAGE = "usage: JmhRounds [--rounds N] [--quick] [--allocators a,b] [--only workload-prefix,...]";
+    private static final String USAGE = "usage: JmhRounds [--rounds N (>= 1, default 3)] [--quick]"
+            + " [--allocators a,b (of " + String.join(", ", Allocators.NAMES) + "; default hakmem,pooled,adaptive)]"
+            + " [--only workload-prefix,...] [-h|--help]";
 
     /**
      * Parses the command line. A bad one throws IllegalArgumentException naming the bad value and what
-     * is allowed (main turns it into exit 2), before any benchmark runs.
+     * is allowed (main turns it into exit 2), before any benchmark runs. Returns null if it asks for the usage.
      */
     static Options parse(String... args) {
-        int rounds = 3;
-        boolean quick = false;
-        List<String> allocators = List.of("hakmem", "pooled", "adaptive");
-        List<String> only = null;
-        for (int i = 0; i < args.length; i++) {
-            String opt = args[i];
-            if (opt.equals("--quick")) {
-                quick = true;
-                continue;
-            }
-            if (!opt.equals("--rounds") && !opt.equals("--allocators") && !opt.equals("--only")) {
-                throw new IllegalArgumentException("unknown argument '" + opt + "'");
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value for " + opt);
-            }
-            String v = args[++i];
-            switch (opt) {
-                case "--rounds" -> rounds = Footprint.atLeastOne(opt, v);
-                case "--allocators" -> allocators = Arrays.asList(v.split(","));
-                default -> only = Arrays.asList(v.split(","));
+        Map<String, String> o = Cli.options(args, List.of("--quick"), List.of("--rounds", "--allocators", "--only"));
+        if (Cli.wantsHelp(o)) {
+            return null;
+        }
+        List<String> allocators = o.containsKey("--allocators")
+                ? Cli.forOption("--allocators", o.get("--allocators"), Allocators::parseList)
+                : List.of("hakmem", "pooled", "adaptive");
+        List<String> only = o.containsKey("--only") ? Cli.forOption("--only", o.get("--only"), JmhRounds::prefixes) : null;
+        return new Options(Cli.intAtLeast("--rounds", o.getOrDefault("--rounds", "3"), 1), o.containsKey("--quick"),
+                allocators, only);
+    }
+
+    /** --only's comma-separated prefixes, each of which must start the name of a workload. */
+    private static List<String> prefixes(String value) {
+        List<String> names = WORKLOADS.stream().map(Workload::name).toList();
+        List<String> prefixes = Cli.list("workload prefix", value, "prefixes of " + names);
+        for (String prefix : prefixes) {
+            if (names.stream().noneMatch(name -> name.startsWith(prefix))) {
+                throw new IllegalArgumentException("'" + prefix + "' matches no workload; allowed: prefixes of " + names);
             }
         }
-        for (String a : allocators) {
-            if (!Allocators.NAMES.contains(a)) {
-                throw new IllegalArgumentException("unknown allocator '" + a + "' in --allocators; allowed: " + Allocators.NAMES);
-            }
-        }
-        if (allocators.stream().distinct().count() != allocators.size()) {
-            throw new IllegalArgumentException("--allocators must name each allocator once: " + allocators);
-        }
-        if (only != null) {
-            for (String prefix : only) {
-                if (WORKLOADS.stream().noneMatch(w -> w.name().startsWith(prefix))) {
-                    throw new IllegalArgumentException("--only '" + prefix + "' matches no workload; workloads: "
-                            + WORKLOADS.stream().map(Workload::name).toList());
-                }
-            }
-        }
-        return new Options(rounds, quick, allocators, only);
+        return prefixes;
     }
 
     public static void main(String[] args) throws Exception {
-        Options opts;
-        try {
-            opts = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
+        Options opts = Cli.parseOrExit(args, JmhRounds::parse, USAGE);
         int rounds = opts.rounds();
         boolean quick = opts.quick();
         List<String> allocators = opts.allocators();

@@ -1,7 +1,7 @@
 /*
  * WorkloadChild: the child JVM main of the comparison tool; one workload, one allocator, one run.
  *
- *   WorkloadChild <workload> <allocator> [key=value ...]      (keys: ChildArgs.DEFAULTS)
+ *   WorkloadChild <workload> <allocator> [key=value ...]      (keys and their allowed values: ChildArgs)
  *
  * It prints SAMPLE lines (RSS over time, when samples=1), EPOCH lines (timed runs) and, last, one
  * RESULT line; org.hakmem.bench.compare parses them. Exit 0 on success, 2 on bad arguments, 1 on

@@ -38,15 +38,43 @@ class FootprintTest {
 
     @Test
     void unknownAllocatorIsNamedWithTheAllowedOnes() throws Exception {
-        assertUsageError("unknown allocator 'jemalloc'; allowed: [hakmem,", "--allocators", "hakmem,jemalloc");
+        assertUsageError("--allocators 'hakmem,jemalloc': unknown allocator 'jemalloc'; allowed: hakmem,",
+                "--allocators", "hakmem,jemalloc");
     }
 
     @Test
     void badRoundsAndUnknownOptionsAreNamed() throws Exception {
         assertUsageError("--rounds '0': expected an integer >= 1", "--rounds", "0");
         assertUsageError("unknown option '--bogus'", "--bogus", "1");
-        assertUsageError("unknown option '--help'", "--help"); // last, with no value: still unknown
+        assertUsageError("unknown option '--verbose'", "--verbose"); // last, with no value: still unknown
         assertUsageError("missing value for --rounds", "--rounds");
+    }
+
+    @Test
+    void anAllocatorNamedTwiceIsRefused() throws Exception {
+        // used to run it twice per round (its runs then counted double in its row), while the other tools refused
+        assertUsageError("--allocators 'hakmem,pooled,hakmem': allocator 'hakmem' named twice", "--allocators",
+                "hakmem,pooled,hakmem");
+    }
+
+    @Test
+    void anEmptyAllocatorListIsRefused() throws Exception {
+        // "," split into no names: no child ran and the table had no row, exit 0
+        assertUsageError("--allocators ',': no allocator named", "--allocators", ",");
+    }
+
+    @Test
+    void anOptionGivenTwiceIsRefused() throws Exception {
+        // the last one used to win (the bad allocator stops a tool that accepts the repetition before any child runs)
+        assertUsageError("--rounds given twice ('1' and '2'); allowed: once", "--rounds", "1", "--rounds", "2",
+                "--allocators", "jemalloc");
+    }
+
+    @Test
+    void helpPrintsTheUsageAndExitsZero() throws Exception {
+        // used to be refused ("unknown option '--help'", before that "missing value for --help"), exit 2
+        assertEquals(0, run("--help"), err());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: Footprint"), out.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -38,15 +38,40 @@ class JmhRoundsArgsTest {
 
     @Test
     void unknownOrRepeatedAllocatorsAndMissingValuesAreRefused() {
-        assertMessage("unknown allocator 'jemalloc' in --allocators", "--allocators", "hakmem,jemalloc");
-        assertMessage("--allocators must name each allocator once", "--allocators", "hakmem,hakmem");
+        assertMessage("--allocators 'hakmem,jemalloc': unknown allocator 'jemalloc'; allowed: hakmem,",
+                "--allocators", "hakmem,jemalloc");
+        assertMessage("--allocators 'hakmem,hakmem': allocator 'hakmem' named twice", "--allocators", "hakmem,hakmem");
         assertMessage("missing value for --rounds", "--rounds");
-        assertMessage("unknown argument '--round'", "--round", "2");
+        assertMessage("unknown option '--round'", "--round", "2");
     }
 
     @Test
     void anOnlyPrefixThatMatchesNothingIsRefused() {
-        assertMessage("--only 'mixed-ws800' matches no workload", "--only", "mixed-ws800");
+        assertMessage("--only 'mixed-ws800': 'mixed-ws800' matches no workload", "--only", "mixed-ws800");
+    }
+
+    @Test
+    void emptyListsAreRefused() {
+        // "," split into no names: JmhRounds ran no allocator, or no workload, and printed an empty table
+        assertMessage("--allocators ',': no allocator named", "--allocators", ",");
+        assertMessage("--only ',': no workload prefix named", "--only", ",");
+        // "" is a prefix of every workload: --only "" ran them all
+        assertMessage("--only '': no workload prefix named", "--only", "");
+        // a comma too many used to be dropped without a word
+        assertMessage("--allocators 'hakmem,': an empty allocator name", "--allocators", "hakmem,");
+    }
+
+    @Test
+    void anOptionGivenTwiceIsRefused() {
+        // the last one used to win
+        assertMessage("--rounds given twice ('1' and '2'); allowed: once", "--rounds", "1", "--rounds", "2");
+    }
+
+    @Test
+    void helpAsksForTheUsage() {
+        // --help used to be an unknown argument (exit 2); parse() now answers null, and main prints the usage
+        assertNull(JmhRounds.parse("--help"));
+        assertNull(JmhRounds.parse("--rounds", "2", "-h"));
     }
 
     private static void assertMessage(String expectedStart, String... args) {
