@@ -16,6 +16,7 @@ set -euo pipefail
 caller="$PWD"
 absolute() { # $1: the option, $2: its value
   case "$2" in
+    "") ;; # empty: left for the tool to refuse, not turned into the caller's folder
     /*) printf '%s' "$2" ;;
     */*) printf '%s/%s' "$caller" "$2" ;;
     *) if [ "$1" = --java ]; then printf '%s' "$2"; else printf '%s/%s' "$caller" "$2"; fi ;; # --java java: PATH

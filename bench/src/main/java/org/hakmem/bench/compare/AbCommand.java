@@ -5,6 +5,7 @@
  */
 package org.hakmem.bench.compare;
 
+import org.hakmem.examples.bench.Cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,14 +63,13 @@ final class AbCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "ab needs '" + AbJudge.BASELINE
                     + "' (FAST, the baseline) among --allocators; got " + allocators);
         }
-        if (targetMb < 1 || minThroughput <= 0 || stormPerOp < 0 || rssFall <= 0) {
-            throw new ParameterException(spec.commandLine(), "--target-mb must be >= 1, --min-throughput and "
-                    + "--rss-fall > 0, --storm-syscalls-per-op >= 0");
-        }
+        common.check(() -> Cli.requireIn("--target-mb", targetMb, 1, Integer.MAX_VALUE));
+        common.check(() -> Cli.requireAbove("--min-throughput", minThroughput, 0));
+        common.check(() -> Cli.requireAtLeast("--storm-syscalls-per-op", stormPerOp, 0));
+        common.check(() -> Cli.requireAbove("--rss-fall", rssFall, 0));
+        drift.check(common);
         long driftS = driftSeconds != null ? driftSeconds : common.preset().driftSeconds();
-        if (driftS < 1) {
-            throw new ParameterException(spec.commandLine(), "--drift-seconds must be at least 1, got " + driftS);
-        }
+        common.check(() -> Cli.requireIn("--drift-seconds", driftS, 1, Cli.MAX_RUN_SECONDS));
         AbCriteria criteria = new AbCriteria(targetMb, minThroughput, stormPerOp, rssFall, drift.mib, drift.fraction());
         int rounds = common.rounds();
         Instant started = Instant.now();

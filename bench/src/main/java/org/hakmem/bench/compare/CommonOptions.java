@@ -5,16 +5,20 @@
 package org.hakmem.bench.compare;
 
 import org.hakmem.examples.bench.Allocators;
+import org.hakmem.examples.bench.Cli;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 final class CommonOptions {
     @Spec(Spec.Target.MIXEE)
@@ -32,10 +36,10 @@ final class CommonOptions {
             + "allocator).")
     Integer rounds;
 
-    @Option(names = "--allocators", split = ",", paramLabel = "NAME", description = "Comma-separated allocators, "
-            + "from: hakmem, hakmem-lean-free, hakmem-lean-dontneed, hakmem-lean-off, pooled, adaptive, unpooled "
-            + "(default depends on the mode).")
-    List<String> allocators;
+    @Option(names = "--allocators", paramLabel = "NAME,...", description = "Comma-separated allocators, each at "
+            + "most once, from: hakmem, hakmem-lean-free, hakmem-lean-dontneed, hakmem-lean-off, pooled, adaptive, "
+            + "unpooled (default depends on the mode).")
+    String allocators;
 
     @Option(names = "--results", paramLabel = "DIR", defaultValue = "results", description = "Folder under which "
             + "<UTC timestamp>-<mode>/ is created (default: ${DEFAULT-VALUE}).")
@@ -62,43 +66,81 @@ final class CommonOptions {
 
     /** --rounds if given, else the mode's own default; at least 1 either way. */
     int rounds(int defaultRounds) {
-        int n = rounds != null ? rounds : defaultRounds;
-        if (n < 1) {
-            throw new ParameterException(spec.commandLine(), "--rounds must be at least 1, got " + n);
+        if (rounds == null) {
+            return defaultRounds;
         }
-        return n;
+        check(() -> Cli.requireIn("--rounds", rounds, 1, Integer.MAX_VALUE));
+        return rounds;
     }
 
-    /** The --allocators given (each checked against Allocators.NAMES), else the mode's default. */
+    /** The --allocators given (Allocators.parseList), else the mode's default. */
     List<String> allocators(List<String> defaults) {
-        List<String> chosen = allocators != null ? allocators : defaults;
-        for (String a : chosen) {
-            requireKnownAllocator("allocator", a);
-        }
-        if (chosen.isEmpty() || chosen.stream().distinct().count() != chosen.size()) {
-            throw new ParameterException(spec.commandLine(), "--allocators must name each allocator once: " + chosen);
-        }
-        return List.copyOf(chosen);
+        return allocators != null ? check(() -> Cli.forOption("--allocators", allocators, Allocators::parseList)) : defaults;
     }
 
-    /** A usage error naming {@code what}, the bad name and the allowed ones, unless name is in Allocators.NAMES. */
-    void requireKnownAllocator(String what, String name) {
-        if (!Allocators.NAMES.contains(name)) {
-            throw new ParameterException(spec.commandLine(),
-                    "unknown " + what + " '" + name + "'; allowed: " + String.join(", ", Allocators.NAMES));
+    /**
+     * check.get(), its IllegalArgumentException (a bad value, named with what is allowed) turned into
+     * picocli's usage error: the message, the usage and exit 2.
+     */
+    <T> T check(Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (IllegalArgumentException e) {
+            throw usageError(e);
         }
     }
 
-    /** Child JVMs: this JVM's java (or --java), ChildFlags.BASE + the mode's flags + --jvm-arg. */
+    /** A bad value (named, with what is allowed) as picocli's usage error. */
+    ParameterException usageError(IllegalArgumentException badValue) {
+        return new ParameterException(spec.commandLine(), badValue.getMessage(), badValue);
+    }
+
+    /**
+     * Child JVMs: this JVM's java (or --java), ChildFlags.BASE + the mode's flags + --jvm-arg. A --java
+     * that cannot run, or a --jvm-arg that is no flag, is a usage error here, before any child starts:
+     * either would fail every run.
+     */
     ChildLauncher launcher(List<String> modeFlags) {
+        for (String flag : jvmArgs) {
+            if (!flag.startsWith("-")) {
+                throw usageError(Cli.invalid("--jvm-arg", flag, "a JVM flag, starting with '-' (e.g. -Dname=value)"));
+            }
+        }
         List<String> flags = new ArrayList<>(ChildFlags.BASE);
         flags.addAll(modeFlags);
         flags.addAll(jvmArgs);
-        String bin = java != null ? java : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String bin = java != null ? check(() -> runnable("--java", java))
+                : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ChildLauncher(bin, flags, System.getProperty("java.class.path"));
     }
 
-    ResultsDir resultsDir(String mode, Instant started) throws IOException {
-        return ResultsDir.create(resultsRoot, out, mode, started);
+    /** {@code command} if it names an executable file: a path, or a name found on PATH. */
+    private static String runnable(String option, String command) {
+        List<Path> candidates = new ArrayList<>();
+        if (command.contains("/")) {
+            candidates.add(Path.of(command));
+        } else if (!command.isEmpty()) {
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+                candidates.add(Path.of(dir.isEmpty() ? "." : dir, command));
+            }
+        }
+        if (candidates.stream().noneMatch(p -> Files.isRegularFile(p) && Files.isExecutable(p))) {
+            throw Cli.invalid(option, command, "an executable java binary (a path, or a name on PATH)");
+        }
+        return command;
+    }
+
+    /** The session's folder; one that cannot be created is a usage error naming --out or --results. */
+    ResultsDir resultsDir(String mode, Instant started) {
+        String option = out != null ? "--out" : "--results";
+        Path given = out != null ? out : resultsRoot;
+        if (given.toString().isEmpty()) {
+            throw usageError(Cli.invalid(option, "", "a folder"));
+        }
+        try {
+            return ResultsDir.create(resultsRoot, out, mode, started);
+        } catch (IOException e) {
+            throw usageError(Cli.invalid(option, given.toString(), "a folder that can be created (" + e + ")"));
+        }
     }
 }

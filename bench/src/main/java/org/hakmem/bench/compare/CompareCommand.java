@@ -4,13 +4,14 @@
  */
 package org.hakmem.bench.compare;
 
+import org.hakmem.examples.bench.Allocators;
+import org.hakmem.examples.bench.Cli;
 import org.hakmem.examples.bench.CpuPinning;
 import org.hakmem.examples.bench.EchoRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.time.Instant;
@@ -32,9 +33,12 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--workloads", split = ",", paramLabel = "NAME", description = "Comma-separated workloads, "
-            + "from: mixed-ws400, mixed-ws400-32k, burst-idle, cross-thread, echo (default: all).")
-    List<String> workloads = WORKLOADS;
+    @Option(names = "--workloads", paramLabel = "NAME,...", description = "Comma-separated workloads, each at most "
+            + "once, from: mixed-ws400, mixed-ws400-32k, burst-idle, cross-thread, echo (default: all).")
+    String workloadList;
+
+    /** The workloads this session runs (set by call() from --workloads). */
+    private List<String> workloads = WORKLOADS;
 
     @Option(names = "--transport", paramLabel = "epoll|nio", defaultValue = "epoll", description = "Echo transport "
             + "(default: ${DEFAULT-VALUE}; falls back to nio where epoll does not load).")
@@ -52,29 +56,15 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        for (String w : workloads) {
-            if (!WORKLOADS.contains(w)) {
-                throw new ParameterException(spec.commandLine(),
-                        "unknown workload '" + w + "'; allowed: " + String.join(", ", WORKLOADS));
-            }
+        if (workloadList != null) {
+            workloads = common.check(() -> Cli.forOption("--workloads", workloadList,
+                    v -> Cli.names("workload", v, WORKLOADS)));
         }
-        if (workloads.isEmpty() || workloads.stream().distinct().count() != workloads.size()) {
-            throw new ParameterException(spec.commandLine(), "--workloads must name each workload once: " + workloads);
-        }
-        if (!transport.equals("epoll") && !transport.equals("nio")) {
-            throw new ParameterException(spec.commandLine(), "unknown transport '" + transport + "'; allowed: epoll, nio");
-        }
+        common.check(() -> Cli.oneOf("--transport", transport, EchoRun.TRANSPORTS));
         if (echoClient != null) {
-            common.requireKnownAllocator("--echo-client", echoClient);
+            common.check(() -> Cli.oneOf("--echo-client", echoClient, Allocators.NAMES));
         }
-        CpuPinning pinning = null;
-        if (echoCpus != null) {
-            try {
-                pinning = CpuPinning.forThisMachine(echoCpus);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "bad --echo-cpus " + e.getMessage());
-            }
-        }
+        CpuPinning pinning = echoCpus == null ? null : common.check(() -> CpuPinning.forOption("--echo-cpus", echoCpus));
         EchoOptions echo = new EchoOptions(transport, echoClient, pinning);
         List<String> allocators = common.allocators(ALLOCATORS);
         int rounds = common.rounds();

@@ -7,11 +7,11 @@
  */
 package org.hakmem.bench.compare;
 
+import org.hakmem.examples.bench.Cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.time.Duration;
@@ -49,21 +49,26 @@ final class SoakCommand implements Callable<Integer> {
     @Mixin
     DriftOptions drift;
 
+    /** --duration in seconds: whole ones (the runs are planned in seconds), at least 1. */
+    private static long wholeSeconds(Duration d) {
+        if (d.toMillis() % 1000 != 0 || d.toSeconds() < 1) {
+            throw Cli.invalid("--duration", d.toMillis() + "ms", "whole seconds, at least 1s");
+        }
+        return d.toSeconds();
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (!WORKLOADS.contains(workload)) {
-            throw new ParameterException(spec.commandLine(),
-                    "unknown soak workload '" + workload + "'; allowed: " + String.join(", ", WORKLOADS));
-        }
+        common.check(() -> Cli.oneOf("--workload", workload, WORKLOADS));
+        drift.check(common);
         // one round unless asked, even in the full preset: a soak's length is --duration, rounds multiply it
         int rounds = common.rounds(1);
         List<String> allocators = common.allocators(ALLOCATORS);
         Preset base = common.preset();
-        long seconds = duration != null ? duration.toSeconds() : base.soakSeconds();
+        long seconds = duration != null ? common.check(() -> wholeSeconds(duration)) : base.soakSeconds();
         long epochMs = epoch != null ? epoch.toMillis() : base.epochMs();
-        if (seconds < 1 || epochMs < 100 || epochMs > seconds * 1000) {
-            throw new ParameterException(spec.commandLine(), "--duration must be at least 1s and --epoch between 100ms "
-                    + "and the duration; got " + seconds + " s and " + epochMs + " ms");
+        if (epochMs < 100 || epochMs > seconds * 1000) {
+            throw common.usageError(Cli.invalid("--epoch", epochMs + "ms", "a length from 100ms to the duration (" + seconds + "s)"));
         }
         Preset preset = base.withEpochMs(epochMs);
         Instant started = Instant.now();

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,24 +45,21 @@ class UsageErrorsTest {
     void aWorkloadNamedTwiceIsAUsageError() throws IOException {
         // Named twice, a workload would run twice per round and its two runs would count as two rounds.
         // The fake java fails at once, so a run that slips through ends quickly (exit 1, not 2).
-        Path fakeJava = tmp.resolve("fake-java-exit-3");
-        Files.writeString(fakeJava, "#!/bin/sh\nexit 3\n");
-        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwx------"));
         assertUsageError(ToolRun.of("compare", "--quick", "--workloads", "mixed-ws400,burst-idle,mixed-ws400",
-                        "--allocators", "hakmem", "--java", fakeJava.toString(), "--out", tmp.resolve("out").toString()),
-                "--workloads must name each workload once", "Usage:");
+                        "--allocators", "hakmem", "--java", fakeJava().toString(), "--out", tmp.resolve("out").toString()),
+                "--workloads 'mixed-ws400,burst-idle,mixed-ws400': workload 'mixed-ws400' named twice", "Usage:");
     }
 
     @Test
     void unknownEchoClientNamesTheValueAndTheAllowedOnes() {
         assertUsageError(ToolRun.of("compare", "--echo-client", "tcmalloc", "--out", tmp.toString()),
-                "unknown --echo-client 'tcmalloc'; allowed: hakmem,", "Usage:");
+                "--echo-client 'tcmalloc': expected one of hakmem,", "Usage:");
     }
 
     @Test
     void echoCpusTheMachineDoesNotHaveAreAUsageError() {
         assertUsageError(ToolRun.of("compare", "--echo-cpus", "0:4096", "--out", tmp.toString()),
-                "bad --echo-cpus '0:4096': CPU 4096 does not exist", "Usage:");
+                "--echo-cpus '0:4096': CPU 4096 does not exist", "Usage:");
     }
 
     @Test
@@ -82,8 +81,93 @@ class UsageErrorsTest {
     void roundsBelowOneNameTheValueAndTheAllowedRange() {
         for (String bad : new String[]{"0", "-2"}) {
             assertUsageError(ToolRun.of("soak", "--rounds", bad, "--out", tmp.toString()),
-                    "--rounds must be at least 1, got " + bad, "Usage:");
+                    "--rounds '" + bad + "': expected an integer >= 1", "Usage:");
         }
+    }
+
+    @Test
+    void driftThresholdsBelowZeroOrNotANumberAreRefused() throws IOException {
+        // both used to pass: every run then "drifted" (-1 MiB), or none could (NaN)
+        assertUsageError(quickRun("soak", "--drift-mib", "-1"), "--drift-mib '-1.0': expected a finite number >= 0");
+        assertUsageError(quickRun("ab", "--drift-pct", "NaN"), "--drift-pct 'NaN': expected a finite number >= 0");
+    }
+
+    @Test
+    void abThresholdsAreNamedOneByOneAndNaNIsRefused() throws IOException {
+        // NaN passed (no ratio is below NaN); a bad one was reported with all four rules and no value
+        assertUsageError(quickRun("ab", "--min-throughput", "NaN"), "--min-throughput 'NaN': expected a finite number > 0");
+        assertUsageError(quickRun("ab", "--rss-fall", "Infinity"), "--rss-fall 'Infinity': expected a finite number > 0");
+        assertUsageError(quickRun("ab", "--target-mb", "0"), "--target-mb '0': expected an integer >= 1", "Usage:");
+    }
+
+    @Test
+    void runLengthsThatWouldOverflowAreRefused() throws IOException {
+        // 9999999h passed the soak's checks; 10^17 drift seconds overflowed the child's duration_ms into a
+        // negative number: every child failed (exit 1) instead of a usage error
+        assertUsageError(quickRun("soak", "--duration", "9999999h"), "'9999999h' is too long; expected at most 604800s");
+        assertUsageError(quickRun("soak", "--duration", "99999999999999999999"), "is too long");
+        assertUsageError(quickRun("ab", "--drift-seconds", "99999999999999999"),
+                "--drift-seconds '99999999999999999': expected an integer from 1 to 604800");
+    }
+
+    @Test
+    void aSoakDurationOfPartSecondsIsRefused() throws IOException {
+        // 1500ms ran for 1 s: the runs are planned in whole seconds
+        assertUsageError(quickRun("soak", "--duration", "1500ms"), "--duration '1500ms': expected whole seconds, at least 1s");
+    }
+
+    @Test
+    void aJavaThatCannotRunIsAUsageError() {
+        // every child then failed to start, and the session exited 1 after "running"
+        assertUsageError(ToolRun.of("compare", "--quick", "--workloads", "mixed-ws400", "--allocators", "hakmem",
+                "--java", tmp.resolve("no-such-java").toString(), "--out", tmp.resolve("out").toString()),
+                "--java '" + tmp.resolve("no-such-java") + "': expected an executable java binary");
+    }
+
+    @Test
+    void aJvmArgThatIsNoFlagIsAUsageError() throws IOException {
+        // the child JVM took it for its main class: every run failed, exit 1
+        assertUsageError(quickRun("compare", "--jvm-arg", "Xmx1g"),
+                "--jvm-arg 'Xmx1g': expected a JVM flag, starting with '-'");
+    }
+
+    @Test
+    void anOutThatCannotBeAFolderIsAUsageError() throws IOException {
+        // a file where the folder should go: a FileAlreadyExistsException stack trace, exit 1
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        assertUsageError(ToolRun.of("compare", "--quick", "--workloads", "mixed-ws400", "--allocators", "hakmem",
+                "--java", fakeJava().toString(), "--out", file.toString()), "--out '" + file + "': expected a folder");
+        // "" is the working directory: the report went wherever the tool was started
+        assertUsageError(ToolRun.of("compare", "--quick", "--out", ""), "--out '': expected a folder");
+    }
+
+    @Test
+    void anAllocatorsOptionGivenTwiceIsRefused() throws IOException {
+        // the two lists used to be joined; every other single-valued option of the tool is refused when repeated
+        assertUsageError(ToolRun.of("compare", "--quick", "--workloads", "mixed-ws400", "--allocators", "hakmem",
+                "--allocators", "pooled", "--java", fakeJava().toString(), "--out", tmp.resolve("out").toString()),
+                "--allocators' (NAME,...) should be specified only once");
+    }
+
+    /**
+     * A quick session of {@code mode} with {@code extra}, one workload where the mode takes it, children
+     * from a java that exits 3 at once: a tool that lets a bad value through ends fast, with exit 1.
+     */
+    private ToolRun quickRun(String mode, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of(mode, "--quick", "--java", fakeJava().toString(),
+                "--out", tmp.resolve("out-" + mode).toString()));
+        if (mode.equals("compare")) {
+            args.addAll(List.of("--workloads", "mixed-ws400", "--allocators", "hakmem"));
+        }
+        args.addAll(List.of(extra));
+        return ToolRun.of(args.toArray(new String[0]));
+    }
+
+    private Path fakeJava() throws IOException {
+        Path fakeJava = tmp.resolve("fake-java-exit-3");
+        Files.writeString(fakeJava, "#!/bin/sh\nexit 3\n");
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwx------"));
+        return fakeJava;
     }
 
     /** The run exited 2 (a usage error) and its standard error contains every one of {@code parts}. */
