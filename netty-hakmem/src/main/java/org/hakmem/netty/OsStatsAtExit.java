@@ -1,13 +1,27 @@
 /*
  * OsStatsAtExit: HAKMEM_SS_OS_STATS=1 - print an allocator's OS stats once, when the JVM exits.
  *
- * One shutdown hook for the process, added by the first allocator that asks, prints a report for
- * every allocator that asked and is still reachable. It holds them weakly: asking for a report must
- * not keep an allocator alive; one that was collected has nothing left to report (its counters went
- * with it), and its entry is dropped when the next allocator registers. A hook per allocator, as
- * before, left a Thread object behind for every allocator ever built (a loop that builds allocators
- * with the report on, as a test run with HAKMEM_SS_OS_STATS=1 does, kept thousands) and started as
- * many threads at exit.
+ * One shutdown hook for the process, added by the first allocator that asks, prints a line for every
+ * allocator that asked and mapped memory. A hook per allocator, as before, left a Thread object
+ * behind for every allocator ever built (a loop that builds allocators with the report on, as a test
+ * run with HAKMEM_SS_OS_STATS=1 does, kept thousands) and started as many threads at exit.
+ *
+ * What is held, and why:
+ *
+ *     Entry --weak-->   the allocator       asking for a report must not keep an allocator alive
+ *           --strong--> its OsMemory        the counters and the mappings, which outlive an
+ *                                           allocator dropped without trim() (it never unmaps)
+ *
+ * An application often drops its allocator just before it exits: main returns once the server's
+ * event loops have shut down, and the bootstraps that held the allocator go with it. A GC between
+ * then and the hook used to take the allocator and its counters, and the report said that no
+ * allocator had mapped memory. Now such an allocator still gets its line, from its OsMemory, marked
+ * "dropped" and without the committed figure, which only the allocator knows.
+ *
+ * So every allocator that mapped memory has its line, dropped or not. The entries of dropped
+ * allocators that never mapped anything (they have no line) are forgotten when the next allocator
+ * registers, so that building and dropping such allocators in a loop does not grow the list; an
+ * entry that stays costs its OsMemory, a few objects.
  *
  * The report goes to standard error, not to Netty's logger as the library's warnings do: it is
  * printed in a shutdown hook, and logging frameworks stop in shutdown hooks of their own (Log4j 2,
@@ -15,8 +29,9 @@
  */
 package org.hakmem.netty;
 
+import org.hakmem.netty.os.OsMemory;
+
 import java.io.PrintStream;
-import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -26,20 +41,39 @@ import java.util.Set;
 
 final class OsStatsAtExit {
     /** Allocators that asked for a report, in the order they asked. Guarded by the class. */
-    private static final Set<WeakReference<HakmemByteBufAllocator>> ALLOCATORS = new LinkedHashSet<>();
-    /** Where the collector enqueues the entries of collected allocators. */
-    private static final ReferenceQueue<HakmemByteBufAllocator> COLLECTED = new ReferenceQueue<>();
+    private static final Set<Entry> ENTRIES = new LinkedHashSet<>();
+    /** Where the collector enqueues the entries of dropped allocators. */
+    private static final ReferenceQueue<HakmemByteBufAllocator> DROPPED = new ReferenceQueue<>();
     /** Guarded by the class. */
     private static boolean hooked;
 
     private OsStatsAtExit() {
     }
 
-    static synchronized void register(HakmemByteBufAllocator alloc) {
-        for (Reference<?> r = COLLECTED.poll(); r != null; r = COLLECTED.poll()) {
-            ALLOCATORS.remove(r);
+    /** One allocator's report: the allocator weakly, what outlives it strongly. */
+    static final class Entry extends WeakReference<HakmemByteBufAllocator> {
+        final OsMemory os;
+        final String policyName;
+
+        Entry(HakmemByteBufAllocator alloc, ReferenceQueue<HakmemByteBufAllocator> queue) {
+            super(alloc, queue);
+            this.os = alloc.os();
+            this.policyName = alloc.policyName();
         }
-        ALLOCATORS.add(new WeakReference<>(alloc, COLLECTED));
+
+        /** The report's rule: an allocator that never mapped memory has no line. */
+        boolean reported() {
+            return os.stats().mmapCalls() > 0;
+        }
+    }
+
+    static synchronized void register(HakmemByteBufAllocator alloc) {
+        for (Object dropped = DROPPED.poll(); dropped != null; dropped = DROPPED.poll()) {
+            if (!((Entry) dropped).reported()) {
+                ENTRIES.remove(dropped);
+            }
+        }
+        ENTRIES.add(new Entry(alloc, DROPPED));
         if (!hooked) {
             Runtime.getRuntime().addShutdownHook(new Thread(OsStatsAtExit::printAll, "netty-hakmem-os-stats"));
             hooked = true;
@@ -47,33 +81,38 @@ final class OsStatsAtExit {
     }
 
     private static void printAll() {
-        List<HakmemByteBufAllocator> live = new ArrayList<>();
+        List<Entry> entries;
         synchronized (OsStatsAtExit.class) {
-            for (WeakReference<HakmemByteBufAllocator> ref : ALLOCATORS) {
-                HakmemByteBufAllocator a = ref.get();
-                if (a != null) {
-                    live.add(a);
-                }
-            }
+            entries = new ArrayList<>(ENTRIES);
         }
-        printAll(live, System.err);
+        printAll(entries, System.err);
     }
 
     /**
-     * One line per allocator that mapped memory. One that never did (DEFAULT, built when the class is
-     * first used, in an application that allocates from an allocator of its own) has only zeros to
-     * report; if no allocator mapped anything, one line says so, so that the switch visibly works.
+     * One line per allocator that mapped memory, reachable or dropped. DEFAULT, built when the class is first used, has nothing to report in an application that
+     * allocates from an allocator of its own; if no allocator has a line, one line says so, so that
+     * the switch visibly works.
      */
-    static void printAll(List<HakmemByteBufAllocator> allocators, PrintStream out) {
+    static void printAll(List<Entry> entries, PrintStream out) {
         boolean printed = false;
-        for (HakmemByteBufAllocator a : allocators) {
-            if (a.metric().osStats().mmapCalls() > 0) {
-                print(a, out);
+        for (Entry e : entries) {
+            if (e.reported()) {
+                print(e, out);
                 printed = true;
             }
         }
         if (!printed) {
             out.println("netty-hakmem OS stats: no allocator mapped memory");
+        }
+    }
+
+    private static void print(Entry e, PrintStream out) {
+        HakmemByteBufAllocator alloc = e.get();
+        if (alloc != null) {
+            print(alloc, out);
+        } else {
+            out.println("netty-hakmem OS stats [" + e.policyName + ", dropped before exit]: " + e.os.stats()
+                    + "; resident " + e.os.residentBytes() + " B, still mapped " + e.os.mappedBytes() + " B");
         }
     }
 

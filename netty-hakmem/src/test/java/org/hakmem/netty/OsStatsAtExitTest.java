@@ -6,7 +6,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.lang.ref.WeakReference;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,14 +24,43 @@ class OsStatsAtExitTest {
      * with "own", with an allocator of its own (DEFAULT is built too, and maps nothing); with "none",
      * loads the allocator class and allocates nothing.
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "default";
+        if (mode.equals("dropped")) {
+            dropTwoAllocators();
+            return;
+        }
         HakmemByteBufAllocator alloc = mode.equals("own") ? HakmemByteBufAllocator.builder().build()
                 : HakmemByteBufAllocator.DEFAULT;
         if (!mode.equals("none")) {
             alloc.directBuffer(100_000).release();
             alloc.trim();
         }
+    }
+
+    /**
+     * Two FAST allocators used on a thread that then exits (its thread cache held them), one trimmed,
+     * one not; both dropped and collected before main returns, as an application's allocator can be
+     * once its event loops have stopped.
+     */
+    private static void dropTwoAllocators() throws Exception {
+        List<WeakReference<HakmemByteBufAllocator>> refs = new ArrayList<>();
+        Thread user = new Thread(() -> {
+            HakmemByteBufAllocator kept = HakmemByteBufAllocator.builder().profile(Profile.FAST).build();
+            kept.directBuffer(100_000).release();
+            HakmemByteBufAllocator trimmed = HakmemByteBufAllocator.builder().profile(Profile.FAST).build();
+            trimmed.directBuffer(100_000).release();
+            trimmed.trim();
+            refs.add(new WeakReference<>(kept));
+            refs.add(new WeakReference<>(trimmed));
+        });
+        user.start();
+        user.join();
+        for (int i = 0; i < 200 && refs.stream().anyMatch(r -> r.get() != null); i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        System.out.println(refs.stream().allMatch(r -> r.get() == null) ? "COLLECTED" : "STILL REACHABLE");
     }
 
     private static String runChild(boolean stats) throws IOException, InterruptedException {
@@ -66,6 +98,16 @@ class OsStatsAtExitTest {
                 .contains("lean_retire=1 (2097152 B)");
         assertThat(runChild(true, "none")).containsOnlyOnce("netty-hakmem OS stats: no allocator mapped memory")
                 .doesNotContain("netty-hakmem OS stats [");
+    }
+
+    @Test
+    void allocatorsDroppedBeforeExitStillReportWhatTheyMapped() throws Exception {
+        String out = runChild(true, "dropped");
+        assertThat(out).contains("COLLECTED").doesNotContain("no allocator mapped memory");
+        assertThat(out.lines().filter(l -> l.startsWith("netty-hakmem OS stats [FAST, dropped before exit]: mmap=1 ")))
+                .as(out).hasSize(2)
+                .anyMatch(l -> l.contains("munmap=0 ") && l.endsWith("still mapped 2097152 B"))
+                .anyMatch(l -> l.contains("lean_retire=1 (2097152 B)") && l.endsWith("still mapped 0 B"));
     }
 
     @Test
