@@ -241,9 +241,14 @@ public final class Slab extends SlabPadding {
         return (int) ((long) REMOTE_HEAD.getVolatile(remote) >>> 32);
     }
 
-    /** Bytes of slots held by live buffers; racy but never torn when read from another thread. */
+    /**
+     * Bytes of slots held by live buffers, for the metric; exact when the span is quiet. From another
+     * thread the two loads are no snapshot: a reader preempted between them (or whose plain load of
+     * used sank below the volatile one) can pair a count from before the owner's latest pops with the
+     * remote frees of the slots those pops handed out. Such a pair is clamped at 0, never negative.
+     */
     public long liveBytes() {
-        return (long) (used - pendingRemote()) * slotSize;
+        return (long) Math.max(0, used - pendingRemote()) * slotSize;
     }
 
     /** Address of a slot. */
