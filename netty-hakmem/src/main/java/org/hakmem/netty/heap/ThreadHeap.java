@@ -494,10 +494,16 @@ public final class ThreadHeap extends ThreadHeapPadding {
      */
     void retire() {
         drainReady();
-        for (Slab s = owned; s != null; ) {
+        // The head moves past a span as soon as its hand-over returns, by a plain store (no call in
+        // between, where a StackOverflowError could strike): a reap cut short (such an error on the
+        // deep stack of a thread that reaps on its slow path, or an OutOfMemoryError) leaves the heap
+        // listed, and the next reap carries on with the span whose hand-over did not return and those
+        // after it. Dropping the whole list only at the end made that next reap hand the first span
+        // over again and leave the rest owned by the dead heap for good. The next span is read before
+        // the hand-over: an orphan may be adopted, and relinked into its adopter's list, at once (the
+        // pool clears the span's links as it takes it).
+        for (Slab s = owned; s != null; s = owned) {
             Slab nextOwned = s.ownedNext;
-            s.ownedPrev = null;
-            s.ownedNext = null;
             s.prev = null;
             s.nextInList = null;
             s.collectRemote();
@@ -506,9 +512,8 @@ public final class ThreadHeap extends ThreadHeapPadding {
             } else {
                 pool.addOrphan(s);
             }
-            s = nextOwned;
+            owned = nextOwned;
         }
-        owned = null;
         java.util.Arrays.fill(current, null);
         java.util.Arrays.fill(available, null);
         java.util.Arrays.fill(emptySpares, 0);

@@ -133,6 +133,11 @@ public final class SuperslabPool {
         s.state = Slab.RELEASED;
         liveSpans.remove(s);
         s.superslab.markFree(s.firstSlab, s.slabCount, System.nanoTime());
+        // In no heap's list any more. A retiring heap leaves the links to the pool (ThreadHeap.retire)
+        // so that a hand-over cut short can be carried on; cleared, they keep no span of a dead heap
+        // reachable from one that lives on. Plain stores after every call: an error leaves them be.
+        s.ownedPrev = null;
+        s.ownedNext = null;
     }
 
     // ---- giving memory back ----
@@ -338,6 +343,8 @@ public final class SuperslabPool {
         s.state = Slab.ORPHAN;
         orphans[s.sizeClass].add(s);
         orphanCount++;
+        s.ownedPrev = null; // in no heap's list, as in releaseSpan
+        s.ownedNext = null;
     }
 
     /** An orphan of the class, now owned by {@code owner} with its remote frees collected; or null. */
