@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -15,6 +16,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,5 +75,48 @@ class BackgroundPurgerTest {
         }
         assertTrue(alloc.metric().osStats().madviseFailures() == 0, "a throw is not an errno");
         keep.forEach(ByteBuf::release);
+    }
+
+    /**
+     * One purger thread serves every LEAN allocator: each one's burst goes back on its own, and an
+     * allocator that its application dropped is not kept alive by its purge task (the task holds it
+     * weakly), while the others go on being purged.
+     */
+    @Test
+    void theOnePurgerServesEveryLeanAllocatorAndKeepsNoneAlive() throws Exception {
+        List<HakmemByteBufAllocator> kept = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            kept.add(HakmemByteBufAllocator.builder().profile(Profile.LEAN).leanDecommit(DecommitMode.DONTNEED)
+                    .leanTargetMB(1024).leanDecayMillis(20).maxMappedBytes(256 * MIB).build());
+        }
+        WeakReference<HakmemByteBufAllocator> dropped = usedOnADeadThreadAndDropped();
+        for (HakmemByteBufAllocator alloc : kept) {
+            onANewThread(() -> burst(alloc, 4 * MIB).forEach(ByteBuf::release));
+        }
+        for (int attempt = 0; attempt < 50 && dropped.get() != null; attempt++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertNull(dropped.get(), "a dropped LEAN allocator is collected: its purge task does not hold it");
+        for (HakmemByteBufAllocator alloc : kept) {
+            await(() -> "every allocator's burst given back: " + alloc.metric(),
+                    () -> alloc.metric().committedBytes() == 0 && alloc.metric().residentBytes() == 0);
+            assertEquals(0, alloc.metric().usedDirectMemory());
+        }
+    }
+
+    /** A LEAN allocator whose only user, a thread now dead, released everything; nothing refers to it. */
+    private static WeakReference<HakmemByteBufAllocator> usedOnADeadThreadAndDropped() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(Profile.LEAN)
+                .leanDecommit(DecommitMode.DONTNEED).leanDecayMillis(20).maxMappedBytes(256 * MIB).build();
+        onANewThread(() -> burst(alloc, MIB).forEach(ByteBuf::release));
+        alloc.trim(); // an allocator dropped without trim() keeps its mappings (DESIGN, Known limits)
+        return new WeakReference<>(alloc);
+    }
+
+    private static void onANewThread(Runnable body) throws InterruptedException {
+        Thread t = new Thread(body);
+        t.start();
+        t.join();
     }
 }
