@@ -226,9 +226,10 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     /**
      * Retires the heaps of threads that have died: their empty spans go back to the allocator's pool,
      * and spans that still hold live buffers wait there for other threads to adopt them. Also releases
-     * such spans that have become empty and, in LEAN, the empty spans of threads that have stayed idle
-     * since the allocator last looked. Makes no system call: {@link #trim()} gives memory back to the
-     * kernel. The allocator also does this on its own from time to time. Callable from any thread.
+     * such spans that have become empty and, in LEAN with FREE or DONTNEED, the empty spans of threads
+     * that have stayed idle since the allocator last looked. Makes no system call: {@link #trim()}
+     * gives memory back to the kernel. The allocator also does this on its own from time to time.
+     * Callable from any thread.
      */
     public void reapDeadThreads() {
         registry.reapDead();
@@ -237,12 +238,13 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     /**
      * Gives back to the kernel everything that can be given back now, in either profile: the calling
      * thread's empty spans, dead threads' memory, every empty superslab (unmapped) and every other
-     * free slab (decommitted with the configured mode; with OFF, only the unmapping happens). In LEAN,
-     * idle threads that hold no buffer (parked heaps) have theirs given back now, and in either profile
-     * so do the heaps virtual threads share; other live threads give back their empty spans at their
-     * next refill, or within 65,536 allocations (a FAST thread that holds no buffer handed its spans to
-     * the pool when it emptied, unless it had done so less than a second before). Callable from any
-     * thread, in either profile; live buffers are never touched.
+     * free slab (decommitted with the configured mode; with OFF, only the unmapping happens). The heaps
+     * virtual threads share give theirs back now, and so, in LEAN with FREE or DONTNEED, do idle
+     * threads that hold no buffer (their heaps park). Other live threads give back their empty spans
+     * at their next refill, or within 65,536 allocations; one that idles, when it allocates again,
+     * calls trim() itself or exits (a FAST thread hands its empty spans to the pool when it releases
+     * its last buffer, at most once a second; LEAN with OFF keeps them). Callable from any thread, in
+     * either profile; live buffers are never touched.
      *
      * @return bytes unmapped or decommitted by this call
      */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -64,5 +65,58 @@ class IdleProducerTest {
         }
         assertEquals(4 * MIB, trimmed.get(), "the producer's trim() gave back its 4 MiB");
         assertEquals(0, alloc.metric().residentBytes(), () -> "after the producer's own trim(); " + alloc.metric());
+    }
+
+    /**
+     * The same limit reached another way: a thread adopts the span a dead thread left with a live
+     * buffer in it (ThreadHeap.refill, before it cuts a new span), so its count of live slots takes
+     * that buffer in. It releases everything it allocated itself and idles; the adopted buffer is
+     * released later by another thread, remotely. Its count never drops to zero on its own thread, so
+     * its heap does not park and its spans stay until it looks; its own trim() gives them all back.
+     */
+    @Test
+    void aLeanThreadThatAdoptedADeadThreadsSpanKeepsItsSpansUntilItLooks() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(Profile.LEAN)
+                .leanDecommit(DecommitMode.DONTNEED).leanDecayMillis(50).maxMappedBytes(512 * MIB).build();
+        List<ByteBuf> leftByTheDead = new ArrayList<>();
+        Thread dying = new Thread(() -> leftByTheDead.add(alloc.directBuffer(1024)));
+        dying.start();
+        dying.join();
+        alloc.reapDeadThreads();
+        assertEquals(1, alloc.metric().orphanSpans());
+        CountDownLatch idle = new CountDownLatch(1);
+        CountDownLatch trimNow = new CountDownLatch(1);
+        AtomicLong trimmed = new AtomicLong(-1);
+        Thread adopter = new Thread(() -> {
+            List<ByteBuf> mine = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                mine.add(alloc.directBuffer(1024)); // the first refill of the class adopts the orphan
+                mine.add(alloc.directBuffer(60_000));
+            }
+            mine.forEach(b -> b.setZero(0, b.capacity()));
+            mine.forEach(ByteBuf::release);
+            idle.countDown();
+            try {
+                trimNow.await(); // alive and idle
+                trimmed.set(alloc.trim());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "adopter-then-idle");
+        adopter.start();
+        try {
+            idle.await();
+            assertEquals(0, alloc.metric().orphanSpans(), "adopted");
+            leftByTheDead.forEach(ByteBuf::release); // the last live buffer, released remotely
+            assertEquals(0, alloc.metric().usedDirectMemory());
+            Thread.sleep(300); // half a dozen purge rounds
+            assertThat(alloc.metric().residentBytes()).as("the documented limit: the adopter's spans stay"
+                    + " until it looks; if this changed, update DESIGN; %s", alloc.metric()).isGreaterThan(MIB);
+        } finally {
+            trimNow.countDown();
+            adopter.join();
+        }
+        assertThat(trimmed.get()).as("the adopter's own trim()").isGreaterThan(MIB);
+        assertEquals(0, alloc.metric().residentBytes(), () -> "after the adopter's own trim(); " + alloc.metric());
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,6 +56,45 @@ class TrimTest {
         live.forEach(Item::checkAndRelease);
         alloc.trim();
         LifecycleStressTest.assertAllBackAtZero(alloc, 1); // this thread's heap, empty
+    }
+
+    /**
+     * What trim() reaches of a live thread that idles holding no buffer: a LEAN heap that parked
+     * (FREE or DONTNEED), at once; not a FAST heap whose hand-over was not due (it emptied twice within
+     * a second), nor a LEAN heap with OFF, which never parks nor hands over: only their own thread may
+     * touch their spans, and they touch them again when they allocate, call trim() or exit. Documented
+     * in trim()'s Javadoc and DESIGN's Known limits; if this changes, update both.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"LEAN, DONTNEED, 0", "FAST, DONTNEED, 65536", "LEAN, OFF, 65536"})
+    void trimReachesAnIdleThreadsEmptySpansOnlyWhereItsHeapParks(Profile profile, DecommitMode mode,
+                                                                 long spanBytesKept) throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(profile).leanDecommit(mode)
+                .leanDecayMillis(3_600_000).build();
+        CountDownLatch idle = new CountDownLatch(1);
+        CountDownLatch exit = new CountDownLatch(1);
+        Thread worker = new Thread(() -> {
+            alloc.directBuffer(100).release(); // FAST: hands its span to the pool, the next hand-over a second away
+            alloc.directBuffer(100).release(); // FAST: not due, keeps it; LEAN: parks
+            idle.countDown();
+            try {
+                exit.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "idle-holding-nothing");
+        worker.start();
+        try {
+            idle.await();
+            alloc.trim();
+            assertThat(alloc.metric().spanBytes()).as("what the idle thread keeps after trim()")
+                    .isEqualTo(spanBytesKept);
+        } finally {
+            exit.countDown();
+            worker.join();
+        }
+        alloc.trim();
+        assertThat(alloc.metric().mappedBytes()).as("all of it once the thread exits").isZero();
     }
 
     /** {@code count} patterned buffers, a tenth of them huge or large, in every size class. */
