@@ -13,7 +13,11 @@
  *
  * One thread serves every allocator of the process; FAST allocators never start it. The task holds
  * its allocator weakly, so an allocator that is no longer referenced is not kept alive by it, and
- * its task cancels itself. The thread is a daemon: it never keeps the JVM from exiting.
+ * its task cancels itself. The thread is a daemon: it never keeps the JVM from exiting. It ends once
+ * no task is left (a second later) and starts again with the next LEAN allocator, and it takes
+ * neither the context class loader nor the inheritable thread-locals of the thread that happened to
+ * start it: before, it ran for good with the loader of whoever built the first LEAN allocator (in an
+ * application server, a web application's loader, kept after its undeployment).
  *
  * A purge that throws (it should not: OsMemory turns OS failures into a disabled switch) is logged
  * (Netty's logger, at ERROR, with the stack trace) and the task keeps running, whatever it threw,
@@ -37,13 +41,19 @@ final class BackgroundPurger {
     private BackgroundPurger() {
     }
 
+    /** How long the thread waits with no task left before it ends. */
+    private static final long IDLE_SECONDS = 1;
+
     private static ScheduledThreadPoolExecutor newExecutor() {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread t = new Thread(task, "netty-hakmem-purger");
+            Thread t = new Thread(null, task, "netty-hakmem-purger", 0, false);
+            t.setContextClassLoader(null);
             t.setDaemon(true);
             return t;
         });
         executor.setRemoveOnCancelPolicy(true);
+        executor.setKeepAliveTime(IDLE_SECONDS, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
         return executor;
     }
 
