@@ -8,7 +8,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,34 +33,22 @@ class IdleProducerTest {
                 .leanDecommit(DecommitMode.DONTNEED).leanDecayMillis(50).leanTargetMB(1).maxMappedBytes(512 * MIB)
                 .build();
         List<ByteBuf> handedOver = new ArrayList<>();
-        CountDownLatch produced = new CountDownLatch(1);
-        CountDownLatch trimNow = new CountDownLatch(1);
         AtomicLong trimmed = new AtomicLong(-1);
-        Thread producer = new Thread(() -> {
+        IdlingThread producer = IdlingThread.startAndAwaitIdle("producer-then-idle", () -> {
             for (int i = 0; i < 64; i++) { // 4 MiB of 64 KiB buffers, every page written
                 ByteBuf b = alloc.directBuffer(64 << 10, 64 << 10);
                 b.setZero(0, b.capacity());
                 handedOver.add(b);
             }
-            produced.countDown();
-            try {
-                trimNow.await(); // alive and idle
-                trimmed.set(alloc.trim());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "producer-then-idle");
-        producer.start();
+        }, () -> trimmed.set(alloc.trim()));
         try {
-            produced.await();
             handedOver.forEach(ByteBuf::release); // the consumer: every buffer is released on this thread
             assertEquals(0, alloc.metric().usedDirectMemory(), "no live buffer is left");
             Thread.sleep(300); // a dozen purge rounds, over the budget
             assertEquals(4 * MIB, alloc.metric().residentBytes(), () -> "the documented limit: the idle"
                     + " producer's spans stay until it looks; if this changed, update DESIGN; " + alloc.metric());
         } finally {
-            trimNow.countDown();
-            producer.join();
+            producer.finish();
         }
         assertEquals(4 * MIB, trimmed.get(), "the producer's trim() gave back its 4 MiB");
         assertEquals(0, alloc.metric().residentBytes(), () -> "after the producer's own trim(); " + alloc.metric());
@@ -84,10 +71,8 @@ class IdleProducerTest {
         dying.join();
         alloc.reapDeadThreads();
         assertEquals(1, alloc.metric().orphanSpans());
-        CountDownLatch idle = new CountDownLatch(1);
-        CountDownLatch trimNow = new CountDownLatch(1);
         AtomicLong trimmed = new AtomicLong(-1);
-        Thread adopter = new Thread(() -> {
+        IdlingThread adopter = IdlingThread.startAndAwaitIdle("adopter-then-idle", () -> {
             List<ByteBuf> mine = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
                 mine.add(alloc.directBuffer(1024)); // the first refill of the class adopts the orphan
@@ -95,17 +80,8 @@ class IdleProducerTest {
             }
             mine.forEach(b -> b.setZero(0, b.capacity()));
             mine.forEach(ByteBuf::release);
-            idle.countDown();
-            try {
-                trimNow.await(); // alive and idle
-                trimmed.set(alloc.trim());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "adopter-then-idle");
-        adopter.start();
+        }, () -> trimmed.set(alloc.trim()));
         try {
-            idle.await();
             assertEquals(0, alloc.metric().orphanSpans(), "adopted");
             leftByTheDead.forEach(ByteBuf::release); // the last live buffer, released remotely
             assertEquals(0, alloc.metric().usedDirectMemory());
@@ -113,8 +89,7 @@ class IdleProducerTest {
             assertThat(alloc.metric().residentBytes()).as("the documented limit: the adopter's spans stay"
                     + " until it looks; if this changed, update DESIGN; %s", alloc.metric()).isGreaterThan(MIB);
         } finally {
-            trimNow.countDown();
-            adopter.join();
+            adopter.finish();
         }
         assertThat(trimmed.get()).as("the adopter's own trim()").isGreaterThan(MIB);
         assertEquals(0, alloc.metric().residentBytes(), () -> "after the adopter's own trim(); " + alloc.metric());

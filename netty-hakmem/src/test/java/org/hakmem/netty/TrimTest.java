@@ -10,7 +10,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,27 +70,16 @@ class TrimTest {
                                                                  long spanBytesKept) throws Exception {
         HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(profile).leanDecommit(mode)
                 .leanDecayMillis(3_600_000).build();
-        CountDownLatch idle = new CountDownLatch(1);
-        CountDownLatch exit = new CountDownLatch(1);
-        Thread worker = new Thread(() -> {
+        IdlingThread worker = IdlingThread.startAndAwaitIdle("idle-holding-nothing", () -> {
             alloc.directBuffer(100).release(); // FAST: hands its span to the pool, the next hand-over a second away
             alloc.directBuffer(100).release(); // FAST: not due, keeps it; LEAN: parks
-            idle.countDown();
-            try {
-                exit.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "idle-holding-nothing");
-        worker.start();
+        }, () -> { });
         try {
-            idle.await();
             alloc.trim();
             assertThat(alloc.metric().spanBytes()).as("what the idle thread keeps after trim()")
                     .isEqualTo(spanBytesKept);
         } finally {
-            exit.countDown();
-            worker.join();
+            worker.finish();
         }
         alloc.trim();
         assertThat(alloc.metric().mappedBytes()).as("all of it once the thread exits").isZero();
