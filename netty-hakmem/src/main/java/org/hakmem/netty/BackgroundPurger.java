@@ -36,13 +36,12 @@ import java.util.concurrent.TimeUnit;
 
 final class BackgroundPurger {
     private static final InternalLogger LOG = InternalLoggerFactory.getInstance(BackgroundPurger.class);
+    /** How long the thread waits with no task left before it ends. */
+    private static final long IDLE_SECONDS = 1;
     private static final ScheduledThreadPoolExecutor EXECUTOR = newExecutor();
 
     private BackgroundPurger() {
     }
-
-    /** How long the thread waits with no task left before it ends. */
-    private static final long IDLE_SECONDS = 1;
 
     private static ScheduledThreadPoolExecutor newExecutor() {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
