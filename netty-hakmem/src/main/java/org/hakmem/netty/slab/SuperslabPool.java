@@ -59,7 +59,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
-public final class SuperslabPool {
+/*
+ * Not final for one test only (RetireInterruptedTest): it makes a span's hand-over throw, as an
+ * OutOfMemoryError or a StackOverflowError in a reap can, to check that the next reap carries on
+ * where the first stopped. Production code never subclasses it.
+ */
+public class SuperslabPool {
     private final OsMemory os;
     private final ReleasePolicy policy;
     /** Every mapped superslab. Guarded by this. */

@@ -6,7 +6,6 @@ import org.hakmem.netty.policy.FastPolicy;
 import org.hakmem.netty.slab.SizeClasses;
 import org.hakmem.netty.slab.Slab;
 import org.hakmem.netty.slab.SuperslabPool;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -14,30 +13,87 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A dead thread's heap is retired by whichever thread reaps: LEAN's purger, but also any thread that
- * cuts a new span (at most every 100 ms) or registers a heap, at whatever depth its stack is. A
- * StackOverflowError (or an OutOfMemoryError) there ends the retirement part-way; the heap stays on
- * the registry's list and the next reap retires it again. That second retirement must carry on where
- * the first stopped: redoing a span already released would free slabs that a new span may hold by
+ * cuts a new span (at most every 100 ms) or registers a heap, at whatever depth its stack is. An
+ * OutOfMemoryError or a StackOverflowError there ends the retirement part-way; the heap stays on the
+ * registry's list and the next reap retires it again. That second retirement must carry on where the
+ * first stopped: redoing a span already handed over would free slabs that a new span may hold by
  * then, and skipping the rest would leave them owned by the dead heap for good.
+ *
+ * The pool here throws instead of taking the k-th span, for every k: deterministic, where a real
+ * stack overflow strikes wherever the stack runs out (inside a span's owner change too, which no Java
+ * code can make safe against it).
  */
 class RetireInterruptedTest {
     private static final int[] CLASSES = {SizeClasses.classOf(64), SizeClasses.classOf(1000),
             SizeClasses.classOf(5000), SizeClasses.classOf(20_000), SizeClasses.classOf(100_000)};
 
-    private final SuperslabPool pool = new SuperslabPool(new OsMemory(256L << 20), FastPolicy.INSTANCE);
-    private final HeapRegistry registry = new HeapRegistry(pool, FastPolicy.INSTANCE, () -> { });
+    /** A pool whose k-th hand-over (release or orphaning) throws before it takes the span. */
+    private static final class InterruptingPool extends SuperslabPool {
+        int handOversUntilError;
 
-    @AfterEach
-    void unmap() {
-        pool.purge(true, DecommitMode.OFF);
+        InterruptingPool() {
+            super(new OsMemory(256L << 20), FastPolicy.INSTANCE);
+        }
+
+        private void maybeThrow() {
+            if (handOversUntilError > 0 && --handOversUntilError == 0) {
+                throw new OutOfMemoryError("injected: a reap cut short");
+            }
+        }
+
+        @Override
+        public synchronized void releaseSpan(Slab s) {
+            maybeThrow();
+            super.releaseSpan(s);
+        }
+
+        @Override
+        public synchronized void addOrphan(Slab s) {
+            maybeThrow();
+            super.addOrphan(s);
+        }
     }
 
     @Test
-    void aReapThatOverflowsTheStackPartWayIsCarriedOnByTheNextWithNoSpanHandedOverTwice() throws Exception {
+    void aReapCutShortAtAnySpanIsCarriedOnByTheNextWithNoSpanHandedOverTwice() throws Exception {
+        int spans = 0;
+        for (int k = 1; ; k++) {
+            InterruptingPool pool = new InterruptingPool();
+            HeapRegistry registry = new HeapRegistry(pool, FastPolicy.INSTANCE, () -> { });
+            List<Slab> live = deadHeapWithLiveAndEmptySpans(registry);
+            long releasedBefore = pool.spansReleased();
+            int emptyAtDeath = pool.liveSpanCount() - live.size();
+            assertTrue(emptyAtDeath > 0 && !live.isEmpty(), "the dead heap keeps empty and live spans");
+            spans = emptyAtDeath + live.size();
+
+            pool.handOversUntilError = k;
+            assertThrows(OutOfMemoryError.class, registry::reapDead, "hand-over " + k + " throws");
+            pool.handOversUntilError = 0;
+            registry.reapDead();
+
+            String at = "cut short at hand-over " + k + " of " + spans + ": ";
+            assertEquals(0, registry.registeredHeaps(), at + "the dead heap was retired in the end");
+            assertEquals(live.size(), pool.orphanCount(), () -> at + "every span with live slots is an orphan, once: "
+                    + pool.describe());
+            assertEquals(live.size(), pool.liveSpanCount(), at + "and no other span is left live");
+            assertEquals(emptyAtDeath, pool.spansReleased() - releasedBefore, at + "every empty span released once");
+            for (Slab s : live) {
+                assertNull(s.owner(), at + "an orphan has no owner");
+            }
+            pool.purge(true, DecommitMode.OFF);
+            if (k == spans) {
+                return;
+            }
+        }
+    }
+
+    /** A thread that cuts spans of several classes, leaves half of them full and half empty, and dies. */
+    private static List<Slab> deadHeapWithLiveAndEmptySpans(HeapRegistry registry) throws InterruptedException {
         List<Slab> live = new ArrayList<>();
         Thread dying = new Thread(() -> {
             ThreadHeap heap = registry.register();
@@ -59,41 +115,6 @@ class RetireInterruptedTest {
         }, "dying");
         dying.start();
         dying.join();
-        // The live spans, handed over last (the owned list is newest first), get a remote free each:
-        // collecting it is the deepest call of a retirement, so the sweep below stops there for a
-        // while, after the empty spans have gone back.
-        Thread remote = new Thread(() -> live.forEach(s -> s.pushRemote(0)));
-        remote.start();
-        remote.join();
-        long releasedBefore = pool.spansReleased();
-        int emptyAtDeath = pool.liveSpanCount() - live.size();
-        assertTrue(emptyAtDeath > 0, "the dead heap keeps empty spans");
-
-        Thread reaper = new Thread(this::dive, "reaper");
-        reaper.start();
-        reaper.join(30_000);
-        assertTrue(!reaper.isAlive(), "the reaps ended");
-
-        assertEquals(0, registry.registeredHeaps(), "the dead heap was retired in the end");
-        assertEquals(live.size(), pool.orphanCount(), () -> "every span with live slots is an orphan, once: "
-                + pool.describe());
-        assertEquals(live.size(), pool.liveSpanCount(), "and no other span is left live");
-        assertEquals(emptyAtDeath, pool.spansReleased() - releasedBefore, "every empty span released once");
-        for (Slab s : live) {
-            assertNull(s.owner(), "an orphan has no owner");
-        }
-    }
-
-    /**
-     * Recurses until the stack overflows, then reaps in each frame on the way back up, each time with
-     * a little more stack, until a reap returns: the reaps before it fail at every depth of the call
-     * tree, part-way through the retirement among them.
-     */
-    private void dive() {
-        try {
-            dive();
-        } catch (StackOverflowError e) {
-            registry.reapDead();
-        }
+        return live;
     }
 }
