@@ -405,6 +405,14 @@ final class HakmemDerivedByteBuf extends AbstractByteBuf {
         return this;
     }
 
+    /** A duplicate grows its parent, which frees the memory src may view (HakmemDirectByteBuf.readBeforeGrowing). */
+    @Override
+    public ByteBuf writeBytes(ByteBuffer src) {
+        super.writeBytes(HakmemDirectByteBuf.readBeforeGrowing(this, src));
+        src.position(src.limit());
+        return this;
+    }
+
     @Override
     public int setBytes(int index, InputStream in, int length) throws IOException {
         checkIndex(index, length);

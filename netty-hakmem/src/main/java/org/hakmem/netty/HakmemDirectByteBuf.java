@@ -478,6 +478,28 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
     }
 
     @Override
+    public ByteBuf writeBytes(ByteBuffer src) {
+        ByteBuffer from = readBeforeGrowing(this, src);
+        super.writeBytes(from);
+        src.position(src.limit()); // (from is src, or src was read into it)
+        return this;
+    }
+
+    /**
+     * What a write of src into b should copy from: src, or, when b must grow for it and src is direct,
+     * a heap copy of src's bytes. src may be a view of b's own memory (b.writeBytes(b.nioBuffer())),
+     * which growing frees, a huge mapping at once, so that copying from the view afterwards crashed the
+     * JVM (Pooled does the same above its 4 MiB chunks). A heap src, and a write that fits, go straight
+     * through; src itself is left as it was.
+     */
+    static ByteBuffer readBeforeGrowing(ByteBuf b, ByteBuffer src) {
+        if (src.isDirect() && src.remaining() > b.writableBytes()) {
+            return ByteBuffer.allocate(src.remaining()).put(src.duplicate()).flip();
+        }
+        return src;
+    }
+
+    @Override
     public int setBytes(int index, InputStream in, int length) throws IOException {
         checkIndex(index, length);
         byte[] tmp = length == 0 ? EmptyArrays.EMPTY_BYTES : new byte[length];
