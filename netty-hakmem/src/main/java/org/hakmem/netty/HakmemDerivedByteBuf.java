@@ -18,6 +18,12 @@
  * parent lives would close the parent's record early, and the parent's own release would then
  * close it a second time (an AssertionError under -ea).
  *
+ * A plain slice() or duplicate() of a derived buffer is a HakmemDerivedByteBuf too, without a count of
+ * its own (it shares the one it was taken from), as Pooled's PooledNonRetainedSlicedByteBuf and
+ * PooledNonRetainedDuplicateByteBuf are: so a retained slice or duplicate taken from it has a count of
+ * its own again. (Netty's sliced buffer would make it share the derived buffer's count, with the
+ * consequences above.) Plain views of a HakmemDirectByteBuf itself stay Netty's, as Pooled's do.
+ *
  * Not on any hot path: no recycling, the count is a plain CAS loop.
  */
 package org.hakmem.netty;
@@ -38,6 +44,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
+import java.nio.charset.Charset;
 
 final class HakmemDerivedByteBuf extends AbstractByteBuf {
     private static final VarHandle REF_CNT;
@@ -52,8 +59,18 @@ final class HakmemDerivedByteBuf extends AbstractByteBuf {
 
     /** The buffer whose memory this views. */
     private final HakmemDirectByteBuf buf;
-    /** The buffer this holds one reference of: buf, or the derived buffer this was derived from. */
+    /**
+     * The buffer this holds one reference of: buf, or the derived buffer this was derived from. For a
+     * plain view (sharesCount), the buffer whose count this shares.
+     */
     private final ByteBuf owner;
+    /**
+     * True for a plain slice or duplicate of a derived buffer: no count of its own, its owner's, as with
+     * Pooled's PooledNonRetainedSlicedByteBuf and PooledNonRetainedDuplicateByteBuf. Then its retained
+     * slices and duplicates are HakmemDerivedByteBufs with counts of their own; a view of Netty's
+     * (AbstractByteBuf.slice()) would make them plain views sharing this count.
+     */
+    private final boolean sharesCount;
     /** Index in buf of this buffer's index 0. */
     private final int adjustment;
     /** This buffer's capacity, or -1 for a duplicate of the whole of buf (buf's capacity, also after a move). */
@@ -63,7 +80,7 @@ final class HakmemDerivedByteBuf extends AbstractByteBuf {
     /** A retained slice: takes one reference of owner. */
     static HakmemDerivedByteBuf slice(HakmemDirectByteBuf buf, ByteBuf owner, int adjustment, int length) {
         owner.retain();
-        HakmemDerivedByteBuf slice = new HakmemDerivedByteBuf(buf, owner, adjustment, length, length);
+        HakmemDerivedByteBuf slice = new HakmemDerivedByteBuf(buf, owner, adjustment, length, length, false);
         slice.writerIndex(length);
         return slice;
     }
@@ -71,20 +88,31 @@ final class HakmemDerivedByteBuf extends AbstractByteBuf {
     /** A retained duplicate of owner, whose view is (buf, adjustment, length); takes one reference of owner. */
     static HakmemDerivedByteBuf duplicate(HakmemDirectByteBuf buf, ByteBuf owner, int adjustment, int length) {
         owner.retain();
-        HakmemDerivedByteBuf dup = new HakmemDerivedByteBuf(buf, owner, adjustment, length,
-                length < 0 ? buf.maxCapacity() : length);
-        dup.setIndex(owner.readerIndex(), owner.writerIndex());
-        dup.markReaderIndex();
-        dup.markWriterIndex();
-        return dup;
+        return new HakmemDerivedByteBuf(buf, owner, adjustment, length, maxCapacityOf(buf, length), false)
+                .indexesOf(owner);
     }
 
-    private HakmemDerivedByteBuf(HakmemDirectByteBuf buf, ByteBuf owner, int adjustment, int length, int maxCapacity) {
+    /** A slice's maxCapacity is its length (a negative one: IllegalArgumentException); a duplicate's, buf's. */
+    private static int maxCapacityOf(HakmemDirectByteBuf buf, int length) {
+        return length < 0 ? buf.maxCapacity() : length;
+    }
+
+    private HakmemDerivedByteBuf(HakmemDirectByteBuf buf, ByteBuf owner, int adjustment, int length, int maxCapacity,
+                                 boolean sharesCount) {
         super(maxCapacity);
         this.buf = buf;
         this.owner = owner;
         this.adjustment = adjustment;
         this.length = length;
+        this.sharesCount = sharesCount;
+    }
+
+    /** Takes b's indexes, marked, as a duplicate does. */
+    private HakmemDerivedByteBuf indexesOf(ByteBuf b) {
+        setIndex(b.readerIndex(), b.writerIndex());
+        markReaderIndex();
+        markWriterIndex();
+        return this;
     }
 
     private int idx(int index) {
@@ -95,7 +123,7 @@ final class HakmemDerivedByteBuf extends AbstractByteBuf {
 
     @Override
     public int refCnt() {
-        return refCnt;
+        return sharesCount ? owner.refCnt() : refCnt;
     }
 
     @Override
@@ -106,6 +134,10 @@ final class HakmemDerivedByteBuf extends AbstractByteBuf {
     @Override
     public ByteBuf retain(int increment) {
         ObjectUtil.checkPositive(increment, "increment");
+        if (sharesCount) {
+            owner.retain(increment);
+            return this;
+        }
         for (;;) {
             int c = refCnt;
             if (c <= 0 || c > Integer.MAX_VALUE - increment) {
@@ -125,6 +157,9 @@ final class HakmemDerivedByteBuf extends AbstractByteBuf {
     @Override
     public boolean release(int decrement) {
         ObjectUtil.checkPositive(decrement, "decrement");
+        if (sharesCount) {
+            return owner.release(decrement);
+        }
         for (;;) {
             int c = refCnt;
             if (c < decrement) {
@@ -160,10 +195,58 @@ final class HakmemDerivedByteBuf extends AbstractByteBuf {
         return slice(buf, this, idx(index), length);
     }
 
+    /**
+     * Of a slice, a retained slice of the whole with this one's indexes, as Pooled's and Netty's sliced
+     * buffers give: its marks are at 0, where a duplicate's are at the indexes it was taken at.
+     */
     @Override
     public ByteBuf retainedDuplicate() {
+        if (length >= 0) {
+            return retainedSlice(0, length).setIndex(readerIndex(), writerIndex());
+        }
         ensureAccessible();
         return duplicate(buf, this, adjustment, length);
+    }
+
+    /**
+     * A plain view sharing this buffer's count (see sharesCount). Of a slice, the range is checked first,
+     * as Pooled's PooledSlicedByteBuf does; of a duplicate, a negative length is an
+     * IllegalArgumentException, as for Pooled's duplicate and the buffers of Netty's own.
+     */
+    @Override
+    public ByteBuf slice(int index, int length) {
+        if (this.length >= 0) {
+            checkIndex(index, length);
+        } else {
+            ensureAccessible();
+        }
+        HakmemDerivedByteBuf view = new HakmemDerivedByteBuf(buf, this, idx(index), length, length, true);
+        checkIndex(index, length);
+        view.writerIndex(length);
+        return view;
+    }
+
+    /** A plain view sharing this buffer's count; of a slice, a slice of the whole (as Netty's sliced buffers). */
+    @Override
+    public ByteBuf duplicate() {
+        if (length >= 0) {
+            return slice(0, length).setIndex(readerIndex(), writerIndex());
+        }
+        ensureAccessible();
+        return new HakmemDerivedByteBuf(buf, this, adjustment, -1, buf.maxCapacity(), true).indexesOf(this);
+    }
+
+    /**
+     * A plain slice checks the range first, as the Netty sliced buffers it stands for do (Pooled's plain
+     * slices are such): AbstractByteBuf decodes an empty range at any index, and for a negative length
+     * ByteBufUtil throws NegativeArraySizeException.
+     */
+    @Override
+    public CharSequence getCharSequence(int index, int length, Charset charset) {
+        if (sharesCount && this.length >= 0) {
+            checkIndex(index, length);
+        }
+        return super.getCharSequence(index, length, charset);
     }
 
     // ---- capacity and properties ----

@@ -313,6 +313,93 @@ class BufferEdgeCasesTest {
         }
     }
 
+    /**
+     * A retained slice or duplicate taken from a plain slice or duplicate of a retained view has a count
+     * of its own, as with Pooled: released, it throws, and a second release cannot release the view it
+     * came from. (Netty's own sliced buffer over ours made it share the retained view's count.)
+     */
+    @Test
+    void retainedViewsOfPlainViewsOfRetainedViewsHaveTheirOwnCount() {
+        List<Function<ByteBuf, ByteBuf>> plain = List.of(b -> b.slice(2, 4), ByteBuf::duplicate);
+        List<Function<ByteBuf, ByteBuf>> retained = List.of(b -> b.retainedSlice(1, 8), ByteBuf::retainedDuplicate);
+        List<Function<ByteBuf, ByteBuf>> innerRetained = List.of(b -> b.retainedSlice(1, 2), ByteBuf::retainedDuplicate);
+        for (ByteBufAllocator alloc : BOTH) {
+            for (Function<ByteBuf, ByteBuf> outer : retained) {
+                for (Function<ByteBuf, ByteBuf> middle : plain) {
+                    for (Function<ByteBuf, ByteBuf> inner : innerRetained) {
+                        String what = alloc.getClass().getSimpleName() + " " + retained.indexOf(outer) + "/"
+                                + plain.indexOf(middle) + "/" + innerRetained.indexOf(inner);
+                        ByteBuf parent = patterned(alloc.directBuffer(64), 64);
+                        ByteBuf view = outer.apply(parent);
+                        ByteBuf innermost = inner.apply(middle.apply(view));
+                        assertEquals(1, innermost.refCnt(), what);
+                        assertEquals(2, view.refCnt(), what);
+                        innermost.release();
+                        assertThrows(IllegalReferenceCountException.class, () -> innermost.getByte(0), what);
+                        assertThrows(IllegalReferenceCountException.class, innermost::release, what);
+                        assertEquals(1, view.refCnt(), what);
+                        assertEquals(pattern(1), view.getByte(view.capacity() == 8 ? 0 : 1), what); // still readable
+                        view.release();
+                        assertEquals(1, parent.refCnt(), what);
+                        parent.release();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A duplicate, retained or not, of a retained slice is a slice of the whole with the slice's indexes,
+     * as with Pooled and Netty's sliced buffers: its marks are at 0 (a duplicate of a whole buffer marks
+     * the indexes it was taken at).
+     */
+    @Test
+    void duplicatesOfRetainedSlicesMarkTheirStart() {
+        for (ByteBufAllocator alloc : BOTH) {
+            ByteBuf parent = alloc.directBuffer(64).writerIndex(64);
+            ByteBuf slice = parent.retainedSlice(8, 16).setIndex(2, 12);
+            ByteBuf retainedDup = slice.retainedDuplicate();
+            for (ByteBuf dup : new ByteBuf[] {retainedDup, slice.duplicate()}) {
+                String what = alloc.getClass().getSimpleName() + " " + dup.getClass().getSimpleName();
+                assertEquals(2, dup.readerIndex(), what);
+                assertEquals(12, dup.writerIndex(), what);
+                dup.resetReaderIndex().resetWriterIndex();
+                assertEquals(0, dup.readerIndex(), what);
+                assertEquals(0, dup.writerIndex(), what);
+            }
+            ByteBuf wholeDup = parent.setIndex(3, 40).retainedDuplicate().setIndex(0, 64).resetReaderIndex().resetWriterIndex();
+            assertEquals(3, wholeDup.readerIndex());
+            assertEquals(40, wholeDup.writerIndex());
+            wholeDup.release();
+            retainedDup.release();
+            slice.release();
+            parent.release();
+        }
+    }
+
+    /**
+     * A slice of a retained slice with a negative length is an IndexOutOfBoundsException, as with
+     * Pooled's; of a retained duplicate, IllegalArgumentException, as with Pooled's (and as
+     * root.slice(0, -1) with either allocator).
+     */
+    @Test
+    void slicesOfRetainedViewsRefuseABadLengthAsPooledDoes() {
+        for (ByteBufAllocator alloc : BOTH) {
+            String what = alloc.getClass().getSimpleName();
+            ByteBuf parent = alloc.directBuffer(64);
+            ByteBuf slice = parent.retainedSlice(0, 8);
+            ByteBuf dup = parent.retainedDuplicate();
+            assertThrows(IndexOutOfBoundsException.class, () -> slice.slice(0, -1), what);
+            assertThrows(IndexOutOfBoundsException.class, () -> slice.slice(4, 8), what);
+            assertThrows(IllegalArgumentException.class, () -> dup.slice(0, -1), what);
+            assertThrows(IndexOutOfBoundsException.class, () -> dup.slice(60, 8), what);
+            assertThrows(IllegalArgumentException.class, () -> parent.slice(0, -1), what);
+            slice.release();
+            dup.release();
+            parent.release();
+        }
+    }
+
     // ---- capacity moves ----
 
     /**
