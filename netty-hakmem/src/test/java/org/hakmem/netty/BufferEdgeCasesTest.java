@@ -18,8 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
-import java.nio.channels.GatheringByteChannel;
-import java.nio.channels.ScatteringByteChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -562,8 +560,8 @@ class BufferEdgeCasesTest {
             assertEquals(n == 0 ? -1 : n, back.setBytes(0, new ByteArrayInputStream(out.toByteArray()), n));
             assertPatterned(back, 0, n, 0);
 
-            ByteArrayOutputStream gathered = new ByteArrayOutputStream();
-            Gathering gathering = new Gathering(gathered);
+            MemoryChannel gathering = new MemoryChannel(new byte[0], 5000);
+            ByteArrayOutputStream gathered = gathering.sink;
             int written = 0;
             while (written < n) {
                 written += b.getBytes(written, gathering, n - written);
@@ -571,7 +569,7 @@ class BufferEdgeCasesTest {
             assertArrayEquals(out.toByteArray(), gathered.toByteArray());
             back.setZero(0, n);
             int read = 0;
-            Scattering in = new Scattering(gathered.toByteArray());
+            MemoryChannel in = new MemoryChannel(gathered.toByteArray(), 5000);
             while (read < n) {
                 read += back.setBytes(read, in, n - read);
             }
@@ -649,86 +647,5 @@ class BufferEdgeCasesTest {
         c.release();
         b.release();
         assertEquals(before, HAKMEM.metric().usedHeapMemory());
-    }
-
-    /** Takes at most 5000 bytes a call, as a socket may. */
-    private static final class Gathering implements GatheringByteChannel {
-        private final ByteArrayOutputStream out;
-
-        Gathering(ByteArrayOutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            int n = Math.min(src.remaining(), 5000);
-            byte[] chunk = new byte[n];
-            src.get(chunk);
-            out.write(chunk, 0, n);
-            return n;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) {
-            long n = 0;
-            for (int i = offset; i < offset + length; i++) {
-                n += write(srcs[i]);
-            }
-            return n;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) {
-            return write(srcs, 0, srcs.length);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /** Gives at most 5000 bytes a call. */
-    private static final class Scattering implements ScatteringByteChannel {
-        private final ByteBuffer in;
-
-        Scattering(byte[] bytes) {
-            in = ByteBuffer.wrap(bytes);
-        }
-
-        @Override
-        public int read(ByteBuffer dst) {
-            if (!in.hasRemaining()) {
-                return -1;
-            }
-            int n = Math.min(Math.min(dst.remaining(), in.remaining()), 5000);
-            dst.put(dst.position(), in, in.position(), n);
-            dst.position(dst.position() + n);
-            in.position(in.position() + n);
-            return n;
-        }
-
-        @Override
-        public long read(ByteBuffer[] dsts, int offset, int length) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public long read(ByteBuffer[] dsts) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
