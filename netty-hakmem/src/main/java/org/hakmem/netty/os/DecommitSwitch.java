@@ -60,8 +60,9 @@ public final class DecommitSwitch {
     synchronized void refuseFree(String reason) {
         if (freeRefusedBy == null) {
             freeRefusedBy = reason;
-            LOG.warn("netty-hakmem: {}; this kernel does not know MADV_FREE, so memory goes back with"
-                    + " MADV_DONTNEED instead for {}", reason, scope);
+            LOG.warn("netty-hakmem: {}; the kernel refused MADV_FREE as invalid (one older than 4.5 does not know"
+                    + " MADV_FREE; locked memory refuses it too), so memory goes back with MADV_DONTNEED instead for {}",
+                    reason, scope);
         }
     }
 
