@@ -130,15 +130,24 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         if (newCapacity == length) {
             return this;
         }
-        if (!alloc.fitsInPlace(newCapacity, slab, huge)) {
+        if (alloc.fitsInPlace(newCapacity, slab, huge)) {
+            setLength(newCapacity);
+        } else {
             moveTo(newCapacity);
         }
-        length = newCapacity;
-        trimIndicesToCapacity(newCapacity);
         return this;
     }
 
-    /** Copies the bytes into memory sized for newCapacity, then frees the old memory. */
+    private void setLength(int newCapacity) {
+        length = newCapacity;
+        trimIndicesToCapacity(newCapacity);
+    }
+
+    /**
+     * Copies the bytes into memory sized for newCapacity, then frees the old memory. The buffer takes
+     * its new length before the old memory goes: freeing a huge block can throw (a refused munmap), and
+     * a buffer left with its old, larger length over a smaller new slot would reach into its neighbours.
+     */
     private void moveTo(int newCapacity) {
         ByteBuffer oldMemory = memory;
         int oldOffset = offset;
@@ -150,6 +159,7 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         if (keep > 0) {
             memory.put(offset, oldMemory, oldOffset, keep);
         }
+        setLength(newCapacity);
         if (oldSlab != null) {
             alloc.freeSlot(oldSlab, oldSlot);
         } else if (oldHuge != null) {

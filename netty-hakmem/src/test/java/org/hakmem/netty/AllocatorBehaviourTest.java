@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.util.IllegalReferenceCountException;
 import org.hakmem.netty.slab.SizeClasses;
 import org.hakmem.netty.os.DecommitMode;
+import org.hakmem.netty.os.FaultySyscalls;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -489,5 +490,56 @@ class AllocatorBehaviourTest {
         for (int i = 0; i < b.capacity(); i++) {
             assertEquals((byte) value, b.getByte(i), "byte " + i);
         }
+    }
+
+    /**
+     * A buffer over 1 MiB is unmapped when it is released. If the kernel refuses, release() says so
+     * (loud) and the mapping stays (leaked, never reused: safe); no buffer holds it any more, so it
+     * leaves usedDirectMemory() and stays in mappedBytes().
+     */
+    @Test
+    void aHugeBufferWhoseUnmapFailsIsNoLongerCountedAsUsed() {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
+                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(256L * MIB));
+        ByteBuf huge = alloc.directBuffer(3 * MIB);
+        huge.setByte(0, 1);
+        long mapped = alloc.metric().mappedBytes();
+        faults.munmapErrno = 22;
+        IllegalStateException e = assertThrows(IllegalStateException.class, huge::release);
+        faults.munmapErrno = 0;
+        assertThat(e.getMessage()).contains("munmap of").contains("errno 22");
+        assertEquals(1, alloc.metric().osStats().munmapFailures());
+        assertEquals(0, alloc.metric().usedDirectMemory(), "no buffer holds the mapping any more");
+        assertEquals(mapped, alloc.metric().mappedBytes(), "the mapping that failed to go stays counted as mapped");
+        ByteBuf next = alloc.directBuffer(3 * MIB);
+        next.setByte(3 * MIB - 1, 7);
+        assertEquals(3L * MIB, alloc.metric().usedDirectMemory(), "the allocator works on");
+        next.release();
+        assertEquals(0, alloc.metric().usedDirectMemory());
+    }
+
+    /**
+     * Shrinking a huge buffer moves it to a slot, then unmaps the old mapping. If the kernel refuses,
+     * capacity(int) says so, and the buffer is left on its new slot with the new capacity: never with
+     * its old capacity over a slot that small, whose neighbours it would then write into.
+     */
+    @Test
+    void aHugeBufferShrunkWhileItsUnmapFailsKeepsToItsNewSlot() {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
+                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(256L * MIB));
+        ByteBuf huge = alloc.directBuffer(3 * MIB);
+        huge.setLong(0, 0x0102030405060708L);
+        alloc.directBuffer(16).release(); // the 16 B class has its span: the move maps nothing
+        faults.munmapErrno = 22;
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> huge.capacity(16));
+        assertThat(e.getMessage()).contains("munmap of " + 3 * MIB + " bytes");
+        faults.munmapErrno = 0;
+        assertEquals(16, huge.capacity(), "the capacity of the slot the bytes moved to");
+        assertEquals(0x0102030405060708L, huge.getLong(0), "the bytes moved");
+        assertThrows(IndexOutOfBoundsException.class, () -> huge.setByte(100, 1), "nothing past the new slot");
+        huge.release();
+        assertEquals(0, alloc.metric().usedDirectMemory());
     }
 }

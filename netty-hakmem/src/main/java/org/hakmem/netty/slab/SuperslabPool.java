@@ -420,8 +420,13 @@ public class SuperslabPool {
     }
 
     public void unmapHuge(HugeBlock block) {
-        os.unmap(block.address, block.size);
-        hugeBytes.addAndGet(-block.size);
+        try {
+            os.unmap(block.address, block.size);
+        } finally {
+            // No buffer holds the block any more, also when the kernel refused the munmap: the
+            // mapping then stays (counted as a failure and in mappedBytes), but is no longer used.
+            hugeBytes.addAndGet(-block.size);
+        }
     }
 
     /** Bytes of slots and huge blocks held by live buffers. */
