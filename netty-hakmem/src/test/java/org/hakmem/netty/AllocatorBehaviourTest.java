@@ -492,6 +492,12 @@ class AllocatorBehaviourTest {
         }
     }
 
+    /** A FAST allocator whose system calls fail when the test says so. */
+    private static HakmemByteBufAllocator fastOver(FaultySyscalls faults) {
+        return new HakmemByteBufAllocator(HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(),
+                faults.newOsMemory(256L * MIB));
+    }
+
     /**
      * A buffer over 1 MiB is unmapped when it is released. If the kernel refuses, release() says so
      * (loud) and the mapping stays (leaked, never reused: safe); no buffer holds it any more, so it
@@ -500,8 +506,7 @@ class AllocatorBehaviourTest {
     @Test
     void aHugeBufferWhoseUnmapFailsIsNoLongerCountedAsUsed() {
         FaultySyscalls faults = new FaultySyscalls();
-        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
-                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(256L * MIB));
+        HakmemByteBufAllocator alloc = fastOver(faults);
         ByteBuf huge = alloc.directBuffer(3 * MIB);
         huge.setByte(0, 1);
         long mapped = alloc.metric().mappedBytes();
@@ -527,8 +532,7 @@ class AllocatorBehaviourTest {
     @Test
     void aHugeBufferShrunkWhileItsUnmapFailsKeepsToItsNewSlot() {
         FaultySyscalls faults = new FaultySyscalls();
-        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
-                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(256L * MIB));
+        HakmemByteBufAllocator alloc = fastOver(faults);
         ByteBuf huge = alloc.directBuffer(3 * MIB);
         huge.setLong(0, 0x0102030405060708L);
         alloc.directBuffer(16).release(); // the 16 B class has its span: the move maps nothing
