@@ -28,7 +28,6 @@
  */
 package org.hakmem.netty;
 
-import io.netty.buffer.AbstractByteBuf;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.IllegalReferenceCountException;
@@ -40,13 +39,12 @@ import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
 import java.nio.charset.Charset;
 
-final class HakmemDerivedByteBuf extends AbstractByteBuf {
+final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
     private static final VarHandle REF_CNT;
 
     static {
@@ -272,44 +270,8 @@ final class HakmemDerivedByteBuf extends AbstractByteBuf {
     }
 
     @Override
-    @SuppressWarnings("deprecation")
-    public ByteOrder order() {
-        return ByteOrder.BIG_ENDIAN;
-    }
-
-    @Override
     public ByteBuf unwrap() {
         return buf;
-    }
-
-    @Override
-    public boolean isDirect() {
-        return true;
-    }
-
-    @Override
-    public boolean isContiguous() {
-        return true;
-    }
-
-    @Override
-    public boolean hasArray() {
-        return false;
-    }
-
-    @Override
-    public byte[] array() {
-        throw new UnsupportedOperationException("direct buffer");
-    }
-
-    @Override
-    public int arrayOffset() {
-        throw new UnsupportedOperationException("direct buffer");
-    }
-
-    @Override
-    public boolean hasMemoryAddress() {
-        return true;
     }
 
     /**

@@ -192,44 +192,8 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
     }
 
     @Override
-    @SuppressWarnings("deprecation")
-    public ByteOrder order() {
-        return ByteOrder.BIG_ENDIAN;
-    }
-
-    @Override
     public ByteBuf unwrap() {
         return null;
-    }
-
-    @Override
-    public boolean isDirect() {
-        return true;
-    }
-
-    @Override
-    public boolean isContiguous() {
-        return true;
-    }
-
-    @Override
-    public boolean hasArray() {
-        return false;
-    }
-
-    @Override
-    public byte[] array() {
-        throw new UnsupportedOperationException("direct buffer");
-    }
-
-    @Override
-    public int arrayOffset() {
-        throw new UnsupportedOperationException("direct buffer");
-    }
-
-    @Override
-    public boolean hasMemoryAddress() {
-        return true;
     }
 
     @Override

@@ -34,7 +34,6 @@
  */
 package org.hakmem.netty;
 
-import io.netty.buffer.AbstractByteBuf;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.internal.ObjectUtil;
@@ -42,7 +41,7 @@ import io.netty.util.internal.ObjectUtil;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
-abstract class RefCountedByteBuf extends AbstractByteBuf {
+abstract class RefCountedByteBuf extends DirectMemoryByteBuf {
     private static final VarHandle REF_CNT;
 
     static {
