@@ -24,13 +24,12 @@
  * its own again. (Netty's sliced buffer would make it share the derived buffer's count, with the
  * consequences above.) Plain views of a HakmemDirectByteBuf itself stay Netty's, as Pooled's do.
  *
- * Not on any hot path: no recycling, the count is a plain CAS loop.
+ * Not on any hot path: no recycling, and every change of the count is a CAS (RefCounts).
  */
 package org.hakmem.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.internal.ObjectUtil;
 
 import java.io.IOException;
@@ -136,15 +135,8 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
             owner.retain(increment);
             return this;
         }
-        for (;;) {
-            int c = refCnt;
-            if (c <= 0 || c > Integer.MAX_VALUE - increment) {
-                throw new IllegalReferenceCountException(c, increment);
-            }
-            if (REF_CNT.compareAndSet(this, c, c + increment)) {
-                return this;
-            }
-        }
+        RefCounts.retain(REF_CNT, this, increment);
+        return this;
     }
 
     @Override
@@ -158,16 +150,8 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
         if (sharesCount) {
             return owner.release(decrement);
         }
-        for (;;) {
-            int c = refCnt;
-            if (c < decrement) {
-                throw new IllegalReferenceCountException(c, -decrement);
-            }
-            if (REF_CNT.compareAndSet(this, c, c - decrement)) {
-                // See the head comment for why this is the owner's answer rather than true.
-                return c == decrement && owner.release();
-            }
-        }
+        // See the head comment for why this is the owner's answer rather than true.
+        return RefCounts.release(REF_CNT, this, decrement, refCnt) && owner.release();
     }
 
     @Override

@@ -29,13 +29,13 @@
  * atomic operation on every release.
  *
  * Access modes: the field is volatile for refCnt() and release(), which read it with a volatile read
- * (a plain load on x86). Writes go through REF_CNT: setRelease for the final release and for
- * revive() (a plain store on x86; a volatile store would add a fence), compareAndSet otherwise.
+ * (a plain load on x86). Writes go through REF_CNT: setRelease for release()'s last reference and
+ * for revive() (a plain store on x86; a volatile store would add a fence), compareAndSet otherwise
+ * (RefCounts' loops, shared with HakmemDerivedByteBuf; release(n) takes its last references by CAS).
  */
 package org.hakmem.netty;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.internal.ObjectUtil;
 
 import java.lang.invoke.MethodHandles;
@@ -84,15 +84,8 @@ abstract class RefCountedByteBuf extends DirectMemoryByteBuf {
     }
 
     private ByteBuf retain0(int increment) {
-        for (;;) {
-            int c = refCnt;
-            if (c <= 0 || c > Integer.MAX_VALUE - increment) {
-                throw new IllegalReferenceCountException(c, increment);
-            }
-            if (REF_CNT.compareAndSet(this, c, c + increment)) {
-                return this;
-            }
-        }
+        RefCounts.retain(REF_CNT, this, increment);
+        return this;
     }
 
     @Override
@@ -112,20 +105,11 @@ abstract class RefCountedByteBuf extends DirectMemoryByteBuf {
     }
 
     private boolean release0(int decrement, int c) {
-        for (;;) {
-            if (c == decrement) {
-                REF_CNT.setRelease(this, 0);
-                deallocate();
-                return true;
-            }
-            if (c < decrement) {
-                throw new IllegalReferenceCountException(c, -decrement);
-            }
-            if (REF_CNT.compareAndSet(this, c, c - decrement)) {
-                return false;
-            }
-            c = refCnt;
+        if (RefCounts.release(REF_CNT, this, decrement, c)) {
+            deallocate();
+            return true;
         }
+        return false;
     }
 
     @Override
