@@ -1,5 +1,8 @@
 /*
  * HakmemBootstraps: one call to make an allocator the allocator of a Netty bootstrap.
+ *
+ * Null is refused here because Netty's option(key, null) removes the option: a null allocator would
+ * silently take away the allocator set before, and the channels would get Netty's default one.
  */
 package org.hakmem.netty;
 
@@ -8,10 +11,13 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 
+import java.util.Objects;
+
 /**
  * Makes an allocator the allocator of a Netty bootstrap's channels, by setting
- * {@link ChannelOption#ALLOCATOR}. Call it while setting the bootstrap up, before it binds or connects;
- * every method returns the bootstrap it was given, for chaining.
+ * {@link ChannelOption#ALLOCATOR}, replacing any allocator set there before. Call it while setting the
+ * bootstrap up, before it binds or connects; every method returns the bootstrap it was given, for
+ * chaining. Null arguments are refused: Netty would take a null allocator as "remove the option".
  */
 public final class HakmemBootstraps {
     private HakmemBootstraps() {
@@ -23,6 +29,7 @@ public final class HakmemBootstraps {
      *
      * @param bootstrap the server bootstrap to set up
      * @return {@code bootstrap}
+     * @throws NullPointerException if {@code bootstrap} is null
      */
     public static ServerBootstrap use(ServerBootstrap bootstrap) {
         return use(bootstrap, HakmemByteBufAllocator.DEFAULT);
@@ -34,8 +41,10 @@ public final class HakmemBootstraps {
      * @param bootstrap the server bootstrap to set up
      * @param allocator the allocator its channels use
      * @return {@code bootstrap}
+     * @throws NullPointerException if {@code bootstrap} or {@code allocator} is null
      */
     public static ServerBootstrap use(ServerBootstrap bootstrap, ByteBufAllocator allocator) {
+        checkArguments(bootstrap, allocator);
         return bootstrap.option(ChannelOption.ALLOCATOR, allocator).childOption(ChannelOption.ALLOCATOR, allocator);
     }
 
@@ -44,6 +53,7 @@ public final class HakmemBootstraps {
      *
      * @param bootstrap the client bootstrap to set up
      * @return {@code bootstrap}
+     * @throws NullPointerException if {@code bootstrap} is null
      */
     public static Bootstrap use(Bootstrap bootstrap) {
         return use(bootstrap, HakmemByteBufAllocator.DEFAULT);
@@ -55,8 +65,16 @@ public final class HakmemBootstraps {
      * @param bootstrap the client bootstrap to set up
      * @param allocator the allocator its channels use
      * @return {@code bootstrap}
+     * @throws NullPointerException if {@code bootstrap} or {@code allocator} is null
      */
     public static Bootstrap use(Bootstrap bootstrap, ByteBufAllocator allocator) {
+        checkArguments(bootstrap, allocator);
         return bootstrap.option(ChannelOption.ALLOCATOR, allocator);
+    }
+
+    private static void checkArguments(Object bootstrap, ByteBufAllocator allocator) {
+        Objects.requireNonNull(bootstrap, "bootstrap: null (expected: the bootstrap to set up)");
+        Objects.requireNonNull(allocator, "allocator: null (expected: the allocator the channels use; Netty"
+                + " would take null as removing the allocator option)");
     }
 }

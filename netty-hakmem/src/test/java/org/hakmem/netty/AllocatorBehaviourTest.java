@@ -451,6 +451,29 @@ class AllocatorBehaviourTest {
         assertSame(HakmemByteBufAllocator.DEFAULT, b.config().options().get(ChannelOption.ALLOCATOR));
     }
 
+    /**
+     * Netty's option(key, null) removes the option: a null allocator (a field not set yet) used to
+     * take away the allocator set before, and the channels silently got Netty's default one.
+     */
+    @Test
+    void bootstrapHelperRefusesANullAllocatorAndReplacesOneSetBefore() {
+        ServerBootstrap sb = new ServerBootstrap().option(ChannelOption.ALLOCATOR, alloc)
+                .childOption(ChannelOption.ALLOCATOR, alloc);
+        NullPointerException e = assertThrows(NullPointerException.class, () -> HakmemBootstraps.use(sb, null));
+        assertThat(e.getMessage()).contains("allocator");
+        assertSame(alloc, sb.config().options().get(ChannelOption.ALLOCATOR), "the server channel's is kept");
+        assertSame(alloc, sb.config().childOptions().get(ChannelOption.ALLOCATOR), "the children's is kept");
+        Bootstrap b = new Bootstrap().option(ChannelOption.ALLOCATOR, alloc);
+        assertThrows(NullPointerException.class, () -> HakmemBootstraps.use(b, null));
+        assertSame(alloc, b.config().options().get(ChannelOption.ALLOCATOR));
+        e = assertThrows(NullPointerException.class, () -> HakmemBootstraps.use((ServerBootstrap) null));
+        assertThat(e.getMessage()).contains("bootstrap");
+        e = assertThrows(NullPointerException.class, () -> HakmemBootstraps.use((Bootstrap) null, alloc));
+        assertThat(e.getMessage()).contains("bootstrap");
+        assertSame(HakmemByteBufAllocator.DEFAULT, HakmemBootstraps.use(b).config().options().get(ChannelOption.ALLOCATOR),
+                "an allocator set before is replaced");
+    }
+
     @Test
     void nioBuffersExposeExactlyTheBuffersBytes() {
         ByteBuf a = filled(alloc.directBuffer(64), 1);
