@@ -23,6 +23,9 @@
  * registers, so that building and dropping such allocators in a loop does not grow the list; an
  * entry that stays costs its OsMemory, a few objects.
  *
+ * An allocator first built while the JVM exits (in a shutdown hook) can add no hook: it gets no
+ * report, and a line saying so, rather than a failure.
+ *
  * The report goes to standard error, not to Netty's logger as the library's warnings do: it is
  * printed in a shutdown hook, and logging frameworks stop in shutdown hooks of their own (Log4j 2,
  * Logback), in no order the JVM defines, so a logged report could vanish.
@@ -44,7 +47,7 @@ final class OsStatsAtExit {
     private static final Set<Entry> ENTRIES = new LinkedHashSet<>();
     /** Where the collector enqueues the entries of dropped allocators. */
     private static final ReferenceQueue<HakmemByteBufAllocator> DROPPED = new ReferenceQueue<>();
-    /** Guarded by the class. */
+    /** Guarded by the class. True once the hook was added, or could not be (the JVM was exiting). */
     private static boolean hooked;
 
     private OsStatsAtExit() {
@@ -75,8 +78,15 @@ final class OsStatsAtExit {
         }
         ENTRIES.add(new Entry(alloc, DROPPED));
         if (!hooked) {
-            Runtime.getRuntime().addShutdownHook(new Thread(OsStatsAtExit::printAll, "netty-hakmem-os-stats"));
             hooked = true;
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(OsStatsAtExit::printAll, "netty-hakmem-os-stats"));
+            } catch (IllegalStateException exiting) {
+                // The JVM is already exiting: an allocator first built in a shutdown hook of the
+                // application. A diagnostic switch must not fail the allocator (it used to fail the
+                // class's initialisation); say once that there will be no report instead.
+                System.err.println("netty-hakmem OS stats: not reported, the allocator was built while the JVM exits");
+            }
         }
     }
 

@@ -30,6 +30,10 @@ class OsStatsAtExitTest {
             dropTwoAllocators();
             return;
         }
+        if (mode.equals("inHook")) {
+            Runtime.getRuntime().addShutdownHook(new Thread(OsStatsAtExitTest::allocateInAShutdownHook));
+            return;
+        }
         HakmemByteBufAllocator alloc = mode.equals("own") ? HakmemByteBufAllocator.builder().build()
                 : HakmemByteBufAllocator.DEFAULT;
         if (!mode.equals("none")) {
@@ -61,6 +65,16 @@ class OsStatsAtExitTest {
             Thread.sleep(10);
         }
         System.out.println(refs.stream().allMatch(r -> r.get() == null) ? "COLLECTED" : "STILL REACHABLE");
+    }
+
+    /** A first use of the class while the JVM exits: a goodbye message sent from a shutdown hook. */
+    private static void allocateInAShutdownHook() {
+        try {
+            HakmemByteBufAllocator.DEFAULT.directBuffer(100).release();
+            System.out.println("ALLOCATED IN HOOK");
+        } catch (Throwable e) {
+            System.out.println("THREW IN HOOK " + e + " / " + e.getCause());
+        }
     }
 
     private static String runChild(boolean stats) throws IOException, InterruptedException {
@@ -108,6 +122,18 @@ class OsStatsAtExitTest {
                 .as(out).hasSize(2)
                 .anyMatch(l -> l.contains("munmap=0 ") && l.endsWith("still mapped 2097152 B"))
                 .anyMatch(l -> l.contains("lean_retire=1 (2097152 B)") && l.endsWith("still mapped 0 B"));
+    }
+
+    /**
+     * The report's shutdown hook is added when the first allocator asks for it; when that happens
+     * while the JVM exits, Runtime.addShutdownHook throws IllegalStateException, which used to fail
+     * the building of the allocator (here DEFAULT, so the class's initialisation).
+     */
+    @Test
+    void anAllocatorFirstBuiltWhileTheJvmExitsStillWorks() throws Exception {
+        String out = runChild(true, "inHook");
+        assertThat(out).contains("ALLOCATED IN HOOK").doesNotContain("THREW")
+                .contains("netty-hakmem OS stats: not reported, the allocator was built while the JVM exits");
     }
 
     @Test
