@@ -23,7 +23,9 @@
  * The decommit mode is also the one trim() uses, in either profile.
  *
  * A value that does not parse, or is out of range, fails build() with an IllegalArgumentException
- * that names the variable, the value, and what is allowed.
+ * that names the variable, the value, and what is allowed. So does a name that looks like one of these
+ * without being it (another case, the other kind's name, a letter or two off, or an unknown
+ * hakmem.ss.* or hakmem.<name> property: SettingNames), which would otherwise be silently ignored.
  */
 package org.hakmem.netty;
 
@@ -34,9 +36,11 @@ import org.hakmem.netty.policy.LeanPolicy;
 import org.hakmem.netty.policy.ReleasePolicy;
 import org.hakmem.netty.slab.Superslab;
 
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 
 /**
  * The settings of a {@link HakmemByteBufAllocator}, resolved once when it was built. Immutable, so safe
@@ -170,7 +174,11 @@ public final class HakmemConfig {
      * environment variable, the default (each method names its property and variable). An invalid
      * value throws an {@link IllegalArgumentException} that names the setting, the value and what is
      * allowed: at the method for a value given there, at {@link #build()} for one from a property or
-     * variable. Every setting method returns this builder. A builder is not thread-safe.
+     * variable. {@link #build()} also refuses, naming it, a system property or environment variable
+     * whose name looks like one of these without being it (such as {@code -Dhakmem.ss.memlean},
+     * {@code -DHAKMEM_SS_MEM_LEAN} or {@code HAKMEM_SS_MEM_LEAN_DECOMIT}), and any other system property
+     * named {@code hakmem.ss.*} or {@code hakmem.<name>}, rather than ignore a mistyped setting. Every
+     * setting method returns this builder. A builder is not thread-safe.
      */
     public static final class Builder {
         private Profile profile;
@@ -180,8 +188,9 @@ public final class HakmemConfig {
         private Boolean osStatsAtExit;
         private Long maxMappedBytes;
         private Boolean preferDirect;
-        private UnaryOperator<String> properties = System::getProperty;
-        private UnaryOperator<String> environment = System::getenv;
+        /** Null: the JVM's system properties and the process's environment, read at build(). */
+        private Map<String, String> properties;
+        private Map<String, String> environment;
 
         Builder() {
         }
@@ -317,7 +326,7 @@ public final class HakmemConfig {
         }
 
         /** Replaces where system properties and environment variables are read (for tests). */
-        Builder sources(UnaryOperator<String> properties, UnaryOperator<String> environment) {
+        Builder sources(Map<String, String> properties, Map<String, String> environment) {
             this.properties = properties;
             this.environment = environment;
             return this;
@@ -330,44 +339,61 @@ public final class HakmemConfig {
          *
          * @return a new allocator, independent of every other one (its own memory and cap)
          * @throws IllegalArgumentException if a setting left unset here has an invalid system property or
-         *         environment variable; the message names the variable, the value and what is allowed
+         *         environment variable, or a property or variable looks like a setting's without being
+         *         it; the message names the variable, the value and what is allowed
          */
         public HakmemByteBufAllocator build() {
             return new HakmemByteBufAllocator(resolve());
         }
 
         HakmemConfig resolve() {
+            Map<String, String> props = properties != null ? properties : systemProperties();
+            Map<String, String> env = environment != null ? environment : System.getenv();
+            SettingNames.rejectLookalikes(props, env);
             Profile p = profile != null ? profile
-                    : setting("hakmem.ss.memLean", "HAKMEM_SS_MEM_LEAN", Profile.FAST, Builder::parseProfile,
+                    : setting(props, env, SettingNames.PROFILE, Profile.FAST, Builder::parseProfile,
                     "0 (FAST) or 1 (LEAN)");
             long targetMB = leanTargetMB != null ? leanTargetMB
-                    : setting("hakmem.ss.memLeanTargetMB", "HAKMEM_SS_MEM_LEAN_TARGET_MB", DEFAULT_LEAN_TARGET_MB,
+                    : setting(props, env, SettingNames.LEAN_TARGET, DEFAULT_LEAN_TARGET_MB,
                     Builder::parsePositive, "a positive integer number of MiB, at most " + (Long.MAX_VALUE >> 20));
             DecommitMode mode = leanDecommit != null ? leanDecommit
-                    : setting("hakmem.ss.memLeanDecommit", "HAKMEM_SS_MEM_LEAN_DECOMMIT", DecommitMode.FREE,
+                    : setting(props, env, SettingNames.DECOMMIT, DecommitMode.FREE,
                     Builder::parseDecommitMode, "FREE, DONTNEED or OFF");
             long decay = leanDecayMillis != null ? leanDecayMillis
-                    : setting("hakmem.ss.memLeanDecayMs", "HAKMEM_SS_MEM_LEAN_DECAY_MS", DEFAULT_LEAN_DECAY_MS,
+                    : setting(props, env, SettingNames.DECAY, DEFAULT_LEAN_DECAY_MS,
                     Builder::parseDecay, "an integer number of milliseconds from 0 to " + MAX_LEAN_DECAY_MS);
             boolean stats = osStatsAtExit != null ? osStatsAtExit
-                    : setting("hakmem.ss.osStats", "HAKMEM_SS_OS_STATS", Boolean.FALSE, Builder::parseSwitch,
-                    "0 or 1");
+                    : setting(props, env, SettingNames.OS_STATS, Boolean.FALSE, Builder::parseSwitch, "0 or 1");
             long cap = maxMappedBytes != null ? maxMappedBytes
-                    : setting("hakmem.maxMappedMB", "HAKMEM_MAX_MAPPED_MB", defaultMaxMappedBytes(),
+                    : setting(props, env, SettingNames.MAX_MAPPED, defaultMaxMappedBytes(),
                     v -> parseMappedMB(v) << 20, "an integer number of MiB from " + (MIN_MAPPED_BYTES >> 20)
                     + " (one superslab) to " + (Long.MAX_VALUE >> 20));
             boolean direct = preferDirect != null ? preferDirect
-                    : setting("hakmem.preferDirect", "HAKMEM_PREFER_DIRECT", Boolean.TRUE, Builder::parseBoolean,
+                    : setting(props, env, SettingNames.PREFER_DIRECT, Boolean.TRUE, Builder::parseBoolean,
                     "true, false, 1 or 0");
             return new HakmemConfig(p, targetMB << 20, mode, decay, stats, cap, direct);
         }
 
-        private <T> T setting(String property, String env, T defaultValue, Parser<T> parser, String allowed) {
-            String name = property;
-            String value = properties.apply(property);
+        /** A copy of the system properties that are strings, read once so that every check sees the same. */
+        private static Map<String, String> systemProperties() {
+            Properties all = System.getProperties();
+            Map<String, String> copy = new HashMap<>();
+            for (String key : all.stringPropertyNames()) {
+                String value = all.getProperty(key);
+                if (value != null) {
+                    copy.put(key, value);
+                }
+            }
+            return copy;
+        }
+
+        private static <T> T setting(Map<String, String> properties, Map<String, String> environment,
+                                     SettingNames.Names names, T defaultValue, Parser<T> parser, String allowed) {
+            String name = names.property();
+            String value = properties.get(name);
             if (value == null) {
-                name = env;
-                value = environment.apply(env);
+                name = names.variable();
+                value = environment.get(name);
             }
             if (value == null) {
                 return defaultValue;

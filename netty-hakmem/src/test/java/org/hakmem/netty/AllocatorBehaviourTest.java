@@ -344,40 +344,84 @@ class AllocatorBehaviourTest {
     @Test
     void invalidConfigurationFailsAtStartUpNamingTheVariable() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-                HakmemByteBufAllocator.builder().sources(k -> null, Map.of("HAKMEM_MAX_MAPPED_MB", "lots")::get).build());
+                HakmemByteBufAllocator.builder().sources(Map.of(), Map.of("HAKMEM_MAX_MAPPED_MB", "lots")).build());
         assertThat(e.getMessage()).contains("HAKMEM_MAX_MAPPED_MB").contains("lots").contains("an integer number of MiB from 2");
         e = assertThrows(IllegalArgumentException.class, () ->
-                HakmemByteBufAllocator.builder().sources(Map.of("hakmem.ss.memLean", "yes")::get, k -> null).build());
+                HakmemByteBufAllocator.builder().sources(Map.of("hakmem.ss.memLean", "yes"), Map.of()).build());
         assertThat(e.getMessage()).contains("hakmem.ss.memLean").contains("'yes'").contains("0 (FAST) or 1 (LEAN)");
         e = assertThrows(IllegalArgumentException.class, () ->
-                HakmemByteBufAllocator.builder().sources(k -> null, Map.of("HAKMEM_SS_MEM_LEAN", "2")::get).build());
+                HakmemByteBufAllocator.builder().sources(Map.of(), Map.of("HAKMEM_SS_MEM_LEAN", "2")).build());
         assertThat(e.getMessage()).contains("HAKMEM_SS_MEM_LEAN").contains("'2'");
         e = assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder()
-                .sources(k -> null, Map.of("HAKMEM_SS_MEM_LEAN_TARGET_MB", "-3")::get).build());
+                .sources(Map.of(), Map.of("HAKMEM_SS_MEM_LEAN_TARGET_MB", "-3")).build());
         assertThat(e.getMessage()).contains("HAKMEM_SS_MEM_LEAN_TARGET_MB").contains("'-3'").contains("positive integer");
         e = assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder()
-                .sources(k -> null, Map.of("HAKMEM_SS_MEM_LEAN_DECOMMIT", "PURGE")::get).build());
+                .sources(Map.of(), Map.of("HAKMEM_SS_MEM_LEAN_DECOMMIT", "PURGE")).build());
         assertThat(e.getMessage()).contains("HAKMEM_SS_MEM_LEAN_DECOMMIT").contains("'PURGE'")
                 .contains("FREE, DONTNEED or OFF");
         e = assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder()
-                .sources(k -> null, Map.of("HAKMEM_SS_OS_STATS", "true")::get).build());
+                .sources(Map.of(), Map.of("HAKMEM_SS_OS_STATS", "true")).build());
         assertThat(e.getMessage()).contains("HAKMEM_SS_OS_STATS").contains("'true'").contains("0 or 1");
         e = assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder()
-                .sources(Map.of("hakmem.ss.memLeanDecayMs", "soon")::get, k -> null).build());
+                .sources(Map.of("hakmem.ss.memLeanDecayMs", "soon"), Map.of()).build());
         assertThat(e.getMessage()).contains("hakmem.ss.memLeanDecayMs").contains("'soon'");
         // The message lists every value parseBoolean accepts (the builder's Javadoc names 1 and 0 too).
         e = assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder()
-                .sources(k -> null, Map.of("HAKMEM_PREFER_DIRECT", "yes")::get).build());
+                .sources(Map.of(), Map.of("HAKMEM_PREFER_DIRECT", "yes")).build());
         assertThat(e.getMessage()).contains("HAKMEM_PREFER_DIRECT").contains("'yes'").contains("true, false, 1 or 0");
-        assertFalse(HakmemByteBufAllocator.builder().sources(Map.of("hakmem.preferDirect", "0")::get, k -> null)
+        assertFalse(HakmemByteBufAllocator.builder().sources(Map.of("hakmem.preferDirect", "0"), Map.of())
                 .resolve().preferDirect());
         assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder().leanTargetMB(0));
         assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder().leanDecommit(null));
         assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder().leanDecayMillis(-1));
         e = assertThrows(IllegalArgumentException.class, () ->
-                HakmemByteBufAllocator.builder().sources(Map.of("hakmem.maxMappedMB", "0")::get, k -> null).build());
+                HakmemByteBufAllocator.builder().sources(Map.of("hakmem.maxMappedMB", "0"), Map.of()).build());
         assertThat(e.getMessage()).contains("hakmem.maxMappedMB");
         assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder().maxMappedBytes(-5));
+    }
+
+    /**
+     * A name that looks like one of ours without being it fails at start-up (SettingNames): in case,
+     * separators or up to two edits, or an unknown property in our namespace. Our names, tools' own
+     * hakmem.<tool>.<name> properties and other HAKMEM_ variables (the C allocator's) are left alone.
+     */
+    @Test
+    void aMistypedSettingNameFailsAtStartUpNamingItAndWhatItMeant() {
+        String[][] refusedProperties = {
+            {"hakmem.ss.memlean", "did you mean hakmem.ss.memLean?"},
+            {"HAKMEM_SS_MEM_LEAN", "did you mean hakmem.ss.memLean?"},
+            {"hakmem.ss.memLeanTargetMb", "did you mean hakmem.ss.memLeanTargetMB?"},
+            {"hakmem.maxMappedMiB", "did you mean hakmem.maxMappedMB?"},
+            {"hakmem.ss.memLeanDecay", "did you mean hakmem.ss.memLeanDecayMs?"},
+            {"hakmem.maxMappedBytes", "expected one of: hakmem.ss.memLean, hakmem.ss.memLeanTargetMB,"},
+            {"hakmem.ss.prewarm", "hakmem.maxMappedMB, hakmem.preferDirect;"},
+        };
+        for (String[] c : refusedProperties) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                    HakmemByteBufAllocator.builder().sources(Map.of(c[0], "7"), Map.of()).build(), c[0]);
+            assertThat(e.getMessage()).contains("unknown system property " + c[0] + "='7'").contains(c[1]);
+        }
+        String[][] refusedVariables = {
+            {"HAKMEM_SS_MEM_LEAN_DECOMIT", "did you mean HAKMEM_SS_MEM_LEAN_DECOMMIT?"},
+            {"HAKMEM_SS_MEMLEAN", "did you mean HAKMEM_SS_MEM_LEAN?"},
+            {"hakmem_prefer_direct", "did you mean HAKMEM_PREFER_DIRECT?"},
+            {"HAKMEM_MAX_MAPPED", "did you mean HAKMEM_MAX_MAPPED_MB?"},
+            {"HAKMEN_SS_OS_STATS", "did you mean HAKMEM_SS_OS_STATS?"},
+        };
+        for (String[] c : refusedVariables) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                    HakmemByteBufAllocator.builder().profile(Profile.FAST).sources(Map.of(), Map.of(c[0], "1"))
+                            .build(), c[0]);
+            assertThat(e.getMessage()).contains("unknown environment variable " + c[0] + "='1'").contains(c[1])
+                    .contains("HAKMEM_SS_MEM_LEAN, HAKMEM_SS_MEM_LEAN_TARGET_MB,");
+        }
+        Map<String, String> fine = Map.of("hakmem.ss.memLean", "1", "hakmem.stress.seconds", "3",
+                "hakmem.difftest.seed", "42", "hakmem.jvm.flags", "-Xmx1g", "java.home", "/jdk");
+        Map<String, String> fineEnv = Map.of("HAKMEM_SS_MEM_LEAN_TARGET_MB", "20", "HAKMEM_TINY_CACHE_CAP", "64",
+                "HAKMEM_SS_PREWARM_COUNT", "4", "HOME", "/root");
+        HakmemConfig c = HakmemByteBufAllocator.builder().sources(fine, fineEnv).resolve();
+        assertEquals(Profile.LEAN, c.profile());
+        assertEquals(20L * MIB, c.leanTargetBytes());
     }
 
     @Test
@@ -385,10 +429,10 @@ class AllocatorBehaviourTest {
         // Every buffer up to 1 MiB lives in a 2 MiB superslab: a smaller cap could never serve one, so
         // it is refused when the allocator is built, not at the first buffer.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-                HakmemByteBufAllocator.builder().sources(Map.of("hakmem.maxMappedMB", "1")::get, k -> null).build());
+                HakmemByteBufAllocator.builder().sources(Map.of("hakmem.maxMappedMB", "1"), Map.of()).build());
         assertThat(e.getMessage()).contains("hakmem.maxMappedMB").contains("'1'").contains("from 2 (one superslab)");
         e = assertThrows(IllegalArgumentException.class, () ->
-                HakmemByteBufAllocator.builder().sources(k -> null, Map.of("HAKMEM_MAX_MAPPED_MB", "1")::get).build());
+                HakmemByteBufAllocator.builder().sources(Map.of(), Map.of("HAKMEM_MAX_MAPPED_MB", "1")).build());
         assertThat(e.getMessage()).contains("HAKMEM_MAX_MAPPED_MB");
         e = assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator.builder().maxMappedBytes(MIB));
         assertThat(e.getMessage()).contains("maxMappedBytes: 1048576").contains("at least 2097152");
@@ -401,14 +445,14 @@ class AllocatorBehaviourTest {
     void precedenceIsBuilderThenPropertyThenEnvironmentThenDefault() {
         Map<String, String> props = Map.of("hakmem.maxMappedMB", "64");
         Map<String, String> env = Map.of("HAKMEM_MAX_MAPPED_MB", "32", "HAKMEM_PREFER_DIRECT", "false");
-        HakmemConfig c = HakmemByteBufAllocator.builder().sources(props::get, env::get).resolve();
+        HakmemConfig c = HakmemByteBufAllocator.builder().sources(props, env).resolve();
         assertEquals(64L * MIB, c.maxMappedBytes());
         assertEquals(false, c.preferDirect());
-        c = HakmemByteBufAllocator.builder().sources(k -> null, env::get).resolve();
+        c = HakmemByteBufAllocator.builder().sources(Map.of(), env).resolve();
         assertEquals(32L * MIB, c.maxMappedBytes());
-        c = HakmemByteBufAllocator.builder().maxMappedBytes(16L * MIB).sources(props::get, env::get).resolve();
+        c = HakmemByteBufAllocator.builder().maxMappedBytes(16L * MIB).sources(props, env).resolve();
         assertEquals(16L * MIB, c.maxMappedBytes());
-        c = HakmemByteBufAllocator.builder().sources(k -> null, k -> null).resolve();
+        c = HakmemByteBufAllocator.builder().sources(Map.of(), Map.of()).resolve();
         assertEquals(Profile.FAST, c.profile());
         assertEquals(10L * MIB, c.leanTargetBytes());
         assertEquals(DecommitMode.FREE, c.decommitMode());
@@ -423,18 +467,18 @@ class AllocatorBehaviourTest {
         Map<String, String> env = Map.of("HAKMEM_SS_MEM_LEAN", "1", "HAKMEM_SS_MEM_LEAN_TARGET_MB", "20",
                 "HAKMEM_SS_MEM_LEAN_DECOMMIT", "dontneed", "HAKMEM_SS_MEM_LEAN_DECAY_MS", "250", "HAKMEM_SS_OS_STATS", "1");
         Map<String, String> props = Map.of("hakmem.ss.memLean", "0", "hakmem.ss.memLeanDecommit", "OFF");
-        HakmemConfig c = HakmemByteBufAllocator.builder().sources(k -> null, env::get).resolve();
+        HakmemConfig c = HakmemByteBufAllocator.builder().sources(Map.of(), env).resolve();
         assertEquals(Profile.LEAN, c.profile());
         assertEquals(20L * MIB, c.leanTargetBytes());
         assertEquals(DecommitMode.DONTNEED, c.decommitMode());
         assertEquals(250, c.leanDecayMillis());
         assertTrue(c.osStatsAtExit());
-        c = HakmemByteBufAllocator.builder().sources(props::get, env::get).resolve();
+        c = HakmemByteBufAllocator.builder().sources(props, env).resolve();
         assertEquals(Profile.FAST, c.profile(), "property over environment");
         assertEquals(DecommitMode.OFF, c.decommitMode());
         assertEquals(20L * MIB, c.leanTargetBytes(), "environment where no property is set");
         c = HakmemByteBufAllocator.builder().profile(Profile.LEAN).leanDecommit(DecommitMode.FREE).leanTargetMB(3)
-                .leanDecayMillis(0).osStatsAtExit(false).sources(props::get, env::get).resolve();
+                .leanDecayMillis(0).osStatsAtExit(false).sources(props, env).resolve();
         assertEquals(Profile.LEAN, c.profile(), "builder over property");
         assertEquals(DecommitMode.FREE, c.decommitMode());
         assertEquals(3L * MIB, c.leanTargetBytes());

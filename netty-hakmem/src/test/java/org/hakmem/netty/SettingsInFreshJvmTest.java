@@ -96,4 +96,29 @@ class SettingsInFreshJvmTest {
         assertThat(child.out()).contains("THREW java.lang.ExceptionInInitializerError / "
                 + "java.lang.IllegalArgumentException").contains("HAKMEM_MAX_MAPPED_MB='lots'");
     }
+
+    /**
+     * A setting whose name is mistyped used to be ignored: the allocator ran with the default and
+     * nothing said so. A name that differs from one of ours only in case, separators or a letter or
+     * two, or an unknown name in our property namespace, now fails the first use of the class too.
+     */
+    @Test
+    void aMistypedNameFailsTheFirstUseOfTheClassNamingIt() throws Exception {
+        Child wrongCase = run("default", "-Dhakmem.ss.memlean=1", null, null);
+        assertEquals(1, wrongCase.exit(), wrongCase.out());
+        assertThat(wrongCase.out()).contains("THREW java.lang.ExceptionInInitializerError / "
+                + "java.lang.IllegalArgumentException").contains("hakmem.ss.memlean='1'")
+                .contains("did you mean hakmem.ss.memLean?");
+        Child envNameAsProperty = run("default", "-DHAKMEM_SS_MEM_LEAN=1", null, null);
+        assertEquals(1, envNameAsProperty.exit(), envNameAsProperty.out());
+        assertThat(envNameAsProperty.out()).contains("HAKMEM_SS_MEM_LEAN='1'").contains("hakmem.ss.memLean");
+        Child misspelt = run("builder", null, "HAKMEM_SS_MEM_LEAN_DECOMIT", "DONTNEED");
+        assertEquals(1, misspelt.exit(), misspelt.out());
+        assertThat(misspelt.out()).contains("environment variable HAKMEM_SS_MEM_LEAN_DECOMIT='DONTNEED'")
+                .contains("did you mean HAKMEM_SS_MEM_LEAN_DECOMMIT?");
+        Child unknown = run("builder", "-Dhakmem.leanTargetMB=32", null, null);
+        assertEquals(1, unknown.exit(), unknown.out());
+        assertThat(unknown.out()).contains("system property hakmem.leanTargetMB='32'")
+                .contains("hakmem.ss.memLeanTargetMB");
+    }
 }
