@@ -146,9 +146,10 @@ public final class HakmemConfig {
     }
 
     /**
-     * Returns Netty's preferDirect switch, given to {@code AbstractByteBufAllocator}: whether
-     * {@code buffer()} and {@code compositeBuffer()} return direct buffers (where Netty can free direct
-     * buffers reliably) rather than heap buffers.
+     * Returns Netty's preferDirect switch as configured, given to {@code AbstractByteBufAllocator}:
+     * whether {@code buffer()} and {@code compositeBuffer()} return direct buffers rather than heap
+     * buffers. Netty ignores it where it cannot free JDK direct buffers reliably (JDK 17 with
+     * {@code -Dio.netty.noUnsafe=true}): those methods then return heap buffers although this says true.
      *
      * @return true to prefer direct buffers; true by default
      */

@@ -37,7 +37,7 @@ final class SettingNames {
     static final Names MAX_MAPPED = new Names("hakmem.maxMappedMB", "HAKMEM_MAX_MAPPED_MB");
     static final Names PREFER_DIRECT = new Names("hakmem.preferDirect", "HAKMEM_PREFER_DIRECT");
 
-    private static final List<Names> ALL = List.of(PROFILE, LEAN_TARGET, DECOMMIT, DECAY, OS_STATS, MAX_MAPPED,
+    static final List<Names> ALL = List.of(PROFILE, LEAN_TARGET, DECOMMIT, DECAY, OS_STATS, MAX_MAPPED,
             PREFER_DIRECT);
 
     /** Edits (insertions, deletions, substitutions) within which a name counts as a typo of ours. */

@@ -1,6 +1,7 @@
 package org.hakmem.netty;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.PlatformDependent;
 import org.hakmem.netty.os.DecommitMode;
 import org.hakmem.netty.os.OsStats;
 import org.junit.jupiter.api.Test;
@@ -8,12 +9,16 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,16 +26,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DocumentedDefaultsTest {
     private static final long MIB = 1 << 20;
 
-    /** The child: prints the cap of an allocator built with no cap set anywhere. */
+    /**
+     * The child: prints the cap of an allocator built with no cap set anywhere; with "direct", what
+     * buffer() and ioBuffer() of DEFAULT return and whether Netty can free direct buffers reliably.
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("direct")) {
+            HakmemByteBufAllocator alloc = HakmemByteBufAllocator.DEFAULT;
+            ByteBuf buffer = alloc.buffer();
+            ByteBuf io = alloc.ioBuffer();
+            System.out.println("DIRECT preferDirect=" + alloc.config().preferDirect() + " buffer=" + buffer.isDirect()
+                    + " ioBuffer=" + io.isDirect() + " canFree=" + PlatformDependent.canReliabilyFreeDirectBuffers());
+            buffer.release();
+            io.release();
+            return;
+        }
         System.out.println("CAP " + HakmemByteBufAllocator.builder().build().config().maxMappedBytes());
     }
 
     private static long defaultCapIn(String... jvmFlags) throws IOException, InterruptedException {
+        return Long.parseLong(childLine("CAP ", List.of(jvmFlags)));
+    }
+
+    private static String childLine(String prefix, List<String> jvmFlags, String... args)
+            throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
-        cmd.addAll(List.of(jvmFlags));
+        cmd.addAll(jvmFlags);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), DocumentedDefaultsTest.class.getName()));
+        cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("HAKMEM_MAX_MAPPED_MB");
         pb.redirectErrorStream(true);
@@ -38,8 +62,23 @@ class DocumentedDefaultsTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child exits");
         assertEquals(0, p.exitValue(), out);
-        String line = out.lines().filter(l -> l.startsWith("CAP ")).findFirst().orElseThrow(() -> new AssertionError(out));
-        return Long.parseLong(line.substring(4).trim());
+        String line = out.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() -> new AssertionError(out));
+        return line.substring(prefix.length()).trim();
+    }
+
+    /**
+     * README, "Configuration": Netty turns preferDirect off where it cannot free JDK direct buffers
+     * reliably (JDK 17 with -Dio.netty.noUnsafe=true), so buffer() returns heap buffers although
+     * config().preferDirect() says true; ioBuffer() returns direct buffers either way.
+     */
+    @Test
+    void withoutUnsafeNettyTurnsPreferDirectOffForBufferButNotForIoBuffer() throws Exception {
+        String line = childLine("DIRECT ", List.of("-Dio.netty.noUnsafe=true"), "direct");
+        boolean canFree = line.endsWith("canFree=true");
+        assertEquals("preferDirect=true buffer=" + canFree + " ioBuffer=true canFree=" + canFree, line);
+        if (Runtime.version().feature() == 17) {
+            assertFalse(canFree, "JDK 17 without Unsafe, the README's example");
+        }
     }
 
     /**
@@ -51,6 +90,31 @@ class DocumentedDefaultsTest {
         assertEquals(300 * MIB, defaultCapIn("-XX:MaxDirectMemorySize=300m", "-Xmx128m"));
         assertEquals(64 * MIB, defaultCapIn("-XX:MaxDirectMemorySize=16m", "-Xmx128m"), "the floor");
         assertEquals(96 * MIB, defaultCapIn("-XX:+UseG1GC", "-Xmx96m", "-Xms96m"), "without MaxDirectMemorySize, the max heap");
+    }
+
+    /**
+     * README, "Configuration": the table's builder methods exist with those parameter types, and its
+     * system properties and environment variables are exactly the ones the builder reads (SettingNames,
+     * which also refuses names that look like them: a name the README taught but the code did not know
+     * would be refused at start-up).
+     */
+    @Test
+    void theConfigurationTableNamesWhatTheCodeReads() throws Exception {
+        List<String> rows = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8).lines()
+                .dropWhile(l -> !l.startsWith("| setting | builder | system property | environment | default |"))
+                .skip(2).takeWhile(l -> l.startsWith("| ")).collect(Collectors.toList());
+        List<SettingNames.Names> documented = new ArrayList<>();
+        for (String row : rows) {
+            String[] cells = row.split(" \\| ");
+            String builder = cells[1].replace("`", "");
+            String method = builder.substring(0, builder.indexOf('('));
+            String type = builder.substring(builder.indexOf('(') + 1, builder.indexOf(')'));
+            assertThat(Arrays.stream(HakmemConfig.Builder.class.getMethods()).filter(m -> m.getName().equals(method)
+                    && m.getParameterCount() == 1 && m.getParameterTypes()[0].getSimpleName().equals(type)))
+                    .as(row).hasSize(1);
+            documented.add(new SettingNames.Names(cells[2].replace("`", ""), cells[3].replace("`", "")));
+        }
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(SettingNames.ALL);
     }
 
     /**
