@@ -381,6 +381,33 @@ class AllocatorBehaviourTest {
     }
 
     /**
+     * The edges of values from properties and variables: empty or blank is invalid, not unset; MiB
+     * whose byte count would overflow a long are refused, not wrapped; surrounding blanks and the case
+     * of the decommit mode do not matter.
+     */
+    @Test
+    void emptyBlankAndOverflowingValuesFailNamingTheVariableAndSurroundingBlanksAreIgnored() {
+        String[][] refused = {
+            {"HAKMEM_SS_MEM_LEAN", ""}, {"HAKMEM_SS_MEM_LEAN_DECOMMIT", "   "},
+            {"HAKMEM_MAX_MAPPED_MB", String.valueOf((Long.MAX_VALUE >> 20) + 1)},
+            {"HAKMEM_MAX_MAPPED_MB", "99999999999999999999"}, {"HAKMEM_SS_MEM_LEAN_TARGET_MB", "0"},
+            {"HAKMEM_SS_MEM_LEAN_TARGET_MB", "10MB"}, {"HAKMEM_SS_MEM_LEAN_DECAY_MS", "3600001"},
+            {"HAKMEM_SS_MEM_LEAN_DECAY_MS", "1.5"}, {"HAKMEM_SS_MEM_LEAN", "LEAN"},
+        };
+        for (String[] c : refused) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                    HakmemByteBufAllocator.builder().sources(Map.of(), Map.of(c[0], c[1])).resolve(), c[0] + "=" + c[1]);
+            assertThat(e.getMessage()).contains("invalid " + c[0] + "='" + c[1] + "' (expected: ");
+        }
+        HakmemConfig c = HakmemByteBufAllocator.builder().sources(Map.of(), Map.of("HAKMEM_SS_MEM_LEAN", " 1\n",
+                "HAKMEM_SS_MEM_LEAN_DECOMMIT", " dontNeed ", "HAKMEM_MAX_MAPPED_MB",
+                String.valueOf(Long.MAX_VALUE >> 20))).resolve();
+        assertEquals(Profile.LEAN, c.profile());
+        assertEquals(DecommitMode.DONTNEED, c.decommitMode());
+        assertEquals((Long.MAX_VALUE >> 20) << 20, c.maxMappedBytes());
+    }
+
+    /**
      * A name that looks like one of ours without being it fails at start-up (SettingNames): in case,
      * separators or up to two edits, or an unknown property in our namespace. Our names, tools' own
      * hakmem.<tool>.<name> properties and other HAKMEM_ variables (the C allocator's) are left alone.
