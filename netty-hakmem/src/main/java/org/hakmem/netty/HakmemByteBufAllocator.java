@@ -71,9 +71,9 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
      * {@link HakmemConfig}). Nothing is mapped until its first direct allocation.
      *
      * <p>It is built when the class is initialised, that is at the first use of the class, builder()
-     * included. An invalid system property or environment variable therefore fails that first use
-     * (an ExceptionInInitializerError whose cause, an IllegalArgumentException, names the variable,
-     * the value and what is allowed), even where a builder would set that setting itself: a mistyped
+     * included. An invalid system property or environment variable, or one whose name looks like a
+     * setting's without being it, therefore fails that first use (an ExceptionInInitializerError whose
+     * cause, an IllegalArgumentException, names the variable, the value and what is allowed), even where a builder would set that setting itself: a mistyped
      * setting is reported at start-up rather than silently overridden. (Declaring DEFAULT elsewhere
      * to build it later is not possible without making HakmemByteBufAllocator.DEFAULT ambiguous with
      * the DEFAULT every ByteBufAllocator inherits.)
@@ -141,7 +141,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
      * Starts the settings of a new allocator. Options left unset fall back to system properties, then
      * environment variables, then defaults (see {@link HakmemConfig.Builder}). As the first use of this
      * class, it also builds {@link #DEFAULT}, which fails if a system property or environment variable
-     * of netty-hakmem is invalid.
+     * of netty-hakmem is invalid or its name is mistyped (see {@link HakmemConfig.Builder}).
      *
      * @return a new builder; each {@link HakmemConfig.Builder#build()} makes a new, independent allocator
      */
