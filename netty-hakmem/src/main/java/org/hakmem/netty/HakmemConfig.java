@@ -277,8 +277,9 @@ public final class HakmemConfig {
         /**
          * Sets whether the allocator prints its OS stats ({@link HakmemAllocatorMetric#osStats()}: mmap,
          * munmap and madvise calls, lean decommits and retires) with its resident and committed bytes to
-         * standard error once, when the JVM exits, if it is still reachable then and has mapped memory
-         * (if no such allocator has, one line says so). Unset, it comes from
+         * standard error once, when the JVM exits, if it has mapped memory; also if the application
+         * dropped it before (its line then says so, without the committed bytes). If no such allocator
+         * has mapped memory, one line says so. Unset, it comes from
          * {@code -Dhakmem.ss.osStats} or {@code HAKMEM_SS_OS_STATS} ({@code 0} or {@code 1}), else it is
          * false.
          *
