@@ -414,33 +414,27 @@ class AllocatorBehaviourTest {
      */
     @Test
     void aMistypedSettingNameFailsAtStartUpNamingItAndWhatItMeant() {
-        String[][] refusedProperties = {
-            {"hakmem.ss.memlean", "did you mean hakmem.ss.memLean?"},
-            {"HAKMEM_SS_MEM_LEAN", "did you mean hakmem.ss.memLean?"},
-            {"hakmem.ss.memLeanTargetMb", "did you mean hakmem.ss.memLeanTargetMB?"},
-            {"hakmem.maxMappedMiB", "did you mean hakmem.maxMappedMB?"},
-            {"hakmem.ss.memLeanDecay", "did you mean hakmem.ss.memLeanDecayMs?"},
-            {"hakmem.maxMappedBytes", "expected one of: hakmem.ss.memLean, hakmem.ss.memLeanTargetMB,"},
-            {"hakmem.ss.prewarm", "hakmem.maxMappedMB, hakmem.preferDirect;"},
+        String[][] refused = { // kind, name, what the message says besides the name and value
+            {"system property", "hakmem.ss.memlean", "did you mean hakmem.ss.memLean?"},
+            {"system property", "HAKMEM_SS_MEM_LEAN", "did you mean hakmem.ss.memLean?"},
+            {"system property", "hakmem.ss.memLeanTargetMb", "did you mean hakmem.ss.memLeanTargetMB?"},
+            {"system property", "hakmem.maxMappedMiB", "did you mean hakmem.maxMappedMB?"},
+            {"system property", "hakmem.ss.memLeanDecay", "did you mean hakmem.ss.memLeanDecayMs?"},
+            {"system property", "hakmem.maxMappedBytes", "expected one of: hakmem.ss.memLean, hakmem.ss.memLeanTargetMB,"},
+            {"system property", "hakmem.ss.prewarm", "hakmem.maxMappedMB, hakmem.preferDirect;"},
+            {"environment variable", "HAKMEM_SS_MEM_LEAN_DECOMIT", "did you mean HAKMEM_SS_MEM_LEAN_DECOMMIT?"},
+            {"environment variable", "HAKMEM_SS_MEMLEAN", "did you mean HAKMEM_SS_MEM_LEAN?"},
+            {"environment variable", "hakmem_prefer_direct", "did you mean HAKMEM_PREFER_DIRECT?"},
+            {"environment variable", "HAKMEM_MAX_MAPPED", "did you mean HAKMEM_MAX_MAPPED_MB?"},
+            {"environment variable", "HAKMEN_SS_OS_STATS", "HAKMEM_SS_MEM_LEAN, HAKMEM_SS_MEM_LEAN_TARGET_MB,"},
         };
-        for (String[] c : refusedProperties) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-                    HakmemByteBufAllocator.builder().sources(Map.of(c[0], "7"), Map.of()).build(), c[0]);
-            assertThat(e.getMessage()).contains("unknown system property " + c[0] + "='7'").contains(c[1]);
-        }
-        String[][] refusedVariables = {
-            {"HAKMEM_SS_MEM_LEAN_DECOMIT", "did you mean HAKMEM_SS_MEM_LEAN_DECOMMIT?"},
-            {"HAKMEM_SS_MEMLEAN", "did you mean HAKMEM_SS_MEM_LEAN?"},
-            {"hakmem_prefer_direct", "did you mean HAKMEM_PREFER_DIRECT?"},
-            {"HAKMEM_MAX_MAPPED", "did you mean HAKMEM_MAX_MAPPED_MB?"},
-            {"HAKMEN_SS_OS_STATS", "did you mean HAKMEM_SS_OS_STATS?"},
-        };
-        for (String[] c : refusedVariables) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-                    HakmemByteBufAllocator.builder().profile(Profile.FAST).sources(Map.of(), Map.of(c[0], "1"))
-                            .build(), c[0]);
-            assertThat(e.getMessage()).contains("unknown environment variable " + c[0] + "='1'").contains(c[1])
-                    .contains("HAKMEM_SS_MEM_LEAN, HAKMEM_SS_MEM_LEAN_TARGET_MB,");
+        for (String[] c : refused) {
+            Map<String, String> set = Map.of(c[1], "7");
+            boolean property = c[0].equals("system property");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HakmemByteBufAllocator
+                    .builder().profile(Profile.FAST).sources(property ? set : Map.of(), property ? Map.of() : set)
+                    .build(), c[1]);
+            assertThat(e.getMessage()).contains("unknown " + c[0] + " " + c[1] + "='7'").contains(c[2]);
         }
         Map<String, String> fine = Map.of("hakmem.ss.memLean", "1", "hakmem.stress.seconds", "3",
                 "hakmem.difftest.seed", "42", "hakmem.jvm.flags", "-Xmx1g", "java.home", "/jdk");
