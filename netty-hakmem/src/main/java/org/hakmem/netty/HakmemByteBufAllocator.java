@@ -189,8 +189,9 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
 
     /**
      * Creates a heap buffer: Netty's {@code UnpooledHeapByteBuf}, whose array is counted in
-     * {@link HakmemAllocatorMetric#usedHeapMemory()}. A platform thread that releases a heap buffer keeps
-     * up to 4 of its recent arrays (at most 4 MiB in all) for its next heap buffers of the same length.
+     * {@link HakmemAllocatorMetric#usedHeapMemory()}. A platform thread that has allocated from this
+     * allocator and releases a heap buffer keeps up to 4 of its recent arrays (at most 4 MiB in all) for
+     * its next heap buffers of the same length; a thread that only releases drops the array.
      *
      * @param initialCapacity the capacity, in bytes
      * @param maxCapacity the most the buffer may grow to, in bytes
@@ -356,7 +357,8 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
 
     void freeHeapArray(byte[] array) {
         heapBytes.add(-array.length);
-        ThreadCache cache = table.get();
+        // peek, not get: a thread that only releases heap buffers gets no heap of its own for it.
+        ThreadCache cache = table.peek();
         if (cache != null) {
             cache.offerArray(array);
         }

@@ -54,6 +54,13 @@ final class ThreadCacheTable {
         return fallback.isSet() ? fallback.get() : null;
     }
 
+    /** getIfExists with the table's hit first: for a path that may run often but must not create one. */
+    ThreadCache peek() {
+        Thread t = Thread.currentThread();
+        ThreadCache c = entries[index(t)];
+        return c != null && c.thread == t ? c : getIfExists();
+    }
+
     private ThreadCache miss(Thread t) {
         if (VirtualThreads.isVirtual(t)) {
             return null; // virtual threads allocate from SharedCaches, never from a cache of their own

@@ -27,4 +27,21 @@ class MetricsTest {
         assertEquals(0, alloc.metric().threadHeaps());
         assertEquals(0, alloc.registry().registeredHeaps(), "the reap retired it");
     }
+
+    /**
+     * A thread that only releases a heap buffer another thread allocated gets no heap: the release has
+     * no array cache to offer the array to (a cache is made by allocating), so it drops the array.
+     */
+    @Test
+    void releasingAHeapBufferGivesTheReleasingThreadNoHeap() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
+        io.netty.buffer.ByteBuf heap = alloc.heapBuffer(100);
+        int heapsBefore = alloc.registry().registeredHeaps();
+        Thread t = new Thread(heap::release);
+        t.start();
+        t.join();
+        assertEquals(0, heap.refCnt());
+        assertEquals(0, alloc.metric().usedHeapMemory(), "its bytes are no longer counted");
+        assertEquals(heapsBefore, alloc.registry().registeredHeaps(), () -> "after the release: " + alloc.metric());
+    }
 }
