@@ -135,15 +135,20 @@ public final class JmhRounds {
                 if (a.startsWith("hakmem-lean") && fast > 0) {
                     ratio += String.format(Locale.ROOT, " (%.2fx FAST)", Stats.median(s) / fast);
                 }
-                rows.add(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.1f%% | %.1f | %s |",
-                        w.name(), a, Stats.median(s), Stats.min(s), Stats.max(s), Stats.cv(s) * 100,
-                        Stats.median(allocs.get(a)), ratio));
+                rows.add(row(w.name(), a, s, allocs.get(a), ratio));
             }
         }
         System.out.println();
         System.out.println("| workload | allocator | median ops/us | min | max | CV | B/op (gc.alloc.rate.norm) | hakmem / faster peer (LEAN: also / FAST) |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
+    }
+
+    /** One table row: the per-round scores' median, min, max and CV, the median B/op, the ratio text. */
+    static String row(String workload, String allocator, double[] scores, double[] bytesPerOp, String ratio) {
+        return String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %s | %.1f | %s |", workload, allocator,
+                Stats.median(scores), Stats.min(scores), Stats.max(scores), Stats.cvText(scores),
+                Stats.median(bytesPerOp), ratio);
     }
 
     private static double secondary(RunResult result, String suffix) {

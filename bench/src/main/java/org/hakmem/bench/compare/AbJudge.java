@@ -41,7 +41,7 @@ final class AbJudge {
             for (String w : THROUGHPUT) {
                 Summary s = Summary.of(records, w, a, "ops_per_s");
                 double ratio = s.median() / Summary.of(records, w, BASELINE, "ops_per_s").median();
-                worstCv = Math.max(worstCv, s.cv());
+                worstCv = Math.max(worstCv, s.cv()); // a workload without a CV (one run) makes it NaN: n/a
                 if (!Double.isFinite(ratio)) {
                     notGo.add("no throughput figure for " + w + " (this allocator or FAST had no successful run)");
                     worstRatio = Double.NaN;

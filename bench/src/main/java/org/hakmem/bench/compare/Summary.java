@@ -15,12 +15,9 @@ record Summary(int n, double median, double min, double max, double cv) {
         return v.length == 0 ? NONE : new Summary(v.length, Stats.median(v), Stats.min(v), Stats.max(v), Stats.cv(v));
     }
 
-    /**
-     * The CV as the tables print it: "n/a" for fewer than two runs, where a sample standard
-     * deviation does not exist (Stats.cv gives 0 there, which would read as perfectly steady).
-     */
+    /** The CV as the tables print it: "n/a" for fewer than two runs (Stats.cv is NaN there). */
     String cvText() {
-        return n < 2 ? "n/a" : Md.pct(cv);
+        return Md.pct(cv);
     }
 
     /** The finite values of key over the successful runs of workload and allocator. */

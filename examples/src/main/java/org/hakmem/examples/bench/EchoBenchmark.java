@@ -116,38 +116,39 @@ public final class EchoBenchmark {
             System.err.println("FAILED: " + e.getMessage());
             System.exit(1);
         }
-        printTable(results, JVM_FLAGS);
+        System.out.print(table(results, JVM_FLAGS));
         System.exit(0);
     }
 
-    private static void printTable(Map<String, List<EchoRun.Result>> results, List<String> flags) {
+    /** The Markdown summary of every allocator's runs, with its caption and the JVM flags. */
+    static String table(Map<String, List<EchoRun.Result>> results, List<String> flags) {
         Double pooledMedian = results.containsKey("pooled")
                 ? Stats.median(results.get("pooled").stream().mapToDouble(EchoRun.Result::msgsPerS).toArray()) : null;
-        System.out.println();
-        System.out.println("| allocator | runs | msgs/s median | msgs/s min | msgs/s max | CV | p99 median (us)"
+        StringBuilder sb = new StringBuilder("\n");
+        sb.append("| allocator | runs | msgs/s median | msgs/s min | msgs/s max | CV | p99 median (us)"
                 + " | p99.9 median (us) | server VmHWM median (MiB) | server measured-phase peak median (MiB)"
-                + " | msgs/s vs pooled |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + " | msgs/s vs pooled |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, List<EchoRun.Result>> e : results.entrySet()) {
             List<EchoRun.Result> runs = e.getValue();
             double[] t = runs.stream().mapToDouble(EchoRun.Result::msgsPerS).toArray();
-            double cv = Stats.cv(t);
             double med = Stats.median(t);
             String ratio = pooledMedian == null || pooledMedian == 0 ? "n/a"
                     : String.format(Locale.ROOT, "%.3f", med / pooledMedian);
-            System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.1f%% | %.1f | %.1f | %.1f | %.1f | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %s | %.1f | %.1f | %.1f | %.1f | %s |%n",
                     e.getKey(), runs.size(), med,
-                    Stats.min(t), Stats.max(t), cv * 100,
+                    Stats.min(t), Stats.max(t), Stats.cvText(t),
                     Stats.median(runs.stream().mapToDouble(EchoRun.Result::p99Us).toArray()),
                     Stats.median(runs.stream().mapToDouble(EchoRun.Result::p999Us).toArray()),
                     Stats.median(runs.stream().mapToDouble(r -> r.serverHwmKib() / 1024.0).toArray()),
                     Stats.median(runs.stream().mapToDouble(r -> r.serverPhaseHwmKib() / 1024.0).toArray()),
-                    ratio);
+                    ratio));
         }
-        System.out.println();
-        System.out.println("CV = sample standard deviation / mean of msgs/s over the runs. "
+        sb.append('\n');
+        sb.append("CV = sample standard deviation / mean of msgs/s over the runs (n/a for a single run). "
                 + "\"msgs/s vs pooled\" = median msgs/s / pooled's median msgs/s. VmHWM: the server's peak RSS over"
-                + " its whole life; measured-phase peak: its peak RSS after the warmup (EchoRun).");
-        System.out.println("JVM flags: " + String.join(" ", flags));
+                + " its whole life; measured-phase peak: its peak RSS after the warmup (EchoRun).\n");
+        sb.append("JVM flags: ").append(String.join(" ", flags)).append('\n');
+        return sb.toString();
     }
 }

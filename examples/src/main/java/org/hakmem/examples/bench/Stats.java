@@ -5,6 +5,7 @@
 package org.hakmem.examples.bench;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 public final class Stats {
     private Stats() {
@@ -25,13 +26,25 @@ public final class Stats {
         return Arrays.stream(v).max().orElse(Double.NaN);
     }
 
-    /** Sample standard deviation over the mean. */
+    /**
+     * Sample standard deviation over the mean; NaN for fewer than two values, where a sample standard
+     * deviation does not exist (0 there would read as a perfectly steady figure).
+     */
     public static double cv(double[] v) {
-        double mean = Arrays.stream(v).average().orElse(Double.NaN);
+        if (v.length < 2) {
+            return Double.NaN;
+        }
+        double mean = Arrays.stream(v).average().orElseThrow();
         double ss = 0;
         for (double x : v) {
             ss += (x - mean) * (x - mean);
         }
-        return v.length < 2 ? 0 : Math.sqrt(ss / (v.length - 1)) / mean;
+        return Math.sqrt(ss / (v.length - 1)) / mean;
+    }
+
+    /** The CV as tables print it: "12.3%", or "n/a" where it does not exist (one value, a mean of 0). */
+    public static String cvText(double[] v) {
+        double cv = cv(v);
+        return Double.isFinite(cv) ? String.format(Locale.ROOT, "%.1f%%", cv * 100) : "n/a";
     }
 }

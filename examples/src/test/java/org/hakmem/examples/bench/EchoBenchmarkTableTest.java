@@ -1,0 +1,31 @@
+/*
+ * EchoBenchmarkTableTest: the summary table of the echo benchmark on made-up runs. A single run per
+ * allocator (--rounds 1) has no CV: the table says n/a rather than 0.0%, which read as perfectly steady
+ * in the recorded footprint-idle-pool tables.
+ */
+package org.hakmem.examples.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EchoBenchmarkTableTest {
+
+    @Test
+    void oneRunHasNoCvAndThreeRunsHaveTheSampleCv() {
+        Map<String, List<EchoRun.Result>> results = new LinkedHashMap<>();
+        results.put("hakmem", List.of(run(494551)));
+        results.put("pooled", List.of(run(90_000), run(100_000), run(110_000)));
+        String table = EchoBenchmark.table(results, List.of("-Xmx256m"));
+        assertThat(table).contains("| hakmem | 1 | 494551 | 494551 | 494551 | n/a |");
+        assertThat(table).contains("| pooled | 3 | 100000 | 90000 | 110000 | 10.0% |");
+    }
+
+    private static EchoRun.Result run(double msgsPerS) {
+        return new EchoRun.Result(msgsPerS, 100, 1000, 2000, 330_000, 320_000, 320_000, -1, -1, -1, -1);
+    }
+}
