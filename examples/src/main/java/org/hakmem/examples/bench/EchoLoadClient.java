@@ -6,9 +6,12 @@
  *
  * Opens `connections` connections; each keeps `inflight` messages of `size` bytes outstanding. The
  * server echoes the byte stream back in order, so every `size` bytes received complete the oldest
- * outstanding message: its round-trip time is recorded and a new message is sent. Every byte that
- * comes back is checked against the one sent there; a difference fails the run (exit 1), as does a
- * connection that fails or closes. After `warmup`
+ * outstanding message: its round-trip time is recorded and a new message is sent. Each message has
+ * bytes of its own (a window of a random pattern that moves by one byte per message, from a start that
+ * differs between connections), and every byte that comes back is checked against the message it
+ * should belong to: a difference fails the run (exit 1), also where the server sent back another
+ * message's bytes (a buffer reused while it still held an older message), as does a connection that
+ * fails or closes. After `warmup`
  * seconds the histogram is reset and "MEASURING" is printed (the launcher tells the server, which
  * starts its measured-phase peak RSS there); after `duration` more seconds the histogram is read and
  * one line is printed:
@@ -36,12 +39,22 @@ import org.HdrHistogram.Recorder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 public final class EchoLoadClient {
 
     private static final long MAX_LATENCY_NS = TimeUnit.SECONDS.toNanos(60);
+    /**
+     * Distinct message contents: message k of connection c is the size-byte window of the pattern at
+     * (c * CONNECTION_STRIDE + k) mod WINDOWS, so a connection's messages differ from the 250 before
+     * them, and a prime WINDOWS gives fewer than 251 connections distinct starts.
+     */
+    private static final int WINDOWS = 251;
+    private static final int CONNECTION_STRIDE = 31;
+    private static final long PATTERN_SEED = 0x5EED_EC40L;
     /** Extra seconds after warmup + duration before the watchdog halts the JVM. */
     static final int GRACE_SECONDS = 20;
 
@@ -106,11 +119,7 @@ public final class EchoLoadClient {
 
         Recorder recorder = new Recorder(MAX_LATENCY_NS, 3);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        byte[] payload = new byte[size];
-        for (int i = 0; i < size; i++) {
-            payload[i] = (byte) i;
-        }
-        Load load = new Load(recorder, failure, payload, inflight);
+        Load load = new Load(recorder, failure, size, inflight);
 
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(
                 Math.max(1, Runtime.getRuntime().availableProcessors()), transport.ioHandlerFactory);
@@ -126,7 +135,7 @@ public final class EchoLoadClient {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new Conn(load));
+                            ch.pipeline().addLast(new Conn(load, load.connections.getAndIncrement()));
                         }
                     });
             List<ChannelFuture> connects = new ArrayList<>(connections);
@@ -196,17 +205,22 @@ public final class EchoLoadClient {
     private static final class Load {
         final Recorder recorder;
         final AtomicReference<Throwable> failure;
-        final byte[] payload;
-        /** The payload as a buffer, to check echoed bytes against (read-only, shared by every connection). */
+        /** Messages are windows of it: size + WINDOWS random bytes. */
+        final byte[] pattern;
+        /** The pattern as a buffer, to check echoed bytes against (read-only, shared by every connection). */
         final ByteBuf expected;
+        final int size;
+        final AtomicInteger connections = new AtomicInteger();
         final int inflight;
         volatile boolean stopped;
 
-        Load(Recorder recorder, AtomicReference<Throwable> failure, byte[] payload, int inflight) {
+        Load(Recorder recorder, AtomicReference<Throwable> failure, int size, int inflight) {
             this.recorder = recorder;
             this.failure = failure;
-            this.payload = payload;
-            this.expected = Unpooled.wrappedBuffer(payload).asReadOnly();
+            this.size = size;
+            this.pattern = new byte[size + WINDOWS];
+            new SplittableRandom(PATTERN_SEED).nextBytes(pattern);
+            this.expected = Unpooled.wrappedBuffer(pattern).asReadOnly();
             this.inflight = inflight;
         }
     }
@@ -215,15 +229,24 @@ public final class EchoLoadClient {
     private static final class Conn extends ChannelInboundHandlerAdapter {
         private final Load load;
         private final int size;
+        private final long first;    // where this connection's first message starts in the pattern
         private final long[] sentAt; // ring of send times of the outstanding messages
         private int head;            // oldest outstanding
         private int outstanding;
         private int partial;         // bytes received of the oldest outstanding message
+        private long sent;           // messages sent so far
+        private long received;       // messages received whole so far
 
-        Conn(Load load) {
+        Conn(Load load, int index) {
             this.load = load;
-            this.size = load.payload.length;
+            this.size = load.size;
+            this.first = (long) index * CONNECTION_STRIDE;
             this.sentAt = new long[load.inflight];
+        }
+
+        /** Where message number seq of this connection starts in the pattern. */
+        private int window(long seq) {
+            return (int) ((first + seq) % WINDOWS);
         }
 
         void start(Channel ch) {
@@ -235,7 +258,7 @@ public final class EchoLoadClient {
 
         private void send(Channel ch) {
             ByteBuf out = ch.alloc().directBuffer(size);
-            out.writeBytes(load.payload);
+            out.writeBytes(load.pattern, window(sent++), size);
             sentAt[(head + outstanding) % sentAt.length] = System.nanoTime();
             outstanding++;
             ch.write(out, ch.voidPromise());
@@ -253,7 +276,7 @@ public final class EchoLoadClient {
                         throw new IllegalStateException("received more bytes than sent");
                     }
                     int take = Math.min(n, size - partial);
-                    if (!ByteBufUtil.equals(in, at, load.expected, partial, take)) {
+                    if (!ByteBufUtil.equals(in, at, load.expected, window(received) + partial, take)) {
                         throw new IllegalStateException("echoed bytes differ from the ones sent (bytes " + partial
                                 + ".." + (partial + take - 1) + " of a " + size + "-byte message)");
                     }
@@ -262,6 +285,7 @@ public final class EchoLoadClient {
                     n -= take;
                     if (partial == size) {
                         partial = 0;
+                        received++;
                         long latency = now - sentAt[head];
                         head = (head + 1) % sentAt.length;
                         outstanding--;

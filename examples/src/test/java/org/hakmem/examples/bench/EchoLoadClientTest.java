@@ -20,8 +20,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * EchoLoadClient against stand-in servers on 127.0.0.1: one that echoes the byte stream in pieces
- * of odd sizes (the client's framing must still complete every message), and one that returns the
- * right number of bytes but alters one of them (the client must fail, not report figures).
+ * of odd sizes (the client's framing must still complete every message), one that returns the
+ * right number of bytes but alters one of them, and one that answers every message with the first one
+ * it received, as a server whose allocator handed out a buffer still holding an old message would (the
+ * client must fail, not report figures).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EchoLoadClientTest {
@@ -45,6 +47,16 @@ class EchoLoadClientTest {
     @Test
     void aCorruptedEchoFailsTheClient() throws Exception {
         StandInServer server = start(1000); // byte 1000 of each connection's stream comes back altered
+        assertTheClientFails(server);
+    }
+
+    @Test
+    void anEchoOfAnOlderMessageFailsTheClient() throws Exception {
+        StandInServer server = start(StandInServer.REPLAY_FIRST);
+        assertTheClientFails(server);
+    }
+
+    private static void assertTheClientFails(StandInServer server) throws IOException {
         try (ChildJvm client = client(server.port())) {
             assertThatThrownBy(() -> {
                 client.awaitLine("CLIENT ", 60);
@@ -63,12 +75,18 @@ class EchoLoadClientTest {
     private static ChildJvm client(int port) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ChildJvm("echo load client", List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                EchoLoadClient.class.getName(), "127.0.0.1", String.valueOf(port), "2", "100", "3", "0", "1",
-                "unpooled", "nio"));
+                EchoLoadClient.class.getName(), "127.0.0.1", String.valueOf(port), "2",
+                String.valueOf(StandInServer.MESSAGE), "3", "0", "1", "unpooled", "nio"));
     }
 
-    /** Echoes each connection's bytes back in pieces of 1 to 37 bytes; optionally alters one byte. */
+    /**
+     * Echoes each connection's bytes back in pieces of 1 to 37 bytes; optionally alters one byte, or
+     * (REPLAY_FIRST) answers every MESSAGE bytes received with the first MESSAGE bytes it received.
+     */
     private static final class StandInServer implements AutoCloseable {
+        static final long REPLAY_FIRST = -2;
+        /** The client's message size (client()). */
+        static final int MESSAGE = 100;
         private final ServerSocket socket;
         private final long corruptAt;
         private final List<Socket> accepted = new ArrayList<>();
@@ -103,6 +121,10 @@ class EchoLoadClientTest {
         }
 
         private void echo(Socket s) {
+            if (corruptAt == REPLAY_FIRST) {
+                replayFirst(s);
+                return;
+            }
             byte[] buf = new byte[4096];
             long position = 0;
             int piece = 1;
@@ -119,6 +141,27 @@ class EchoLoadClientTest {
                         off += len;
                         piece = piece % 37 + 1;
                     }
+                }
+            } catch (IOException closed) {
+                // the client went away
+            }
+        }
+
+        private void replayFirst(Socket s) {
+            byte[] first = new byte[MESSAGE];
+            byte[] buf = new byte[4096];
+            long received = 0;
+            long answered = 0;
+            try (InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    if (received < MESSAGE) {
+                        System.arraycopy(buf, 0, first, (int) received, (int) Math.min(n, MESSAGE - received));
+                    }
+                    received += n;
+                    for (; received >= (answered + 1) * MESSAGE; answered++) {
+                        out.write(first);
+                    }
+                    out.flush();
                 }
             } catch (IOException closed) {
                 // the client went away
