@@ -6,6 +6,7 @@
 package org.hakmem.bench.compare;
 
 import org.hakmem.examples.bench.Allocators;
+import org.hakmem.examples.bench.ChildJvm;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 final class Header {
+    private static final long VERSION_TIMEOUT_S = 30;
+
     private Header() {
     }
 
@@ -28,9 +31,11 @@ final class Header {
         sb.append("# ").append(title).append("\n\n");
         sb.append("- date (UTC): ").append(started.truncatedTo(ChronoUnit.SECONDS)).append('\n');
         sb.append("- command: `bench/compare.sh ").append(String.join(" ", args)).append("`\n");
-        sb.append("- JDK: ").append(System.getProperty("java.vm.vendor")).append(' ')
-                .append(System.getProperty("java.runtime.version")).append(" (children: `").append(launcher.java())
-                .append("`)\n");
+        // the children make every figure, and --java may name another JDK than this one
+        sb.append("- JDK of the child JVMs: `").append(launcher.java()).append("`, `java -version`: ")
+                .append(javaVersion(launcher.java())).append('\n');
+        sb.append("- JDK of this tool: ").append(System.getProperty("java.vm.vendor")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append('\n');
         sb.append("- CPU: ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores available; kernel ").append(System.getProperty("os.name")).append(' ')
                 .append(System.getProperty("os.version")).append(' ').append(System.getProperty("os.arch")).append('\n');
@@ -44,6 +49,19 @@ final class Header {
             sb.append("  - `").append(a).append("`: `").append(Allocators.describe(a)).append("`\n");
         }
         return sb.append('\n').toString();
+    }
+
+    /** What `java -version` prints, its lines joined by "; ", or "unknown (why)". */
+    static String javaVersion(String java) {
+        try (ChildJvm child = new ChildJvm("java -version", List.of(java, "-version"))) {
+            child.awaitExit(VERSION_TIMEOUT_S);
+            return String.join("; ", child.output());
+        } catch (IOException | ChildJvm.ChildFailure e) {
+            return "unknown (" + e.getMessage().lines().findFirst().orElse("") + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown (interrupted)";
+        }
     }
 
     /** "model name" of /proc/cpuinfo, or "unknown". */
