@@ -15,10 +15,21 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 final class Header {
     private static final long VERSION_TIMEOUT_S = 30;
+    /**
+     * Environment variables that change a child JVM while its command line stays the same: flags the
+     * JVM or its launcher add (JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS, _JAVA_OPTIONS), netty-hakmem's own
+     * settings (HAKMEM_*, read where no -D property is given), glibc malloc's (MALLOC_*,
+     * GLIBC_TUNABLES: the JVM's native memory, in RSS) and preloaded libraries.
+     */
+    private static final Pattern CHANGES_CHILDREN = Pattern.compile(
+            "JAVA_TOOL_OPTIONS|JDK_JAVA_OPTIONS|_JAVA_OPTIONS|HAKMEM_.*|MALLOC_.*|GLIBC_TUNABLES|LD_PRELOAD");
 
     private Header() {
     }
@@ -43,12 +54,26 @@ final class Header {
         sb.append("- preset: ").append(preset.name()).append(" (").append(preset).append(")\n");
         sb.append("- child JVM flags (identical for every run): `").append(String.join(" ", launcher.flags()))
                 .append("`\n");
+        sb.append("- environment the children inherit that changes them (JVM options, netty-hakmem's settings, ")
+                .append("glibc malloc, preloads): ").append(inheritedEnvironment(System.getenv())).append('\n');
         sb.append("- example child command: `").append(example).append("`\n");
         sb.append("- allocators:\n");
         for (String a : allocators) {
             sb.append("  - `").append(a).append("`: `").append(Allocators.describe(a)).append("`\n");
         }
         return sb.append('\n').toString();
+    }
+
+    /**
+     * The variables of env that change a child JVM without showing in its flags, as "`NAME=value`, ...",
+     * sorted; "none" if none is set. The children inherit this tool's environment.
+     */
+    static String inheritedEnvironment(Map<String, String> env) {
+        List<String> set = new TreeMap<>(env).entrySet().stream()
+                .filter(e -> CHANGES_CHILDREN.matcher(e.getKey()).matches())
+                .map(e -> "`" + e.getKey() + "=" + e.getValue() + "`")
+                .toList();
+        return set.isEmpty() ? "none" : String.join(", ", set);
     }
 
     /** What `java -version` prints, its lines joined by "; ", or "unknown (why)". */
