@@ -120,6 +120,16 @@ public final class EchoBenchmark {
         System.exit(0);
     }
 
+    /**
+     * The median measured-phase peak in MiB over the runs that have one; n/a if none has (-1: the
+     * server's kernel refused the VmHWM reset), rather than -1 KiB counted as a figure.
+     */
+    private static String phasePeakMiB(List<EchoRun.Result> runs) {
+        double[] mib = runs.stream().filter(r -> r.serverPhaseHwmKib() >= 0)
+                .mapToDouble(r -> r.serverPhaseHwmKib() / 1024.0).toArray();
+        return mib.length == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", Stats.median(mib));
+    }
+
     /** The Markdown summary of every allocator's runs, with its caption and the JVM flags. */
     static String table(Map<String, List<EchoRun.Result>> results, List<String> flags) {
         Double pooledMedian = results.containsKey("pooled")
@@ -135,14 +145,13 @@ public final class EchoBenchmark {
             double med = Stats.median(t);
             String ratio = pooledMedian == null || pooledMedian == 0 ? "n/a"
                     : String.format(Locale.ROOT, "%.3f", med / pooledMedian);
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %s | %.1f | %.1f | %.1f | %.1f | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %s | %.1f | %.1f | %.1f | %s | %s |%n",
                     e.getKey(), runs.size(), med,
                     Stats.min(t), Stats.max(t), Stats.cvText(t),
                     Stats.median(runs.stream().mapToDouble(EchoRun.Result::p99Us).toArray()),
                     Stats.median(runs.stream().mapToDouble(EchoRun.Result::p999Us).toArray()),
                     Stats.median(runs.stream().mapToDouble(r -> r.serverHwmKib() / 1024.0).toArray()),
-                    Stats.median(runs.stream().mapToDouble(r -> r.serverPhaseHwmKib() / 1024.0).toArray()),
-                    ratio));
+                    phasePeakMiB(runs), ratio));
         }
         sb.append('\n');
         sb.append("CV = sample standard deviation / mean of msgs/s over the runs (n/a for a single run). "

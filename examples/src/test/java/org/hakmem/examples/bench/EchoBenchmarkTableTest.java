@@ -1,7 +1,8 @@
 /*
  * EchoBenchmarkTableTest: the summary table of the echo benchmark on made-up runs. A single run per
  * allocator (--rounds 1) has no CV: the table says n/a rather than 0.0%, which read as perfectly steady
- * in the recorded footprint-idle-pool tables.
+ * in the recorded footprint-idle-pool tables. A server whose kernel refused the VmHWM reset reports a
+ * measured-phase peak of -1 ("not available"): the table says n/a, not -0.0 MiB.
  */
 package org.hakmem.examples.bench;
 
@@ -25,7 +26,20 @@ class EchoBenchmarkTableTest {
         assertThat(table).contains("| pooled | 3 | 100000 | 90000 | 110000 | 10.0% |");
     }
 
+    @Test
+    void aMeasuredPhasePeakTheServerCouldNotTakeIsNotAvailable() {
+        Map<String, List<EchoRun.Result>> results = new LinkedHashMap<>();
+        results.put("pooled", List.of(run(100_000, -1), run(100_000, -1)));
+        results.put("hakmem", List.of(run(110_000, 327_680), run(110_000, -1)));
+        String table = EchoBenchmark.table(results, List.of("-Xmx256m"));
+        assertThat(table).contains("| 322.3 | n/a | 1.000 |").contains("| 322.3 | 320.0 | 1.100 |");
+    }
+
     private static EchoRun.Result run(double msgsPerS) {
-        return new EchoRun.Result(msgsPerS, 100, 1000, 2000, 330_000, 320_000, 320_000, -1, -1, -1, -1);
+        return run(msgsPerS, 320_000);
+    }
+
+    private static EchoRun.Result run(double msgsPerS, long phaseHwmKib) {
+        return new EchoRun.Result(msgsPerS, 100, 1000, 2000, 330_000, phaseHwmKib, 320_000, -1, -1, -1, -1);
     }
 }
