@@ -8,6 +8,7 @@ package org.hakmem.bench.compare;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 final class CompareReport {
     static final List<String> THROUGHPUT_WORKLOADS = List.of("mixed-ws400", "mixed-ws400-32k", "cross-thread", "echo");
@@ -133,9 +134,24 @@ final class CompareReport {
                 + " counted; see EchoRun). Server resident: netty-hakmem's own resident bytes at the end."
                 + "\nLatencies: medians over the rounds of each run's percentile (HdrHistogram, client side). "
                 + ChildLauncher.ECHO_CONNECTIONS + " connections, " + ChildLauncher.ECHO_SIZE + "-byte messages, "
-                + ChildLauncher.ECHO_INFLIGHT + " in flight each; server and client in separate JVMs on 127.0.0.1;"
+                + ChildLauncher.ECHO_INFLIGHT + " in flight each; transport: " + transport(records, echo)
+                + "; server and client in separate JVMs on 127.0.0.1;"
                 + " the client's allocator: " + echo.clientDescription() + "; server and client JVMs: "
                 + echo.placement() + ".\n\n";
+    }
+
+    /**
+     * The transport the echo servers ran (their TRANSPORT line), naming the one asked for where it
+     * differs: epoll falls back to NIO where it does not load, and the figures are then NIO's.
+     */
+    private static String transport(List<RunRecord> records, EchoOptions echo) {
+        List<String> ran = records.stream().filter(r -> r.ok() && r.workload().equals("echo"))
+                .map(r -> r.values().get("transport")).filter(Objects::nonNull).distinct().toList();
+        if (ran.isEmpty()) {
+            return echo.transport() + " (asked for; no run finished)";
+        }
+        String used = String.join(", ", ran);
+        return ran.equals(List.of(echo.transport())) ? used : used + " (" + echo.transport() + " was asked for)";
     }
 
     /** "330.1 [329.8, 331.0]" in MiB from KiB; "n/a" when no run measured it (-1: no reset possible). */

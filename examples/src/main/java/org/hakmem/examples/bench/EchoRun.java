@@ -4,7 +4,7 @@
  * Used by EchoBenchmark here and by the comparison tool in bench/.
  *
  *   launcher                      server JVM                     client JVM
- *   start server  ------------->  PORT n
+ *   start server  ------------->  TRANSPORT t (epoll, or nio where epoll does not load), PORT n
  *   start client  ----------------------------------------------> connects, warmup
  *                 <----------------------------------------------  MEASURING
  *   MARK  ------------------------>  notes VmHWM, resets it
@@ -75,11 +75,12 @@ public final class EchoRun {
 
     /**
      * The client's throughput and latencies, and the server's memory sampled before it closed its
-     * connections (allocator fields are -1 for allocators other than netty-hakmem).
+     * connections (allocator fields are -1 for allocators other than netty-hakmem), and the transport
+     * the server ran (its TRANSPORT line: NIO where epoll was asked for but did not load).
      */
     public record Result(double msgsPerS, double p50Us, double p99Us, double p999Us,
                          long serverHwmKib, long serverPhaseHwmKib, long serverRssKib, long usedDirect,
-                         long mapped, long resident, long syscalls) {
+                         long mapped, long resident, long syscalls, String transport) {
         /** The fields under the names reports and CSV files use. */
         public Map<String, String> asMap() {
             Map<String, String> m = new LinkedHashMap<>();
@@ -94,6 +95,7 @@ public final class EchoRun {
             m.put("mapped", String.valueOf(mapped));
             m.put("resident_end", String.valueOf(resident));
             m.put("syscalls", String.valueOf(syscalls));
+            m.put("transport", transport);
             return m;
         }
     }
@@ -106,6 +108,8 @@ public final class EchoRun {
             serverCmd = s.pinning().server(serverCmd);
         }
         try (ChildJvm server = new ChildJvm("echo server(" + allocator + ")", serverCmd)) {
+            // the transport that runs: epoll falls back to NIO where it does not load
+            String transport = server.awaitLine("TRANSPORT ", START_TIMEOUT_S).split("\\s+")[1];
             String port = server.awaitLine("PORT ", START_TIMEOUT_S).substring("PORT ".length()).trim();
             String clientAllocator = s.clientAllocatorFor(allocator);
             List<String> clientCmd = command(s, s.jvmFlags(), EchoLoadClient.class, List.of("127.0.0.1", port,
@@ -133,7 +137,7 @@ public final class EchoRun {
                     (long) required(sv, "vmhwm_kib", server), (long) required(sv, "phase_hwm_kib", server),
                     (long) required(sv, "vmrss_kib", server),
                     (long) required(sv, "used_direct", server), (long) required(sv, "mapped", server),
-                    (long) required(sv, "resident", server), (long) required(sv, "syscalls", server));
+                    (long) required(sv, "resident", server), (long) required(sv, "syscalls", server), transport);
         }
     }
 

@@ -40,6 +40,7 @@ class EchoBenchmarkTableTest {
     }
 
     private static EchoRun.Result run(double msgsPerS, long phaseHwmKib) {
-        return new EchoRun.Result(msgsPerS, 100, 1000, 2000, 330_000, phaseHwmKib, 320_000, -1, -1, -1, -1);
+        return new EchoRun.Result(msgsPerS, 100, 1000, 2000, 330_000, phaseHwmKib, 320_000, -1, -1, -1, -1,
+                "epoll");
     }
 }
