@@ -64,7 +64,12 @@ final class AbJudge {
             }
 
             double retained = retainedMiB(records, a);
-            if (!a.equals(BASELINE) && !(retained <= c.rssFallRatio() * fastRetained)) {
+            // without both figures nothing says RSS does not fall (nor that it falls): not GO, not NO-GO
+            boolean rssJudged = Double.isFinite(retained) && Double.isFinite(fastRetained);
+            if (!a.equals(BASELINE) && !rssJudged) {
+                notGo.add("no burst-idle figure to judge whether RSS falls (this allocator or FAST had no "
+                        + "successful run)");
+            } else if (!a.equals(BASELINE) && !(retained <= c.rssFallRatio() * fastRetained)) {
                 nogo.add(String.format(Locale.ROOT, "RSS does not fall: burst-idle retains %s MiB after the idle phase, "
                                 + "FAST %s MiB (allowed: %.0f%% of FAST)%s", Md.num(retained, 1), Md.num(fastRetained, 1),
                         c.rssFallRatio() * 100, lazyFreeNote(records, a)));
@@ -99,8 +104,10 @@ final class AbJudge {
                         Md.num(fastRetained, 1), Md.num(peak, 1), c.targetMiB(), c.minThroughputRatio()));
             } else {
                 verdict = "NEUTRAL";
-                reasons.add(0, String.format(Locale.ROOT, "RSS falls (retains %s MiB vs FAST %s MiB), but:",
-                        Md.num(retained, 1), Md.num(fastRetained, 1)));
+                if (rssJudged) {
+                    reasons.add(0, String.format(Locale.ROOT, "RSS falls (retains %s MiB vs FAST %s MiB), but:",
+                            Md.num(retained, 1), Md.num(fastRetained, 1)));
+                }
                 reasons.addAll(notGo);
             }
             verdicts.add(new Verdict(a, verdict, reasons, worstRatio, worstCv, peak, retained, storm, drift));

@@ -1,7 +1,8 @@
 /*
  * AbJudgeTest: the A/B verdict table on made-up runs. With one round (ab --rounds 1, or rounds lost to
  * failures) no CV exists: the "worst CV" column says n/a, as every other table of the tool does, rather
- * than 0.0%, which reads as perfectly steady.
+ * than 0.0%, which reads as perfectly steady. A variant is not judged NO-GO for "RSS does not fall"
+ * when there is nothing to compare its RSS with (FAST's burst-idle run failed).
  */
 package org.hakmem.bench.compare;
 
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AbJudgeTest {
@@ -28,6 +30,23 @@ class AbJudgeTest {
         String table = AbJudge.markdown(AbJudge.judge(records, List.of("hakmem", "hakmem-lean-free"), CRITERIA),
                 CRITERIA);
         assertTrue(table.contains("| hakmem-lean-free | **GO** | 1.00x | n/a |"), table);
+    }
+
+    @Test
+    void aFailedFastBurstIdleIsNoReasonToSayThatLeansRssDoesNotFall() {
+        List<RunRecord> records = new ArrayList<>();
+        for (String a : List.of("hakmem", "hakmem-lean-free")) {
+            records.add(throughput("mixed-ws400", a, 30e6));
+            records.add(throughput("mixed-ws400-32k", a, 15e6));
+            records.add(a.equals("hakmem") ? RunRecord.failed(1, "burst-idle", a, 60, "exited with 134")
+                    : burstIdle(a, 2));
+            records.add(drift(a));
+        }
+        AbJudge.Verdict lean = AbJudge.judge(records, List.of("hakmem", "hakmem-lean-free"), CRITERIA).get(1);
+        assertEquals("NEUTRAL", lean.verdict(), lean.reasons().toString());
+        assertTrue(lean.reasons().stream().noneMatch(r -> r.contains("RSS does not fall") || r.startsWith("RSS falls")),
+                lean.reasons().toString());
+        assertTrue(lean.reasons().stream().anyMatch(r -> r.contains("no burst-idle figure")), lean.reasons().toString());
     }
 
     private static RunRecord throughput(String workload, String allocator, double opsPerS) {
