@@ -20,13 +20,7 @@ class AbJudgeTest {
 
     @Test
     void oneRoundHasNoWorstCv() {
-        List<RunRecord> records = new ArrayList<>();
-        for (String a : List.of("hakmem", "hakmem-lean-free")) {
-            records.add(throughput("mixed-ws400", a, 30e6));
-            records.add(throughput("mixed-ws400-32k", a, 15e6));
-            records.add(burstIdle(a, a.equals("hakmem") ? 128 : 2));
-            records.add(drift(a));
-        }
+        List<RunRecord> records = oneRound(burstIdle("hakmem", 128));
         String table = AbJudge.markdown(AbJudge.judge(records, List.of("hakmem", "hakmem-lean-free"), CRITERIA),
                 CRITERIA);
         assertTrue(table.contains("| hakmem-lean-free | **GO** | 1.00x | n/a |"), table);
@@ -34,19 +28,26 @@ class AbJudgeTest {
 
     @Test
     void aFailedFastBurstIdleIsNoReasonToSayThatLeansRssDoesNotFall() {
-        List<RunRecord> records = new ArrayList<>();
-        for (String a : List.of("hakmem", "hakmem-lean-free")) {
-            records.add(throughput("mixed-ws400", a, 30e6));
-            records.add(throughput("mixed-ws400-32k", a, 15e6));
-            records.add(a.equals("hakmem") ? RunRecord.failed(1, "burst-idle", a, 60, "exited with 134")
-                    : burstIdle(a, 2));
-            records.add(drift(a));
-        }
+        List<RunRecord> records = oneRound(RunRecord.failed(1, "burst-idle", "hakmem", 60, "exited with 134"));
         AbJudge.Verdict lean = AbJudge.judge(records, List.of("hakmem", "hakmem-lean-free"), CRITERIA).get(1);
         assertEquals("NEUTRAL", lean.verdict(), lean.reasons().toString());
         assertTrue(lean.reasons().stream().noneMatch(r -> r.contains("RSS does not fall") || r.startsWith("RSS falls")),
                 lean.reasons().toString());
         assertTrue(lean.reasons().stream().anyMatch(r -> r.contains("no burst-idle figure")), lean.reasons().toString());
+    }
+
+    /**
+     * One round of FAST and LEAN+FREE, alike (30 M and 15 M ops/s, 2 MiB resident, no drift) but for
+     * burst-idle: LEAN retains 2 MiB, FAST's run is fastBurstIdle.
+     */
+    private static List<RunRecord> oneRound(RunRecord fastBurstIdle) {
+        List<RunRecord> records = new ArrayList<>(List.of(fastBurstIdle, burstIdle("hakmem-lean-free", 2)));
+        for (String a : List.of("hakmem", "hakmem-lean-free")) {
+            records.add(throughput("mixed-ws400", a, 30e6));
+            records.add(throughput("mixed-ws400-32k", a, 15e6));
+            records.add(drift(a));
+        }
+        return records;
     }
 
     private static RunRecord throughput(String workload, String allocator, double opsPerS) {

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,10 +26,9 @@ class HeaderTest {
 
     @Test
     void theHeaderGivesTheChildrensJdk() throws IOException {
-        Path otherJava = tmp.resolve("other-java");
-        Files.writeString(otherJava, "#!/bin/sh\n[ \"$1\" = -version ] && echo 'openjdk version \"99.0.1\" 2031-01-01' >&2"
+        Path otherJava = StandInJava.write(tmp, "other-java", "[ \"$1\" = -version ]"
+                + " && echo 'openjdk version \"99.0.1\" 2031-01-01' >&2"
                 + " && echo 'OpenJDK Runtime Environment (build 99.0.1+7)' >&2\nexit 0\n");
-        Files.setPosixFilePermissions(otherJava, PosixFilePermissions.fromString("rwx------"));
         ChildLauncher launcher = new ChildLauncher(otherJava.toString(), ChildFlags.BASE, "cp");
 
         String header = Header.markdown("t", Instant.EPOCH, List.of(), Preset.QUICK, launcher, List.of("hakmem"));
@@ -41,9 +39,7 @@ class HeaderTest {
 
     @Test
     void theHeaderNamesTheEnvironmentThatChangesTheChildren() throws Exception {
-        Path failingJava = tmp.resolve("failing-java");
-        Files.writeString(failingJava, "#!/bin/sh\nexit 3\n");
-        Files.setPosixFilePermissions(failingJava, PosixFilePermissions.fromString("rwx------"));
+        Path failingJava = StandInJava.write(tmp, "failing-java", "exit 3\n");
         Path out = tmp.resolve("out");
         ProcessBuilder tool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), CompareTool.class.getName(), "compare", "--quick",

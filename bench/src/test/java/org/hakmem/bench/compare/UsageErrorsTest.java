@@ -10,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -164,10 +163,7 @@ class UsageErrorsTest {
     }
 
     private Path fakeJava() throws IOException {
-        Path fakeJava = tmp.resolve("fake-java-exit-3");
-        Files.writeString(fakeJava, "#!/bin/sh\nexit 3\n");
-        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwx------"));
-        return fakeJava;
+        return StandInJava.write(tmp, "fake-java-exit-3", "exit 3\n");
     }
 
     /** The run exited 2 (a usage error) and its standard error contains every one of {@code parts}. */
@@ -181,9 +177,7 @@ class UsageErrorsTest {
     @Test
     void failingChildIsReportedWithItsOutput() throws IOException {
         // A stand-in for java that prints a line and fails, as a crashing child JVM would.
-        Path fakeJava = tmp.resolve("fake-java");
-        Files.writeString(fakeJava, "#!/bin/sh\necho 'boom from the child' >&2\nexit 3\n");
-        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwx------"));
+        Path fakeJava = StandInJava.write(tmp, "fake-java", "echo 'boom from the child' >&2\nexit 3\n");
         Path out = tmp.resolve("out");
 
         ToolRun run = ToolRun.of("compare", "--quick", "--workloads", "mixed-ws400", "--allocators", "hakmem,pooled",
