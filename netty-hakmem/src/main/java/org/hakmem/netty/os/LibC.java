@@ -22,6 +22,7 @@ final class LibC {
     static final long MAP_FAILED = -1L;
     static final int MADV_DONTNEED = 4;
     static final int MADV_FREE = 8;
+    static final int MADV_NOHUGEPAGE = 15;
     static final int SC_PAGESIZE = 30;
     /** errno: invalid argument; what madvise answers for an advice the kernel does not know. */
     static final int EINVAL = 22;

@@ -26,7 +26,10 @@
  *     result:            |=============== size ===============|
  *
  * Mappings are MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE: the kernel backs a page only when it is first
- * written, so an untouched slot costs address space, not resident memory.
+ * written, so an untouched slot costs address space, not resident memory. On a host whose transparent
+ * huge pages are on by default, a first write can back a whole 2 MiB huge page instead; a caller that
+ * needs resident memory to follow its writes (LEAN) maps with hugePages false, and the mapping is
+ * marked MADV_NOHUGEPAGE at once (HugePages; one madvise per mapping, on such hosts only).
  *
  * Locking: one monitor. Mapping and unmapping are slow-path events (a superslab is 2 MiB), so a
  * monitor is simpler than anything lock-free and costs nothing measurable.
@@ -70,11 +73,23 @@ public final class OsMemory {
 
     /**
      * Maps {@code size} bytes of fresh, zero-filled, non-resident memory whose address is a multiple of
-     * {@code alignment}.
+     * {@code alignment}, which the kernel may back with transparent huge pages as it does by default.
      *
      * @throws OutOfMemoryError if the mapping would exceed the cap or the kernel refuses it
      */
-    public synchronized long map(long size, long alignment) {
+    public long map(long size, long alignment) {
+        return map(size, alignment, true);
+    }
+
+    /**
+     * As {@link #map(long, long)}; with {@code hugePages} false, on a host whose transparent huge pages
+     * are on by default, the mapping is marked MADV_NOHUGEPAGE before anyone writes it, so that a write
+     * makes its own page resident and not a 2 MiB huge page (HugePages). A refused mark is counted as a
+     * failed madvise and logged once; the mapping is returned all the same.
+     *
+     * @throws OutOfMemoryError if the mapping would exceed the cap or the kernel refuses it
+     */
+    public synchronized long map(long size, long alignment, boolean hugePages) {
         checkPageMultiple("size", size);
         checkPageMultiple("alignment", alignment);
         if (Long.bitCount(alignment) != 1) {
@@ -113,7 +128,24 @@ public final class OsMemory {
         mappings.put(aligned, size);
         stats.mappedBytes += size;
         stats.peakMappedBytes = Math.max(stats.peakMappedBytes, stats.mappedBytes);
+        if (!hugePages && syscalls.hugePagesByDefault()) {
+            keepOffHugePages(aligned, size);
+        }
         return aligned;
+    }
+
+    /** MADV_NOHUGEPAGE: a hint, so a refusal is counted and logged but neither thrown nor a reason to stop giving back. */
+    private void keepOffHugePages(long address, long size) {
+        stats.madviseCalls++;
+        try {
+            syscalls.madvise(address, size, LibC.MADV_NOHUGEPAGE);
+        } catch (LastErrorException e) {
+            stats.madviseFailures++;
+            HugePages.refused("madvise(MADV_NOHUGEPAGE) of " + size + " bytes at 0x" + Long.toHexString(address)
+                    + " failed with errno " + e.getErrorCode());
+            return;
+        }
+        stats.madviseBytes += size;
     }
 
     /** Unmaps a whole mapping made by {@link #map}; any other range is refused. */

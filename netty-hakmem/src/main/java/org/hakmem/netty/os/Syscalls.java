@@ -14,6 +14,9 @@ interface Syscalls {
 
     void mincore(long address, long length, byte[] vec);
 
+    /** Whether the kernel backs new anonymous mappings with transparent huge pages on its own (HugePages). */
+    boolean hugePagesByDefault();
+
     Syscalls LIBC = new Syscalls() {
         @Override
         public long mmap(long size) {
@@ -34,6 +37,11 @@ interface Syscalls {
         @Override
         public void mincore(long address, long length, byte[] vec) {
             LibC.mincore(address, length, vec);
+        }
+
+        @Override
+        public boolean hugePagesByDefault() {
+            return HugePages.ON_BY_DEFAULT;
         }
     };
 }

@@ -54,6 +54,11 @@ public final class FastPolicy implements ReleasePolicy {
     }
 
     @Override
+    public boolean hugePages() {
+        return true; // every page is prewarmed, so a huge page costs no extra residency
+    }
+
+    @Override
     public boolean cleanSlabsFirst() {
         return false; // resident slabs first: no page faults
     }

@@ -70,6 +70,12 @@ public final class LeanPolicy implements ReleasePolicy {
         return false;
     }
 
+    /** No, with OFF too: resident memory follows what buffers write, and OFF differs only in giving back. */
+    @Override
+    public boolean hugePages() {
+        return false;
+    }
+
     @Override
     public boolean cleanSlabsFirst() {
         return true; // another class's resident slabs would add its pages to the span's own (SuperslabPool)

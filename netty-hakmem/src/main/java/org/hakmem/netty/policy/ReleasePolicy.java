@@ -13,6 +13,8 @@
  *                                               kept          same park (one CAS at the
  *                                               resident)     next allocation after each)
  *   touch new superslabs at once (prewarm)?     yes           no                         no
+ *   huge pages where the host's THP default     yes           no (MADV_NOHUGEPAGE)       no
+ *       is "always"?
  *   new span, no same-layout slabs free: take   resident      clean slabs first          clean slabs first
  *                                               slabs first
  *   background purge every ...                  never         decay / 2, within          never
@@ -108,6 +110,14 @@ public interface ReleasePolicy {
 
     /** Whether a new superslab is touched at once, so that its first allocations fault nothing. */
     boolean prewarm();
+
+    /**
+     * Whether the kernel may back the profile's mappings with transparent huge pages where they are on
+     * by default (THP "always"). A huge page makes 2 MiB resident at the first write into it: no cost
+     * to a profile that prewarms every page anyway, but one small buffer would keep a whole superslab
+     * resident, beyond the reach of any purge (OsMemory.map).
+     */
+    boolean hugePages();
 
     /**
      * Where the pool cuts a span when no slabs of the same layout are free (SuperslabPool): true to

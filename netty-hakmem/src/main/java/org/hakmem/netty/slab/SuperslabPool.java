@@ -410,7 +410,7 @@ public class SuperslabPool {
      * failed allocation leaves nothing mapped or counted against the cap.
      */
     private <T> T mapThen(long size, long alignment, LongFunction<T> wrap) {
-        long address = os.map(size, alignment);
+        long address = os.map(size, alignment, policy.hugePages());
         try {
             return wrap.apply(address);
         } catch (RuntimeException | Error e) {

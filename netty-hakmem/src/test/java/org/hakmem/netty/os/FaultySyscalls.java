@@ -7,6 +7,8 @@ import com.sun.jna.LastErrorException;
  * the layers above can build an OsMemory (and an allocator) over it.
  */
 public final class FaultySyscalls implements Syscalls {
+    /** madvise(2): the mapping may be backed by transparent huge pages. */
+    private static final int MADV_HUGEPAGE = 14;
     public volatile int mmapErrno;
     public volatile int madviseErrno;
     public volatile int munmapErrno;
@@ -16,6 +18,12 @@ public final class FaultySyscalls implements Syscalls {
     public volatile Error madviseThrows;
     /** Thrown by munmap instead of a LastErrorException. */
     public volatile Error munmapThrows;
+    /**
+     * Makes every mapping eligible for transparent huge pages as it is made, as a host whose THP
+     * setting is "always" does (this machine's is "madvise": MADV_HUGEPAGE on the fresh mapping
+     * gives it the same treatment).
+     */
+    public volatile boolean hugePagesByDefault;
     /** madvise calls that reached the kernel. */
     public final java.util.concurrent.atomic.AtomicLong realMadvises = new java.util.concurrent.atomic.AtomicLong();
     /** The switch of the OsMemory made by {@link #newOsMemory}: private to the test, not PROCESS. */
@@ -31,7 +39,11 @@ public final class FaultySyscalls implements Syscalls {
         if (mmapErrno != 0) {
             throw new LastErrorException(mmapErrno);
         }
-        return LIBC.mmap(size);
+        long address = LIBC.mmap(size);
+        if (hugePagesByDefault) {
+            LIBC.madvise(address, size, MADV_HUGEPAGE);
+        }
+        return address;
     }
 
     @Override
@@ -58,6 +70,11 @@ public final class FaultySyscalls implements Syscalls {
         }
         realMadvises.incrementAndGet();
         LIBC.madvise(address, length, advice);
+    }
+
+    @Override
+    public boolean hugePagesByDefault() {
+        return hugePagesByDefault;
     }
 
     @Override

@@ -24,6 +24,7 @@ class ReleasePolicyTest {
         assertEquals(Release.KEEP, fast.release(true, Long.MAX_VALUE, 100 * BUDGET, 100 * BUDGET));
         assertEquals(Release.KEEP, fast.release(false, Long.MAX_VALUE, 100 * BUDGET, 100 * BUDGET));
         assertTrue(fast.prewarm());
+        assertTrue(fast.hugePages(), "prewarmed pages: a huge page costs nothing more");
         assertFalse(fast.cleanSlabsFirst());
         assertEquals(0, fast.purgeIntervalNanos());
         assertEquals(4, fast.spareSpansPerClass());
@@ -68,6 +69,7 @@ class ReleasePolicyTest {
     @Test
     void leanNeverPrewarmsGivesSparesBackWhenIdleAndPurgesOften() {
         assertFalse(lean.prewarm());
+        assertFalse(lean.hugePages(), "resident memory follows writes, not 2 MiB huge pages");
         assertTrue(lean.cleanSlabsFirst());
         assertEquals(4, lean.spareSpansPerClass());
         assertEquals(MIB, lean.spareBytesPerClass());
@@ -86,6 +88,7 @@ class ReleasePolicyTest {
         assertEquals(Release.KEEP, off.release(true, Long.MAX_VALUE, 100 * BUDGET, 100 * BUDGET));
         assertEquals(Release.KEEP, off.release(false, Long.MAX_VALUE, 100 * BUDGET, 100 * BUDGET));
         assertFalse(off.prewarm());
+        assertFalse(off.hugePages(), "as with FREE and DONTNEED: OFF differs only in giving back");
         assertEquals(0, off.purgeIntervalNanos());
         assertEquals(4, off.spareSpansPerClass());
         assertEquals(-1, off.idleGiveBackNanos());
