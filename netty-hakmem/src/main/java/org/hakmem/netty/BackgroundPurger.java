@@ -8,7 +8,8 @@
  *     every purgeInterval:               reap dead threads' heaps    (their spans go to the pool)
  *     (decay / 2, within [5, 250] ms)    give back for idle heaps     (parked since the last round)
  *                                        ask heaps to trim            (every 16th round, over the
- *                                                                      budget; served by the heaps)
+ *                                                                      budget, while giving back is
+ *                                                                      on; served by the heaps)
  *                                        pool.purge()                 (decommit / retire what is due)
  *
  * One thread serves every allocator of the process; FAST allocators never start it. The task holds

@@ -275,11 +275,18 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     /** Purge rounds so far; only the purger thread touches it. */
     private int purgeRounds;
 
-    /** One round of the LEAN background purge (BackgroundPurger's thread). */
+    /**
+     * One round of the LEAN background purge (BackgroundPurger's thread). Once giving back is off (a
+     * failed madvise or munmap), heaps are no longer asked for their spans: the pool would keep them
+     * resident all the same, and an allocator that gives nothing back stays over its budget, so the
+     * requests would cost their throughput every 16th round for good. Idle heaps' and lanes' spans
+     * still go to the pool, where every thread can reuse them.
+     */
     void backgroundPurge() {
         registry.reapDead();
         shared.releaseIdleLanes();
-        if (++purgeRounds % PURGE_ROUNDS_PER_HEAP_TRIM == 0 && policy.trimHeaps(pool.committedBytes())) {
+        if (++purgeRounds % PURGE_ROUNDS_PER_HEAP_TRIM == 0 && !os.givingBackDisabled()
+                && policy.trimHeaps(pool.committedBytes())) {
             pool.requestHeapTrim();
         }
         pool.purge(false, policy.decommitMode());

@@ -328,6 +328,39 @@ class LeanProfileTest {
         assertEquals(0, alloc.metric().usedDirectMemory());
     }
 
+    /**
+     * Trim requests make busy heaps drop their spare and current spans so that the purge can give
+     * them back (they cost throughput: BENCHMARKS.md). Once giving back is off, the pool keeps all
+     * it gets, so the requests would cost the same for nothing, every 16th round for good, since a
+     * LEAN allocator that gives nothing back stays over its budget.
+     */
+    @Test
+    void onceGivingBackIsOffBusyHeapsAreNoLongerAskedForTheirSpans() {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemConfig config = lean(DecommitMode.DONTNEED).leanTargetMB(1).leanDecayMillis(3_600_000).resolve();
+        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(config, faults.newOsMemory(CAP));
+        List<ByteBuf> keep = burst(alloc, 4 * MIB, 500); // over the 1 MiB budget for as long as they live
+        int before = alloc.pool().trimEpoch();
+        purgeRounds(alloc, HakmemByteBufAllocator.PURGE_ROUNDS_PER_HEAP_TRIM);
+        assertThat(alloc.pool().trimEpoch()).as("over the budget, heaps are asked").isNotEqualTo(before);
+        checkAndRelease(burst(alloc, 4 * MIB, 1), 1);
+        faults.madviseErrno = 1; // EPERM, as a seccomp filter answers
+        faults.munmapErrno = 1;
+        alloc.trim(); // the burst's superslabs are wholly free: their retire fails
+        assertTrue(alloc.metric().osStats().decommitDisabled());
+        int off = alloc.pool().trimEpoch();
+        purgeRounds(alloc, 2 * HakmemByteBufAllocator.PURGE_ROUNDS_PER_HEAP_TRIM);
+        assertEquals(off, alloc.pool().trimEpoch(), "no trim request once nothing can be given back");
+        checkAndRelease(keep, 500);
+    }
+
+    /** Runs purge rounds on this thread (the purger's own rounds, one every 250 ms here, may run too). */
+    private static void purgeRounds(HakmemByteBufAllocator alloc, int rounds) {
+        for (int i = 0; i < rounds; i++) {
+            alloc.backgroundPurge();
+        }
+    }
+
     @Test
     void aFailingRetireKeepsTheSuperslabUsable() throws Exception {
         FaultySyscalls faults = new FaultySyscalls();

@@ -20,7 +20,8 @@
  *   background purge every ...                  never         decay / 2, within          never
  *                                                             [5 ms, 250 ms]
  *   ask busy heaps for their empty spans        never         every 16th purge round,    never
- *       (trim request)                                        while over the budget
+ *       (trim request)                                        while over the budget (and
+ *                                                             giving back is on)
  *   a free run of slabs, idle for t             KEEP          DECOMMIT once t >= decay,  KEEP
  *                                                             sooner (100 ms) over the
  *                                                             budget
