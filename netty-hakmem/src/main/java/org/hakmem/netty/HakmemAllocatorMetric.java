@@ -80,9 +80,10 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
     }
 
     /**
-     * Returns the bytes of this allocator's mappings that are resident now, exactly, from
-     * {@code mincore}: one system call per mapping, so call it from monitoring, not per request. Pages
-     * given back with {@code MADV_FREE} count until the kernel reclaims them.
+     * Returns the bytes of this allocator's mappings that are resident now, from {@code mincore}:
+     * exact while no mapping comes or goes (one that goes during the call may be counted or not). One
+     * system call per mapping, so call it from monitoring, not per request; the calls hold up no
+     * allocation. Pages given back with {@code MADV_FREE} count until the kernel reclaims them.
      *
      * @return resident bytes
      */

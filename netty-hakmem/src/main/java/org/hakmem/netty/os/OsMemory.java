@@ -31,13 +31,20 @@
  * needs resident memory to follow its writes (LEAN) maps with hugePages false, and the mapping is
  * marked MADV_NOHUGEPAGE at once (HugePages; one madvise per mapping, on such hosts only).
  *
- * Locking: one monitor. Mapping and unmapping are slow-path events (a superslab is 2 MiB), so a
- * monitor is simpler than anything lock-free and costs nothing measurable.
+ * Locking: one monitor for the books. Mapping and unmapping are slow-path events (a superslab is
+ * 2 MiB), so a monitor is simpler than anything lock-free and costs nothing measurable. The calls of
+ * giving back and of measuring (madvise, a retire's munmap, mincore) run outside it: a madvise or
+ * munmap of 2 MiB takes about 0.2 ms, a residency scan 3-5 ms per GiB mapped, and a thread that maps
+ * a superslab does so under the pool's monitor, so every thread that needed a span waited behind
+ * them. A mapping such a call is using is marked in use, and unmap and retire wait until it is not,
+ * so no call ever reaches a range that was unmapped (and maybe mapped again by someone else) under it;
+ * a retire takes its mapping out of the books before its munmap, so no call starts on it meanwhile.
  */
 package org.hakmem.netty.os;
 
 import com.sun.jna.LastErrorException;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -48,6 +55,8 @@ public final class OsMemory {
     private final long maxMappedBytes;
     /** Start address -> length of every live mapping made by this instance. Guarded by this. */
     private final TreeMap<Long, Long> mappings = new TreeMap<>();
+    /** Start address -> calls using the mapping outside the monitor (madvise, mincore). Guarded by this. */
+    private final HashMap<Long, Integer> inUse = new HashMap<>();
     private final MutableOsStats stats = new MutableOsStats();
     /** Decommit and retire are switched off for good after a failure (fail loud, then stay safe). */
     private final DecommitSwitch decommitSwitch;
@@ -151,6 +160,7 @@ public final class OsMemory {
     /** Unmaps a whole mapping made by {@link #map}; any other range is refused. */
     public synchronized void unmap(long address, long size) {
         checkWholeMapping(address, size);
+        awaitNotInUse(address, size);
         rawUnmap(address, size);
         mappings.remove(address);
         stats.mappedBytes -= size;
@@ -166,38 +176,55 @@ public final class OsMemory {
      *         (after a failure, here or in any allocator of the process): the memory simply stays
      *         resident, with its contents
      */
-    public synchronized boolean decommit(long address, long length, DecommitMode mode) {
-        checkPageMultiple("address", address);
-        checkPageMultiple("length", length);
-        checkOwned(address, length);
-        if (mode == DecommitMode.OFF || decommitSwitch.disabled()) {
-            return false;
-        }
-        if (mode == DecommitMode.FREE && decommitSwitch.freeRefused()) {
-            mode = DecommitMode.DONTNEED;
-        }
-        int advice = mode == DecommitMode.FREE ? LibC.MADV_FREE : LibC.MADV_DONTNEED;
-        stats.madviseCalls++;
-        try {
-            syscalls.madvise(address, length, advice);
-        } catch (LastErrorException e) {
-            stats.madviseFailures++;
-            String failure = "madvise(MADV_" + mode + ") of " + length + " bytes at 0x" + Long.toHexString(address)
-                    + " failed with errno " + e.getErrorCode();
-            if (mode == DecommitMode.FREE && e.getErrorCode() == LibC.EINVAL) {
-                // Kernels before 4.5 do not know MADV_FREE (FREE is the default mode). DONTNEED gives
-                // the pages back there too, so the refusal switches FREE to DONTNEED rather than
-                // decommit off; if DONTNEED fails as well, that switches it off.
-                decommitSwitch.refuseFree(failure);
-                return decommit(address, length, DecommitMode.DONTNEED);
+    public boolean decommit(long address, long length, DecommitMode mode) {
+        DecommitMode used;
+        long mapping;
+        synchronized (this) {
+            checkPageMultiple("address", address);
+            checkPageMultiple("length", length);
+            mapping = checkOwned(address, length);
+            if (mode == DecommitMode.OFF || decommitSwitch.disabled()) {
+                return false;
             }
-            decommitSwitch.disable(failure);
-            return false;
+            used = mode == DecommitMode.FREE && decommitSwitch.freeRefused() ? DecommitMode.DONTNEED : mode;
+            stats.madviseCalls++;
+            inUse.merge(mapping, 1, Integer::sum);
         }
+        LastErrorException refused = null;
+        try {
+            syscalls.madvise(address, length, used == DecommitMode.FREE ? LibC.MADV_FREE : LibC.MADV_DONTNEED);
+        } catch (LastErrorException e) {
+            refused = e;
+        } finally {
+            release(mapping); // also when JNA throws an Error: the books are whole, the mapping free to unmap
+        }
+        return refused == null ? decommitted(length) : refusedDecommit(address, length, used, refused);
+    }
+
+    private synchronized boolean decommitted(long length) {
         stats.madviseBytes += length;
         stats.leanDecommits++;
         stats.leanDecommitBytes += length;
         return true;
+    }
+
+    /** Counts a refused madvise and flips the switch in one step, as stats() sees them. */
+    private boolean refusedDecommit(long address, long length, DecommitMode mode, LastErrorException e) {
+        String failure = "madvise(MADV_" + mode + ") of " + length + " bytes at 0x" + Long.toHexString(address)
+                + " failed with errno " + e.getErrorCode();
+        boolean freeUnknown = mode == DecommitMode.FREE && e.getErrorCode() == LibC.EINVAL;
+        synchronized (this) {
+            stats.madviseFailures++;
+            if (freeUnknown) {
+                decommitSwitch.refuseFree(failure);
+            } else {
+                decommitSwitch.disable(failure);
+            }
+        }
+        // Kernels before 4.5 do not know MADV_FREE (FREE is the default mode). DONTNEED gives the pages
+        // back there too, so the refusal switches FREE to DONTNEED rather than decommit off; if
+        // DONTNEED fails as well, that switches it off.
+        return freeUnknown && decommit(address, length, DecommitMode.DONTNEED);
     }
 
     /**
@@ -216,25 +243,38 @@ public final class OsMemory {
      *
      * @return true if the mapping is gone; false if decommit is disabled or munmap failed
      */
-    public synchronized boolean retire(long address, long size) {
-        checkWholeMapping(address, size);
-        if (decommitSwitch.disabled()) {
-            return false;
+    public boolean retire(long address, long size) {
+        synchronized (this) {
+            checkWholeMapping(address, size);
+            if (decommitSwitch.disabled()) {
+                return false;
+            }
+            awaitNotInUse(address, size);
+            mappings.remove(address); // out of the books while it goes: no call starts on it
+            stats.munmapCalls++;
         }
-        stats.munmapCalls++;
         try {
             syscalls.munmap(address, size);
         } catch (LastErrorException e) {
-            stats.munmapFailures++;
-            decommitSwitch.disable("munmap of " + size + " bytes at 0x" + Long.toHexString(address)
-                    + " failed with errno " + e.getErrorCode());
+            synchronized (this) {
+                mappings.put(address, size); // still mapped, intact
+                stats.munmapFailures++;
+                decommitSwitch.disable("munmap of " + size + " bytes at 0x" + Long.toHexString(address)
+                        + " failed with errno " + e.getErrorCode());
+            }
             return false;
+        } catch (RuntimeException | Error e) {
+            synchronized (this) {
+                mappings.put(address, size); // maybe mapped still: kept in the books, never reused
+            }
+            throw e;
         }
-        stats.munmapBytes += size;
-        stats.leanRetires++;
-        stats.leanRetireBytes += size;
-        mappings.remove(address);
-        stats.mappedBytes -= size;
+        synchronized (this) {
+            stats.munmapBytes += size;
+            stats.leanRetires++;
+            stats.leanRetireBytes += size;
+            stats.mappedBytes -= size;
+        }
         return true;
     }
 
@@ -260,21 +300,82 @@ public final class OsMemory {
      * Resident bytes of the pages that [address, address + length) touches; the range must lie inside
      * one of our mappings.
      */
-    public synchronized long residentBytes(long address, long length) {
-        checkOwned(address, length);
-        // mincore takes a page-aligned start (EINVAL otherwise); our mappings start on a page, so the
-        // page that holds `address` is ours too.
-        long start = address & -PAGE_SIZE;
-        return rawResident(start, address + length - start);
+    public long residentBytes(long address, long length) {
+        long mapping;
+        synchronized (this) {
+            mapping = checkOwned(address, length);
+            inUse.merge(mapping, 1, Integer::sum);
+        }
+        try {
+            // mincore takes a page-aligned start (EINVAL otherwise); our mappings start on a page, so
+            // the page that holds `address` is ours too.
+            long start = address & -PAGE_SIZE;
+            return rawResident(start, address + length - start);
+        } finally {
+            release(mapping);
+        }
     }
 
-    /** Resident bytes of all our mappings (mincore: exact, independent of the JVM). */
-    public synchronized long residentBytes() {
+    /**
+     * Resident bytes of all our mappings (mincore: exact, independent of the JVM, while no mapping
+     * comes or goes; one that goes during the scan may be counted or not).
+     */
+    public long residentBytes() {
+        long[] starts;
+        synchronized (this) {
+            starts = mappings.keySet().stream().mapToLong(Long::longValue).toArray();
+        }
         long total = 0;
-        for (Map.Entry<Long, Long> m : mappings.entrySet()) {
-            total += rawResident(m.getKey(), m.getValue());
+        for (long start : starts) {
+            total += residentOfMapping(start);
         }
         return total;
+    }
+
+    /** Resident bytes of the mapping at {@code start}, or 0 if it has gone since the scan began. */
+    private long residentOfMapping(long start) {
+        long length;
+        synchronized (this) {
+            Long l = mappings.get(start);
+            if (l == null) {
+                return 0;
+            }
+            length = l;
+            inUse.merge(start, 1, Integer::sum);
+        }
+        try {
+            return rawResident(start, length);
+        } finally {
+            release(start);
+        }
+    }
+
+    /** A call outside the monitor is done with the mapping at {@code start}. */
+    private synchronized void release(long start) {
+        if (inUse.merge(start, -1, Integer::sum) == 0) {
+            inUse.remove(start);
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits (under the monitor, which it releases meanwhile) until no call is using the mapping, which
+     * is then still [address, address + size): only unmap and retire remove mappings, and a caller
+     * never unmaps a mapping twice at once; checked again all the same.
+     */
+    private void awaitNotInUse(long address, long size) {
+        boolean interrupted = false;
+        while (inUse.containsKey(address)) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true; // a call in use ends on its own; finish the unmap first
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        checkWholeMapping(address, size);
     }
 
     public synchronized OsStats stats() {
@@ -336,7 +437,8 @@ public final class OsMemory {
         }
     }
 
-    private void checkOwned(long address, long length) {
+    /** The start of the mapping that holds [address, address + length); refused if none does. */
+    private long checkOwned(long address, long length) {
         Map.Entry<Long, Long> m = mappings.floorEntry(address);
         // Compared as offsets into the mapping, not as end addresses: address + length can overflow
         // and wrap below the mapping's end, and a madvise(DONTNEED) of such a range would zero every
@@ -346,6 +448,7 @@ public final class OsMemory {
             throw new IllegalStateException("netty-hakmem refuses to touch [0x" + Long.toHexString(address)
                     + ", +" + length + "): not inside a mapping it made");
         }
+        return m.getKey();
     }
 
     private static void checkPageMultiple(String name, long value) {

@@ -2,6 +2,8 @@ package org.hakmem.netty.os;
 
 import com.sun.jna.LastErrorException;
 
+import java.util.function.LongConsumer;
+
 /**
  * The real system calls, except those a test tells to fail with an errno. Public so that tests of
  * the layers above can build an OsMemory (and an allocator) over it.
@@ -24,6 +26,10 @@ public final class FaultySyscalls implements Syscalls {
      * gives it the same treatment).
      */
     public volatile boolean hugePagesByDefault;
+    /** Run with the address at the start of each madvise, munmap or mincore (a test holds a call there). */
+    public volatile LongConsumer beforeMadvise;
+    public volatile LongConsumer beforeMunmap;
+    public volatile LongConsumer beforeMincore;
     /** madvise calls that reached the kernel. */
     public final java.util.concurrent.atomic.AtomicLong realMadvises = new java.util.concurrent.atomic.AtomicLong();
     /** The switch of the OsMemory made by {@link #newOsMemory}: private to the test, not PROCESS. */
@@ -48,6 +54,7 @@ public final class FaultySyscalls implements Syscalls {
 
     @Override
     public void munmap(long address, long size) {
+        before(beforeMunmap, address);
         if (munmapThrows != null) {
             throw munmapThrows;
         }
@@ -59,6 +66,7 @@ public final class FaultySyscalls implements Syscalls {
 
     @Override
     public void madvise(long address, long length, int advice) {
+        before(beforeMadvise, address);
         if (madviseThrows != null) {
             throw madviseThrows;
         }
@@ -79,6 +87,13 @@ public final class FaultySyscalls implements Syscalls {
 
     @Override
     public void mincore(long address, long length, byte[] vec) {
+        before(beforeMincore, address);
         LIBC.mincore(address, length, vec);
+    }
+
+    private static void before(LongConsumer hook, long address) {
+        if (hook != null) {
+            hook.accept(address);
+        }
     }
 }
