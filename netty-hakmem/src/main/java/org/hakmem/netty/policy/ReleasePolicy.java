@@ -31,8 +31,10 @@
  *                                                             DECOMMIT
  *
  * "Free run": slabs not in any span that may still be resident (touched since their last decommit).
- * The pool asks per run, oldest first, and updates the committed and mapped figures between answers,
- * so a budget stops the giving-back as soon as it is met.
+ * The pool asks per empty superslab and per free slab, in its own order (superslabs as they were
+ * mapped, slabs by index; not the longest free first), and updates the committed and mapped figures
+ * between answers, so a budget stops the giving-back as soon as it is met. Over the budget it may so
+ * give back a slab free for 100 ms before one free for longer, which the decay then gives back too.
  */
 package org.hakmem.netty.policy;
 

@@ -12,8 +12,9 @@
  *
  * Giving memory back (purge): releasing a span never makes a system call; it only marks the span's
  * slabs free and dirty with a time stamp. purge() - run by the background purger of a LEAN
- * allocator, and by trim() - asks the release policy about each dirty slab and each empty superslab,
- * oldest answer first, and then carries out the answers outside the monitor:
+ * allocator, and by trim() - asks the release policy about each empty superslab and each dirty slab,
+ * in the order they were mapped (ReleasePolicy's banner), and then carries out the answers outside
+ * the monitor:
  *
  *     under the monitor:  dirty --DECOMMIT--> purging          empty superslab --RETIRE--> removed
  *     outside it:         os.decommit(run)                     os.retire(superslab)
