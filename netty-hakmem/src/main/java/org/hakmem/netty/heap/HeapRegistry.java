@@ -12,8 +12,9 @@
  *     heap's plain, owner-only state.
  *
  * reapDead() runs when the number of heaps doubles since the last reap (so a stream of short-lived
- * threads is reaped in amortized O(1) per thread), at most every REAP_INTERVAL_NANOS from a heap
- * that asks the pool for a new span, every round of LEAN's purger, and on trim().
+ * threads is reaped in amortized O(1) per thread), from a heap that asks the pool for a new span when
+ * the last reap started more than REAP_INTERVAL_NANOS ago (one such heap at a time), every round of
+ * LEAN's purger, and on trim().
  *
  * The same walk serves idle heaps: a live thread's heap that parked (ThreadHeap, "Going idle", LEAN)
  * gets its empty spans given back on its owner's behalf when a walk finds it parked by the same park
@@ -24,6 +25,8 @@ package org.hakmem.netty.heap;
 import org.hakmem.netty.policy.ReleasePolicy;
 import org.hakmem.netty.slab.SuperslabPool;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,7 +48,17 @@ public final class HeapRegistry {
     private int reapThreshold = MIN_REAP_THRESHOLD;
     /** Parked heaps whose spans a reap gave back for their idle owners; guarded by this. */
     private long idleGiveBacks;
+    /** When the last reap started; through LAST_REAP_NANOS for the slow paths' CAS. */
     private volatile long lastReapNanos = System.nanoTime();
+    private static final VarHandle LAST_REAP_NANOS;
+
+    static {
+        try {
+            LAST_REAP_NANOS = MethodHandles.lookup().findVarHandle(HeapRegistry.class, "lastReapNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     public HeapRegistry(SuperslabPool pool, ReleasePolicy policy, Runnable afterReap) {
         this(pool, policy, afterReap, () -> { });
@@ -107,6 +120,9 @@ public final class HeapRegistry {
      * (trim()).
      */
     public void reapDead(boolean allIdleNow) {
+        // Stamped as the reap starts, not as it ends: a slow path that comes while this reap waits
+        // for the monitor or walks finds the interval taken and does not walk again right after it.
+        lastReapNanos = System.nanoTime();
         synchronized (this) {
             for (int i = heaps.size() - 1; i >= 0; i--) {
                 ThreadHeap heap = heaps.get(i);
@@ -118,15 +134,21 @@ public final class HeapRegistry {
                 }
             }
             reapThreshold = Math.max(MIN_REAP_THRESHOLD, heaps.size() * 2);
-            lastReapNanos = System.nanoTime();
         }
         pool.reapOrphans();
         afterReap.run();
     }
 
-    /** Reaps if the last reap is older than the interval (called on the span-acquisition slow path). */
+    /**
+     * Reaps if the last reap started longer ago than the interval (called on the span-acquisition slow
+     * path). Of the threads that find it so at once, one reaps: the others lose the CAS. Without it
+     * each walked in turn, and a walk right after another took a parked heap whose thread had been
+     * idle only for one walk (a heap is taken when two walks find it parked by the same park).
+     */
     void maybeReap() {
-        if (System.nanoTime() - lastReapNanos > REAP_INTERVAL_NANOS) {
+        long last = lastReapNanos;
+        long now = System.nanoTime();
+        if (now - last > REAP_INTERVAL_NANOS && LAST_REAP_NANOS.compareAndSet(this, last, now)) {
             reapDead();
         }
     }

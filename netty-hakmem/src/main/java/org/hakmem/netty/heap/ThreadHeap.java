@@ -58,7 +58,8 @@
  * 250 ms apart), a thread about to cut a new span (at most every 100 ms), and trim(), which takes
  * any parked heap at once. The others take a heap only when they find it parked by the same park
  * as on their last walk: its thread allocated nothing in between, so it is idle, and a thread that
- * empties and refills in a loop is never taken (no churn of spans through the pool). Per emptying a
+ * empties and refills in a loop is seldom taken (no churn of spans through the pool; two walks from
+ * different sources can still fall close together, HeapRegistry.maybeReap). Per emptying a
  * LEAN thread pays three plain or release stores, and one uncontended CAS at its next allocation.
  *
  * Layout: like Slab and ThreadCache, the heap is split by class hierarchy into a read-mostly part
