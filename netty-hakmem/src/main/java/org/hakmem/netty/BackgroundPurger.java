@@ -23,7 +23,9 @@
  * A purge that throws (it should not: OsMemory turns OS failures into a disabled switch) is logged
  * (Netty's logger, at ERROR, with the stack trace) and the task keeps running, whatever it threw,
  * Errors included; an exception must not silently end the giving-back (ScheduledThreadPoolExecutor
- * never runs a task again once it has thrown).
+ * never runs a task again once it has thrown). A fault that stays fails every round, 4 times a
+ * second at the default decay, so each allocator's task reports at most once a minute, with the
+ * number of failed rounds it did not report.
  */
 package org.hakmem.netty;
 
@@ -64,8 +66,15 @@ final class BackgroundPurger {
     }
 
     private static final class Task implements Runnable {
+        /** Least time between two reports of failed rounds, for one allocator. */
+        private static final long FAILURE_REPORT_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
         private final WeakReference<HakmemByteBufAllocator> alloc;
         volatile ScheduledFuture<?> future;
+        // Plain: the executor runs one task's rounds one after another, each happening-before the next.
+        private boolean failureReported;
+        private long lastFailureReportNanos;
+        private int failuresNotReported;
 
         Task(HakmemByteBufAllocator alloc) {
             this.alloc = new WeakReference<>(alloc);
@@ -87,8 +96,23 @@ final class BackgroundPurger {
                 // Errors too (JNA's for a fault in native code, an OutOfMemoryError while the heap is
                 // full): a periodic task that throws is never run again, silently, and this allocator
                 // would keep its free memory for good. The next round may well succeed.
-                LOG.error("netty-hakmem: background purge of {} failed; the next round tries again", a, e);
+                reportFailure(a, e);
             }
+        }
+
+        private void reportFailure(HakmemByteBufAllocator a, Throwable e) {
+            long now = System.nanoTime();
+            if (failureReported && now - lastFailureReportNanos < FAILURE_REPORT_INTERVAL_NANOS) {
+                failuresNotReported++;
+                return;
+            }
+            String since = failuresNotReported == 0 ? ""
+                    : " (and " + failuresNotReported + " rounds since the last report)";
+            LOG.error("netty-hakmem: background purge of {} failed{}; the next round tries again (failed rounds"
+                    + " are reported at most once a minute)", a, since, e);
+            failureReported = true;
+            lastFailureReportNanos = now;
+            failuresNotReported = 0;
         }
     }
 }

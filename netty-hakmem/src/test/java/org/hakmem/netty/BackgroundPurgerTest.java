@@ -78,6 +78,35 @@ class BackgroundPurgerTest {
     }
 
     /**
+     * A fault that stays (every round's madvise throws) is reported once, not every round: at the
+     * default decay a round runs every 250 ms, and an ERROR with a stack trace each time would flood
+     * the application's log. The rounds go on, and the memory goes back once the fault goes.
+     */
+    @Test
+    void aFaultThatStaysIsLoggedOnceNotEveryRound() throws Exception {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemConfig config = HakmemByteBufAllocator.builder().profile(Profile.LEAN)
+                .leanDecommit(DecommitMode.DONTNEED).leanTargetMB(1024).leanDecayMillis(20)
+                .maxMappedBytes(256 * MIB).resolve();
+        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(config, faults.newOsMemory(256 * MIB));
+        List<ByteBuf> keep = burst(alloc, 4 * MIB);
+        try (CapturedLog log = new CapturedLog(BackgroundPurger.class)) {
+            faults.madviseThrows = new Error("Invalid memory access (injected, every round)");
+            burst(alloc, 8 * MIB).forEach(ByteBuf::release);
+            await(() -> "ten rounds hit the Error: " + alloc.metric().osStats(),
+                    () -> alloc.metric().osStats().madviseCalls() >= 10);
+            assertEquals(1, log.at(Level.SEVERE).size(), log.toString());
+            assertTrue(log.at(Level.SEVERE).get(0).getMessage().contains("at most once a minute"), log.toString());
+            faults.madviseThrows = null;
+            await(() -> "a later round gives the memory back: " + alloc.metric().osStats(),
+                    () -> alloc.metric().osStats().leanDecommits() >= 1);
+        } finally {
+            faults.madviseThrows = null; // else its purge task, alive until a GC, logs into later tests
+        }
+        keep.forEach(ByteBuf::release);
+    }
+
+    /**
      * One purger thread serves every LEAN allocator: each one's burst goes back on its own, and an
      * allocator that its application dropped is not kept alive by its purge task (the task holds it
      * weakly), while the others go on being purged.
