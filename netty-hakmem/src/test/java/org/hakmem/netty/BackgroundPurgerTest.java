@@ -50,13 +50,18 @@ class BackgroundPurgerTest {
         return bufs;
     }
 
-    @Test
-    void aRoundThatThrowsAnErrorDoesNotEndThePurge() throws Exception {
-        FaultySyscalls faults = new FaultySyscalls();
+    /** LEAN, DONTNEED, a decay of 20 ms (a purge round every 10 ms), on system calls the test can fail. */
+    private static HakmemByteBufAllocator leanPurgingEvery10Ms(FaultySyscalls faults) {
         HakmemConfig config = HakmemByteBufAllocator.builder().profile(Profile.LEAN)
                 .leanDecommit(DecommitMode.DONTNEED).leanTargetMB(1024).leanDecayMillis(20)
                 .maxMappedBytes(256 * MIB).resolve();
-        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(config, faults.newOsMemory(256 * MIB));
+        return new HakmemByteBufAllocator(config, faults.newOsMemory(256 * MIB));
+    }
+
+    @Test
+    void aRoundThatThrowsAnErrorDoesNotEndThePurge() throws Exception {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator alloc = leanPurgingEvery10Ms(faults);
         List<ByteBuf> keep = burst(alloc, 4 * MIB);
         Error injected = new Error("Invalid memory access (injected)");
         try (CapturedLog log = new CapturedLog(BackgroundPurger.class)) {
@@ -85,10 +90,7 @@ class BackgroundPurgerTest {
     @Test
     void aFaultThatStaysIsLoggedOnceNotEveryRound() throws Exception {
         FaultySyscalls faults = new FaultySyscalls();
-        HakmemConfig config = HakmemByteBufAllocator.builder().profile(Profile.LEAN)
-                .leanDecommit(DecommitMode.DONTNEED).leanTargetMB(1024).leanDecayMillis(20)
-                .maxMappedBytes(256 * MIB).resolve();
-        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(config, faults.newOsMemory(256 * MIB));
+        HakmemByteBufAllocator alloc = leanPurgingEvery10Ms(faults);
         List<ByteBuf> keep = burst(alloc, 4 * MIB);
         try (CapturedLog log = new CapturedLog(BackgroundPurger.class)) {
             faults.madviseThrows = new Error("Invalid memory access (injected, every round)");
