@@ -45,6 +45,31 @@ class PurgeBudgetTest {
         assertEquals(0, os.mappedBytes());
     }
 
+    /**
+     * Each free slab ages from its own release: over the budget, the one released 150 ms ago goes back
+     * and the one released just now stays (and is where the class's next span is cut, as dirty slabs
+     * of the same layout come first).
+     */
+    @Test
+    void eachFreeSlabAgesFromItsOwnRelease() throws Exception {
+        OsMemory os = new OsMemory(64L << 20);
+        SuperslabPool pool = new SuperslabPool(os, new LeanPolicy(DecommitMode.DONTNEED, SLAB, HOUR_NANOS));
+        List<Slab> spans = acquire(pool, 3); // slabs 0 (kept live), 1 and 2
+        pool.releaseSpan(spans.get(1));
+        Thread.sleep(PAST_OVER_BUDGET_IDLE_MS);
+        pool.releaseSpan(spans.get(2));
+
+        pool.purge(false, DecommitMode.DONTNEED);
+        assertEquals(2 * SLAB, pool.committedBytes(), "the live slab and the slab released just now");
+        Slab next = pool.acquireSpan(CLASS_4K, CallingThreadOwner.INSTANCE);
+        assertEquals(2, next.firstSlab, "cut where the dirty slab left is: the one released last");
+
+        pool.releaseSpan(next);
+        pool.releaseSpan(spans.get(0));
+        pool.purge(true, DecommitMode.DONTNEED);
+        assertEquals(0, os.mappedBytes());
+    }
+
     @Test
     void emptySuperslabsAreUnmappedOnlyWhileTheMappedBytesAreOverTheBudget() {
         OsMemory os = new OsMemory(64L << 20);
