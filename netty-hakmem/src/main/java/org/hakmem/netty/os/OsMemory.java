@@ -33,12 +33,15 @@
  *
  * Locking: one monitor for the books. Mapping and unmapping are slow-path events (a superslab is
  * 2 MiB), so a monitor is simpler than anything lock-free and costs nothing measurable. The calls of
- * giving back and of measuring (madvise, a retire's munmap, mincore) run outside it: a madvise or
- * munmap of 2 MiB takes about 0.2 ms, a residency scan 3-5 ms per GiB mapped, and a thread that maps
- * a superslab does so under the pool's monitor, so every thread that needed a span waited behind
- * them. A mapping such a call is using is marked in use, and unmap and retire wait until it is not,
- * so no call ever reaches a range that was unmapped (and maybe mapped again by someone else) under it;
- * a retire takes its mapping out of the books before its munmap, so no call starts on it meanwhile.
+ * giving back and of measuring (madvise, the munmap of unmap and retire, mincore) run outside it: a
+ * madvise or munmap of 2 MiB takes about 0.2 ms (a huge buffer's more), a residency scan 3-5 ms per
+ * GiB mapped, and a thread that maps a superslab does so under the pool's monitor, so every thread
+ * that needed a span waited behind them. A mapping such a call is using is marked in use, and unmap
+ * and retire wait until it is not, so no call ever reaches a range that was unmapped (and maybe
+ * mapped again by someone else) under it; unmap and retire take their mapping out of the books
+ * before the munmap, so no call starts on it meanwhile. Its bytes stay counted as mapped until the
+ * munmap returns, and a mapping that the cap would refuse only for such bytes waits for them, as it
+ * did when the munmap held the monitor.
  */
 package org.hakmem.netty.os;
 
@@ -57,6 +60,11 @@ public final class OsMemory {
     private final TreeMap<Long, Long> mappings = new TreeMap<>();
     /** Start address -> calls using the mapping outside the monitor (madvise, mincore). Guarded by this. */
     private final HashMap<Long, Integer> inUse = new HashMap<>();
+    /**
+     * Bytes whose munmap runs outside the monitor now (unmap, retire): out of the books, still in
+     * mappedBytes until it returns. A mapping the cap would refuse only for them waits. Guarded by this.
+     */
+    private long unmapping;
     private final MutableOsStats stats = new MutableOsStats();
     /** Decommit and retire are switched off for good after a failure (fail loud, then stay safe). */
     private final DecommitSwitch decommitSwitch;
@@ -104,6 +112,7 @@ public final class OsMemory {
         if (Long.bitCount(alignment) != 1) {
             throw new IllegalArgumentException("alignment: " + alignment + " (expected: a power of two)");
         }
+        awaitUnmapsInFlight(size);
         // Compared as the room left, not as mapped + size: that sum overflows for a size near 2^63 and
         // would let the request past the cap (and size + slack past the kernel's sanity).
         if (size > maxMappedBytes - stats.mappedBytes) {
@@ -157,13 +166,93 @@ public final class OsMemory {
         stats.madviseBytes += size;
     }
 
-    /** Unmaps a whole mapping made by {@link #map}; any other range is refused. */
-    public synchronized void unmap(long address, long size) {
+    /**
+     * Unmaps a whole mapping made by {@link #map}; any other range is refused. The munmap runs outside
+     * the monitor (a huge buffer's release: 0.2 ms per 2 MiB), so mappings of other threads do not
+     * wait for it. A refused munmap leaves the mapping in the books, mapped and never reused.
+     *
+     * @throws IllegalStateException if the kernel refuses the munmap (the range is ours and page
+     *         aligned, so only a kernel fault does)
+     */
+    public void unmap(long address, long size) {
+        synchronized (this) {
+            beginUnmap(address, size);
+        }
+        LastErrorException refused = munmapBegun(address, size);
+        if (refused != null) {
+            synchronized (this) {
+                stats.munmapFailures++;
+            }
+            throw new IllegalStateException("netty-hakmem: munmap of " + size + " bytes at 0x"
+                    + Long.toHexString(address) + " failed with errno " + refused.getErrorCode(), refused);
+        }
+    }
+
+    /**
+     * The munmap of a mapping that beginUnmap took out of the books, outside the monitor, booked by
+     * endUnmap whatever happens (a JNA Error too, which propagates).
+     *
+     * @return null once unmapped; the kernel's refusal otherwise (not counted yet: the caller counts
+     *         it with what else it changes, in one step as stats() sees them)
+     */
+    private LastErrorException munmapBegun(long address, long size) {
+        boolean unmapped = false;
+        try {
+            syscalls.munmap(address, size);
+            unmapped = true;
+            return null;
+        } catch (LastErrorException e) {
+            return e;
+        } finally {
+            endUnmap(address, size, unmapped);
+        }
+    }
+
+    /**
+     * Takes a whole mapping out of the books for a munmap outside the monitor, once no call uses it:
+     * no call starts on it meanwhile. It stays in mappedBytes (and in unmapping) until endUnmap.
+     */
+    private void beginUnmap(long address, long size) {
         checkWholeMapping(address, size);
         awaitNotInUse(address, size);
-        rawUnmap(address, size);
         mappings.remove(address);
-        stats.mappedBytes -= size;
+        stats.munmapCalls++;
+        unmapping += size;
+    }
+
+    /**
+     * Books the end of a munmap begun by beginUnmap: gone, or (refused, or a JNA Error that may or may
+     * not have unmapped it) back in the books, mapped for good and never reused. Wakes the mappings
+     * that wait for room under the cap.
+     */
+    private synchronized void endUnmap(long address, long size, boolean unmapped) {
+        unmapping -= size;
+        if (unmapped) {
+            stats.munmapBytes += size;
+            stats.mappedBytes -= size;
+        } else {
+            mappings.put(address, size);
+        }
+        notifyAll();
+    }
+
+    /**
+     * Waits while the cap would refuse {@code size} bytes and unmaps are in flight: when their munmap
+     * ran under the monitor a mapping waited for it here and then fit, and failing instead would
+     * throw OutOfMemoryError while the memory is being given back.
+     */
+    private void awaitUnmapsInFlight(long size) {
+        boolean interrupted = false;
+        while (unmapping > 0 && size > maxMappedBytes - stats.mappedBytes) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true; // an unmap in flight ends on its own; keep the interrupt for the caller
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -249,31 +338,18 @@ public final class OsMemory {
             if (decommitSwitch.disabled()) {
                 return false;
             }
-            awaitNotInUse(address, size);
-            mappings.remove(address); // out of the books while it goes: no call starts on it
-            stats.munmapCalls++;
+            beginUnmap(address, size);
         }
-        try {
-            syscalls.munmap(address, size);
-        } catch (LastErrorException e) {
-            synchronized (this) {
-                mappings.put(address, size); // still mapped, intact
+        LastErrorException refused = munmapBegun(address, size);
+        synchronized (this) {
+            if (refused != null) { // the mapping is back in the books, intact (endUnmap)
                 stats.munmapFailures++;
                 decommitSwitch.disable("munmap of " + size + " bytes at 0x" + Long.toHexString(address)
-                        + " failed with errno " + e.getErrorCode());
+                        + " failed with errno " + refused.getErrorCode());
+                return false;
             }
-            return false;
-        } catch (RuntimeException | Error e) {
-            synchronized (this) {
-                mappings.put(address, size); // maybe mapped still: kept in the books, never reused
-            }
-            throw e;
-        }
-        synchronized (this) {
-            stats.munmapBytes += size;
             stats.leanRetires++;
             stats.leanRetireBytes += size;
-            stats.mappedBytes -= size;
         }
         return true;
     }

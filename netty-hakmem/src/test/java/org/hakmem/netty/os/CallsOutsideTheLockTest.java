@@ -105,6 +105,54 @@ class CallsOutsideTheLockTest {
         assertEquals(1, s.leanRetires());
     }
 
+    /** A huge buffer's release unmaps outside the monitor too: 0.2 ms per 2 MiB, more for a bigger one. */
+    @Test
+    void aMappingDoesNotWaitForTheUnmapOfAnotherMapping() throws Exception {
+        long a = written(2 * MIB);
+        faults.beforeMunmap = holdAt(a);
+        FutureTask<Boolean> unmap = onANewThread(() -> {
+            os.unmap(a, 2 * MIB);
+            return true;
+        });
+        aMappingGoesThrough("an unmap");
+        assertTrue(unmap.get(DEADLINE_SECONDS, TimeUnit.SECONDS));
+        assertEquals(0, os.stats().mappedBytes());
+        assertEquals(0, os.stats().mappings());
+    }
+
+    /**
+     * At the cap, a mapping that fits once an unmap in flight is done waits for it rather than failing:
+     * when the munmap ran under the monitor, the mapping waited for it there and then fit. Failing
+     * would throw OutOfMemoryError at an application whose memory is being given back that instant.
+     */
+    @Test
+    void aMappingAtTheCapWaitsForAnUnmapInFlightRatherThanFailing() throws Exception {
+        OsMemory capped = faults.newOsMemory(4 * MIB);
+        long a = capped.map(2 * MIB, 2 * MIB);
+        long b = capped.map(2 * MIB, 2 * MIB); // the cap is reached
+        faults.beforeMunmap = holdAt(a);
+        FutureTask<Boolean> retire = onANewThread(() -> capped.retire(a, 2 * MIB));
+        assertTrue(inCall.await(DEADLINE_SECONDS, TimeUnit.SECONDS));
+        FutureTask<Long> mapping = new FutureTask<>(() -> capped.map(2 * MIB, 2 * MIB));
+        Thread mapper = new Thread(mapping);
+        mapper.start();
+        while (mapper.getState() == Thread.State.NEW || mapper.getState() == Thread.State.RUNNABLE) {
+            Thread.sleep(1); // until it waits, or (were it not to wait) has failed
+        }
+        letGo.countDown();
+        long c;
+        try {
+            c = mapping.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError("a mapping that fits once the retire in flight is done failed", e.getCause());
+        }
+        assertTrue(retire.get(DEADLINE_SECONDS, TimeUnit.SECONDS));
+        assertEquals(4 * MIB, capped.stats().mappedBytes());
+        assertEquals(0, capped.stats().capRefusals());
+        capped.unmap(b, 2 * MIB);
+        capped.unmap(c, 2 * MIB);
+    }
+
     @Test
     void aMappingDoesNotWaitForAResidencyScan() throws Exception {
         long a = written(2 * MIB);
