@@ -36,6 +36,7 @@ import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 import org.hakmem.netty.heap.HeapRegistry;
 import org.hakmem.netty.heap.ThreadHeap;
@@ -200,6 +201,69 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     @Override
     protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
         return toLeakAwareBuffer(new HakmemHeapByteBuf(this, initialCapacity, maxCapacity));
+    }
+
+    // ---- buffer() and compositeBuffer(): preferDirect as configured ----
+    //
+    // AbstractByteBufAllocator turns preferDirect off where Netty cannot free JDK direct buffers
+    // reliably (JDK 17 with -Dio.netty.noUnsafe=true): a reason that does not hold here, since our
+    // direct buffers live in memory this allocator maps and unmaps itself. So these follow
+    // config().preferDirect() alone, as the README's configuration table says.
+
+    /**
+     * Returns a direct buffer if {@link HakmemConfig#preferDirect()} (the default), else a heap buffer.
+     *
+     * @return a new buffer with a reference count of 1
+     */
+    @Override
+    public ByteBuf buffer() {
+        return config.preferDirect() ? directBuffer() : heapBuffer();
+    }
+
+    /**
+     * As {@link #buffer()}, with the given capacity.
+     *
+     * @param initialCapacity the capacity, in bytes
+     * @return a new buffer with a reference count of 1
+     */
+    @Override
+    public ByteBuf buffer(int initialCapacity) {
+        return config.preferDirect() ? directBuffer(initialCapacity) : heapBuffer(initialCapacity);
+    }
+
+    /**
+     * As {@link #buffer()}, with the given capacity and maximum capacity.
+     *
+     * @param initialCapacity the capacity, in bytes
+     * @param maxCapacity the most the buffer may grow to, in bytes
+     * @return a new buffer with a reference count of 1
+     */
+    @Override
+    public ByteBuf buffer(int initialCapacity, int maxCapacity) {
+        return config.preferDirect() ? directBuffer(initialCapacity, maxCapacity)
+                : heapBuffer(initialCapacity, maxCapacity);
+    }
+
+    /**
+     * Returns a composite direct buffer if {@link HakmemConfig#preferDirect()}, else a composite heap
+     * buffer.
+     *
+     * @return a new, empty composite buffer
+     */
+    @Override
+    public CompositeByteBuf compositeBuffer() {
+        return config.preferDirect() ? compositeDirectBuffer() : compositeHeapBuffer();
+    }
+
+    /**
+     * As {@link #compositeBuffer()}, holding at most {@code maxNumComponents} components.
+     *
+     * @param maxNumComponents the most components before they are consolidated
+     * @return a new, empty composite buffer
+     */
+    @Override
+    public CompositeByteBuf compositeBuffer(int maxNumComponents) {
+        return config.preferDirect() ? compositeDirectBuffer(maxNumComponents) : compositeHeapBuffer(maxNumComponents);
     }
 
     /**

@@ -146,10 +146,10 @@ public final class HakmemConfig {
     }
 
     /**
-     * Returns Netty's preferDirect switch as configured, given to {@code AbstractByteBufAllocator}:
-     * whether {@code buffer()} and {@code compositeBuffer()} return direct buffers rather than heap
-     * buffers. Netty ignores it where it cannot free JDK direct buffers reliably (JDK 17 with
-     * {@code -Dio.netty.noUnsafe=true}): those methods then return heap buffers although this says true.
+     * Returns Netty's preferDirect switch: whether {@code buffer()} and {@code compositeBuffer()}
+     * return direct buffers rather than heap buffers. The allocator follows it also where Netty's
+     * {@code AbstractByteBufAllocator} would not (JDK 17 with {@code -Dio.netty.noUnsafe=true}, where
+     * Netty cannot free JDK direct buffers reliably): netty-hakmem unmaps its direct memory itself.
      *
      * @return true to prefer direct buffers; true by default
      */

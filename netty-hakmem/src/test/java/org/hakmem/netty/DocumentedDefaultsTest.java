@@ -35,10 +35,16 @@ class DocumentedDefaultsTest {
             HakmemByteBufAllocator alloc = HakmemByteBufAllocator.DEFAULT;
             ByteBuf buffer = alloc.buffer();
             ByteBuf io = alloc.ioBuffer();
+            ByteBuf composite = alloc.compositeBuffer().addComponent(true, alloc.buffer(8).writeLong(1));
+            ByteBuf heap = HakmemByteBufAllocator.builder().preferDirect(false).build().buffer();
             System.out.println("DIRECT preferDirect=" + alloc.config().preferDirect() + " buffer=" + buffer.isDirect()
-                    + " ioBuffer=" + io.isDirect() + " canFree=" + PlatformDependent.canReliabilyFreeDirectBuffers());
+                    + " composite=" + composite.isDirect() + " ioBuffer=" + io.isDirect()
+                    + " heapWhenNotPreferred=" + !heap.isDirect()
+                    + " canFree=" + PlatformDependent.canReliabilyFreeDirectBuffers());
             buffer.release();
             io.release();
+            composite.release();
+            heap.release();
             return;
         }
         System.out.println("CAP " + HakmemByteBufAllocator.builder().build().config().maxMappedBytes());
@@ -67,15 +73,17 @@ class DocumentedDefaultsTest {
     }
 
     /**
-     * README, "Configuration": Netty turns preferDirect off where it cannot free JDK direct buffers
-     * reliably (JDK 17 with -Dio.netty.noUnsafe=true), so buffer() returns heap buffers although
-     * config().preferDirect() says true; ioBuffer() returns direct buffers either way.
+     * README, "Configuration": preferDirect decides what buffer() and compositeBuffer() return, also
+     * where Netty cannot free JDK direct buffers reliably (JDK 17 with -Dio.netty.noUnsafe=true) and
+     * would turn it off in AbstractByteBufAllocator: netty-hakmem's direct buffers are unmapped by the
+     * allocator, not freed by a cleaner. ioBuffer() returns direct buffers either way.
      */
     @Test
-    void withoutUnsafeNettyTurnsPreferDirectOffForBufferButNotForIoBuffer() throws Exception {
+    void withoutUnsafeBufferStillHonoursPreferDirect() throws Exception {
         String line = childLine("DIRECT ", List.of("-Dio.netty.noUnsafe=true"), "direct");
         boolean canFree = line.endsWith("canFree=true");
-        assertEquals("preferDirect=true buffer=" + canFree + " ioBuffer=true canFree=" + canFree, line);
+        assertEquals("preferDirect=true buffer=true composite=true ioBuffer=true heapWhenNotPreferred=true canFree="
+                + canFree, line);
         if (Runtime.version().feature() == 17) {
             assertFalse(canFree, "JDK 17 without Unsafe, the README's example");
         }
