@@ -50,6 +50,7 @@ import com.sun.jna.LastErrorException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 public final class OsMemory {
     /** The system page size, read once from sysconf(_SC_PAGESIZE). */
@@ -242,12 +243,21 @@ public final class OsMemory {
      * throw OutOfMemoryError while the memory is being given back.
      */
     private void awaitUnmapsInFlight(long size) {
+        waitWhile(() -> unmapping > 0 && size > maxMappedBytes - stats.mappedBytes);
+    }
+
+    /**
+     * Waits on the monitor (held by the caller, released meanwhile) while the condition holds. What it
+     * waits for, a call outside the monitor, ends on its own, so an interrupt does not cut the wait
+     * short: it is kept for the caller.
+     */
+    private void waitWhile(BooleanSupplier condition) {
         boolean interrupted = false;
-        while (unmapping > 0 && size > maxMappedBytes - stats.mappedBytes) {
+        while (condition.getAsBoolean()) {
             try {
                 wait();
             } catch (InterruptedException e) {
-                interrupted = true; // an unmap in flight ends on its own; keep the interrupt for the caller
+                interrupted = true;
             }
         }
         if (interrupted) {
@@ -277,7 +287,7 @@ public final class OsMemory {
             }
             used = mode == DecommitMode.FREE && decommitSwitch.freeRefused() ? DecommitMode.DONTNEED : mode;
             stats.madviseCalls++;
-            inUse.merge(mapping, 1, Integer::sum);
+            markInUse(mapping);
         }
         LastErrorException refused = null;
         try {
@@ -380,7 +390,7 @@ public final class OsMemory {
         long mapping;
         synchronized (this) {
             mapping = checkOwned(address, length);
-            inUse.merge(mapping, 1, Integer::sum);
+            markInUse(mapping);
         }
         try {
             // mincore takes a page-aligned start (EINVAL otherwise); our mappings start on a page, so
@@ -417,13 +427,18 @@ public final class OsMemory {
                 return 0;
             }
             length = l;
-            inUse.merge(start, 1, Integer::sum);
+            markInUse(start);
         }
         try {
             return rawResident(start, length);
         } finally {
             release(start);
         }
+    }
+
+    /** A call outside the monitor is about to use the mapping at {@code start} (caller holds the monitor). */
+    private void markInUse(long start) {
+        inUse.merge(start, 1, Integer::sum);
     }
 
     /** A call outside the monitor is done with the mapping at {@code start}. */
@@ -440,17 +455,7 @@ public final class OsMemory {
      * never unmaps a mapping twice at once; checked again all the same.
      */
     private void awaitNotInUse(long address, long size) {
-        boolean interrupted = false;
-        while (inUse.containsKey(address)) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true; // a call in use ends on its own; finish the unmap first
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        waitWhile(() -> inUse.containsKey(address));
         checkWholeMapping(address, size);
     }
 
