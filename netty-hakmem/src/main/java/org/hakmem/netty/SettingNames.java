@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -51,23 +53,23 @@ final class SettingNames {
      * of ours without being it, its value, the name it probably meant, and the names we read.
      */
     static void rejectLookalikes(Map<String, String> properties, Map<String, String> environment) {
-        for (Map.Entry<String, String> e : new TreeMap<>(properties).entrySet()) {
+        rejectLookalikes("system property", properties, Names::property, SettingNames::inOurNamespace);
+        rejectLookalikes("environment variable", environment, Names::variable, name -> false);
+    }
+
+    /**
+     * The check for one kind of name: of a setting, nameOf gives the name of this kind; a name that is
+     * none of them is refused if it is a typo of one, or if alwaysOurs says so.
+     */
+    private static void rejectLookalikes(String kind, Map<String, String> names, Function<Names, String> nameOf,
+                                         Predicate<String> alwaysOurs) {
+        for (Map.Entry<String, String> e : new TreeMap<>(names).entrySet()) {
             String key = e.getKey();
-            if (ALL.stream().noneMatch(n -> n.property().equals(key))) {
+            if (ALL.stream().noneMatch(n -> nameOf.apply(n).equals(key))) {
                 Names meant = closest(key);
-                if (meant != null || inOurNamespace(key)) {
-                    throw unknown("system property", key, e.getValue(), meant == null ? null : meant.property(),
-                            ALL.stream().map(Names::property));
-                }
-            }
-        }
-        for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
-            String key = e.getKey();
-            if (ALL.stream().noneMatch(n -> n.variable().equals(key))) {
-                Names meant = closest(key);
-                if (meant != null) {
-                    throw unknown("environment variable", key, e.getValue(), meant.variable(),
-                            ALL.stream().map(Names::variable));
+                if (meant != null || alwaysOurs.test(key)) {
+                    throw unknown(kind, key, e.getValue(), meant == null ? null : nameOf.apply(meant),
+                            ALL.stream().map(nameOf));
                 }
             }
         }
