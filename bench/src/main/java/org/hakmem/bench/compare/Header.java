@@ -30,6 +30,12 @@ final class Header {
      */
     private static final Pattern CHANGES_CHILDREN = Pattern.compile(
             "JAVA_TOOL_OPTIONS|JDK_JAVA_OPTIONS|_JAVA_OPTIONS|HAKMEM_.*|MALLOC_.*|GLIBC_TUNABLES|LD_PRELOAD");
+    /**
+     * A system property in those JVM options whose name says it holds a secret (a key store's password,
+     * a token): the report is meant to be committed, so its value is printed as "***".
+     */
+    private static final Pattern SECRET_PROPERTY = Pattern.compile(
+            "(-D[^=\\s]*(?i:pass|secret|token|credential|auth|key)[^=\\s]*=)\\S*");
 
     private Header() {
     }
@@ -66,12 +72,13 @@ final class Header {
 
     /**
      * The variables of env that change a child JVM without showing in its flags, as "`NAME=value`, ...",
-     * sorted; "none" if none is set. The children inherit this tool's environment.
+     * sorted; "none" if none is set. The children inherit this tool's environment. Values of -D
+     * properties named like secrets are replaced by "***".
      */
     static String inheritedEnvironment(Map<String, String> env) {
         List<String> set = new TreeMap<>(env).entrySet().stream()
                 .filter(e -> CHANGES_CHILDREN.matcher(e.getKey()).matches())
-                .map(e -> "`" + e.getKey() + "=" + e.getValue() + "`")
+                .map(e -> "`" + e.getKey() + "=" + SECRET_PROPERTY.matcher(e.getValue()).replaceAll("$1***") + "`")
                 .toList();
         return set.isEmpty() ? "none" : String.join(", ", set);
     }

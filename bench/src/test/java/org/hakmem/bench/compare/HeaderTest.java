@@ -58,6 +58,16 @@ class HeaderTest {
         assertTrue(!header.contains("UNRELATED_SETTING"), header);
     }
 
+    @Test
+    void secretsInTheInheritedJvmOptionsAreNotPrinted() {
+        String line = Header.inheritedEnvironment(java.util.Map.of(
+                "JAVA_TOOL_OPTIONS", "-Xss2m -Djavax.net.ssl.keyStorePassword=hunter2 -Dapi.TOKEN=abc -Dhakmem.ss.mem_lean=1",
+                "JDK_JAVA_OPTIONS", "-Ddb.secret=s3 -Dplain=value"));
+
+        assertEquals("`JAVA_TOOL_OPTIONS=-Xss2m -Djavax.net.ssl.keyStorePassword=*** -Dapi.TOKEN=*** "
+                + "-Dhakmem.ss.mem_lean=1`, `JDK_JAVA_OPTIONS=-Ddb.secret=*** -Dplain=value`", line);
+    }
+
     private static String read(Path file) throws IOException {
         return Files.readString(file);
     }
