@@ -38,6 +38,7 @@ import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import org.hakmem.netty.heap.HeapRegistry;
 import org.hakmem.netty.heap.ThreadHeap;
 import org.hakmem.netty.os.OsMemory;
@@ -77,9 +78,11 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
      * cause, an IllegalArgumentException, names the variable, the value and what is allowed), even where a builder would set that setting itself: a mistyped
      * setting is reported at start-up rather than silently overridden. (Declaring DEFAULT elsewhere
      * to build it later is not possible without making HakmemByteBufAllocator.DEFAULT ambiguous with
-     * the DEFAULT every ByteBufAllocator inherits.)
+     * the DEFAULT every ByteBufAllocator inherits.) The failure is also logged at ERROR through
+     * Netty's logger: every later use of the class throws NoClassDefFoundError, which on JDK 17 does not
+     * carry the cause.
      */
-    public static final HakmemByteBufAllocator DEFAULT = builder().build();
+    public static final HakmemByteBufAllocator DEFAULT = buildDefault();
 
     private final HakmemConfig config;
     private final ReleasePolicy policy;
@@ -136,6 +139,22 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
      */
     private void releaseFreeLanes() {
         shared.releaseFreeLanes();
+    }
+
+    /**
+     * Builds {@link #DEFAULT}. A failure is logged as well as thrown: an application that catches the
+     * first error, or logs only e.toString() of a later one, would otherwise never see which setting
+     * is at fault.
+     */
+    private static HakmemByteBufAllocator buildDefault() {
+        try {
+            return builder().build();
+        } catch (RuntimeException | LinkageError e) {
+            InternalLoggerFactory.getInstance(HakmemByteBufAllocator.class).error(
+                    "HakmemByteBufAllocator.DEFAULT could not be built, so the class cannot be used: every "
+                            + "later use throws NoClassDefFoundError. The cause: {}", e.toString(), e);
+            throw e;
+        }
     }
 
     /**

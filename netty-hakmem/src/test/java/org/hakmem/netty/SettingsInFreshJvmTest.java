@@ -28,6 +28,10 @@ class SettingsInFreshJvmTest {
      * from it. "default": allocates from DEFAULT. Prints what it built or what it threw.
      */
     public static void main(String[] args) {
+        if (args[0].equals("again")) {
+            useTwiceSwallowingTheFirstError();
+            return;
+        }
         try {
             HakmemByteBufAllocator alloc = args[0].equals("default") ? HakmemByteBufAllocator.DEFAULT
                     : HakmemByteBufAllocator.builder().profile(Profile.FAST).build();
@@ -38,6 +42,25 @@ class SettingsInFreshJvmTest {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             System.out.println("THREW " + e.getClass().getName() + " / " + cause.getClass().getName() + ": "
                     + cause.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /**
+     * "again": a framework that catches the first error (and logs nothing) and uses the class again.
+     * Prints only the second error's own class and message, as a caller that logs e.toString() does.
+     */
+    private static void useTwiceSwallowingTheFirstError() {
+        try {
+            HakmemByteBufAllocator.DEFAULT.directBuffer(1).release();
+        } catch (Throwable first) {
+            // swallowed
+        }
+        try {
+            HakmemByteBufAllocator.DEFAULT.directBuffer(1).release();
+            System.out.println("BUILT again");
+        } catch (Throwable second) {
+            System.out.println("SECOND " + second);
             System.exit(1);
         }
     }
@@ -120,5 +143,19 @@ class SettingsInFreshJvmTest {
         assertEquals(1, unknown.exit(), unknown.out());
         assertThat(unknown.out()).contains("system property hakmem.leanTargetMB='32'")
                 .contains("hakmem.ss.memLeanTargetMB");
+    }
+
+    /**
+     * After a failed first use, every later use of the class throws NoClassDefFoundError. On JDK 17 that
+     * error carries no cause, so an application that lost the first error learnt nothing of the setting
+     * at fault. The failure is now also logged (Netty's logger, at ERROR) when it happens.
+     */
+    @Test
+    void aFailedFirstUseIsLoggedWithTheSettingsNameForLaterUsesThatOnlySeeNoClassDefFoundError() throws Exception {
+        Child child = run("again", "-Dhakmem.ss.memLean=yes", null, null);
+        assertEquals(1, child.exit(), child.out());
+        assertThat(child.out()).contains("SECOND java.lang.NoClassDefFoundError")
+                .contains("HakmemByteBufAllocator.DEFAULT could not be built")
+                .contains("hakmem.ss.memLean='yes'");
     }
 }
