@@ -10,14 +10,17 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
 
 import java.util.Objects;
 
 /**
  * Makes an allocator the allocator of a Netty bootstrap's channels, by setting
  * {@link ChannelOption#ALLOCATOR}, replacing any allocator set there before. Call it while setting the
- * bootstrap up, before it binds or connects; every method returns the bootstrap it was given, for
- * chaining. Null arguments are refused: Netty would take a null allocator as "remove the option".
+ * bootstrap up, before it binds or connects, and after {@code group(...)}: a netty-hakmem allocator
+ * then also watches the bootstrap's event loop groups ({@link HakmemByteBufAllocator#watchEventLoops}),
+ * so that an event loop whose buffers other threads released does not keep their memory while it
+ * idles. Every method returns the bootstrap it was given, for chaining. Null arguments are refused: Netty would take a null allocator as "remove the option".
  */
 public final class HakmemBootstraps {
     private HakmemBootstraps() {
@@ -45,6 +48,8 @@ public final class HakmemBootstraps {
      */
     public static ServerBootstrap use(ServerBootstrap bootstrap, ByteBufAllocator allocator) {
         checkArguments(bootstrap, allocator);
+        watch(allocator, bootstrap.config().group());
+        watch(allocator, bootstrap.config().childGroup());
         return bootstrap.option(ChannelOption.ALLOCATOR, allocator).childOption(ChannelOption.ALLOCATOR, allocator);
     }
 
@@ -69,7 +74,15 @@ public final class HakmemBootstraps {
      */
     public static Bootstrap use(Bootstrap bootstrap, ByteBufAllocator allocator) {
         checkArguments(bootstrap, allocator);
+        watch(allocator, bootstrap.config().group());
         return bootstrap.option(ChannelOption.ALLOCATOR, allocator);
+    }
+
+    /** Lets a netty-hakmem allocator reach the group's idle event loops (watchEventLoops), if set yet. */
+    private static void watch(ByteBufAllocator allocator, EventLoopGroup group) {
+        if (group != null && allocator instanceof HakmemByteBufAllocator) {
+            ((HakmemByteBufAllocator) allocator).watchEventLoops(group);
+        }
     }
 
     private static void checkArguments(Object bootstrap, ByteBufAllocator allocator) {

@@ -26,6 +26,8 @@
  *
  *     trim():  this thread's heap gives back its empty spans     (the caller owns it)
  *              other heaps are asked to do the same              (served on their own threads)
+ *              watched event loops holding remote frees are      (a task on each loop:
+ *              asked to look                                      watchEventLoops)
  *              idle (parked) heaps' empty spans are given back   (for their owners, see ThreadHeap)
  *              dead threads' heaps are retired
  *              pool.purge(force): empty superslabs are unmapped, other free slabs decommitted
@@ -37,6 +39,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import org.hakmem.netty.heap.HeapRegistry;
@@ -48,6 +51,7 @@ import org.hakmem.netty.slab.SizeClasses;
 import org.hakmem.netty.slab.Slab;
 import org.hakmem.netty.slab.SuperslabPool;
 
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -109,6 +113,8 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     private final ThreadCacheTable table = new ThreadCacheTable(caches);
     /** Where virtual threads allocate: a few locked caches instead of one per thread. */
     private final SharedCaches shared;
+    /** Event loops this allocator may ask to look at their heaps (watchEventLoops). */
+    private final WatchedEventLoops watchedLoops = new WatchedEventLoops();
 
     HakmemByteBufAllocator(HakmemConfig config) {
         this(config, new OsMemory(config.maxMappedBytes()));
@@ -340,8 +346,51 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         }
         shared.releaseEmptySpans();
         pool.requestHeapTrim();
+        askWatchedLoopsToLook(true);
         registry.reapDead(true);
         return pool.purge(true, config.decommitMode());
+    }
+
+    /**
+     * Lets this allocator reach the event loops of {@code group} when other threads released their
+     * buffers. Only a thread itself may touch the memory its heap holds, and it learns of buffers
+     * other threads released only when it allocates again: an event loop that goes idle after a burst
+     * whose buffers a business thread released would keep the burst's memory (resident) for as long
+     * as it idles. A watched event loop is asked to look, as a task on the loop: in LEAN by the
+     * background purger, once the loop has allocated nothing over two of its rounds (about the decay
+     * time) and holds such buffers' memory; and by {@link #trim()}, in either profile, at once. The
+     * look collects those buffers' slots and gives back the empty spans, which LEAN then gives back
+     * to the kernel. {@link HakmemBootstraps#use(io.netty.bootstrap.ServerBootstrap, ByteBufAllocator)}
+     * watches the bootstrap's groups that are set when it is called. Groups that shut down are
+     * dropped; watching a group twice has no further effect. Callable from any thread.
+     *
+     * @param group the event loops (an {@code EventLoopGroup}, or any {@code EventExecutorGroup}
+     *              whose executors run tasks on their own threads)
+     * @return this allocator
+     * @throws NullPointerException if {@code group} is null
+     */
+    public HakmemByteBufAllocator watchEventLoops(EventExecutorGroup group) {
+        Objects.requireNonNull(group, "group: null (expected: the event loop group whose loops this allocator"
+                + " may ask to look at their memory)");
+        watchedLoops.add(group);
+        return this;
+    }
+
+    /** Groups watched now (tests). */
+    int watchedGroups() {
+        return watchedLoops.size();
+    }
+
+    /** Event loops asked to look at buffers other threads released, so far (tests). */
+    long ownerLooksAsked() {
+        return registry.ownerLooksAsked();
+    }
+
+    /** Asks watched event loops whose heaps hold buffers other threads released to look at them. */
+    private void askWatchedLoopsToLook(boolean force) {
+        if (!watchedLoops.isEmptyOnceShutDownDropped()) {
+            registry.askIdleOwnersToLook(watchedLoops::loopOf, force);
+        }
     }
 
     /**
@@ -367,6 +416,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
      */
     void backgroundPurge() {
         registry.reapDead();
+        askWatchedLoopsToLook(false);
         shared.releaseIdleLanes();
         if (++purgeRounds % PURGE_ROUNDS_PER_HEAP_TRIM == 0 && !os.givingBackDisabled()
                 && policy.trimHeaps(pool.committedBytes())) {

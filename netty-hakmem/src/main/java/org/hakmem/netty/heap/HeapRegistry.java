@@ -19,6 +19,13 @@
  * The same walk serves idle heaps: a live thread's heap that parked (ThreadHeap, "Going idle", LEAN)
  * gets its empty spans given back on its owner's behalf when a walk finds it parked by the same park
  * as the walk before - at once on trim().
+ *
+ * A heap that never parks because other threads released its buffers (its count of live slots drops
+ * only when the owner collects those frees) is out of every walker's reach: only its owner may touch
+ * its spans. Where the owner is a Netty event loop the allocator watches (HakmemByteBufAllocator.
+ * watchEventLoops), askIdleOwnersToLook asks that loop to look, as a task: LEAN's purger for heaps
+ * that allocated nothing over two of its rounds and hold remote frees, trim() for any that holds
+ * them. The candidates are picked under the monitor; the tasks are submitted outside it.
  */
 package org.hakmem.netty.heap;
 
@@ -29,6 +36,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 public final class HeapRegistry {
     private static final long REAP_INTERVAL_NANOS = 100_000_000L;
@@ -48,6 +57,8 @@ public final class HeapRegistry {
     private int reapThreshold = MIN_REAP_THRESHOLD;
     /** Parked heaps whose spans a reap gave back for their idle owners; guarded by this. */
     private long idleGiveBacks;
+    /** Owners asked to look at their remote frees (askIdleOwnersToLook); guarded by this. */
+    private long ownerLooksAsked;
     /** When the last reap started; through LAST_REAP_NANOS for the slow paths' CAS. */
     private volatile long lastReapNanos = System.nanoTime();
     private static final VarHandle LAST_REAP_NANOS;
@@ -151,6 +162,43 @@ public final class HeapRegistry {
         if (now - last > REAP_INTERVAL_NANOS && LAST_REAP_NANOS.compareAndSet(this, last, now)) {
             reapDead();
         }
+    }
+
+    /**
+     * Asks the owners of heaps that hold frees other threads made, and (unless forced) allocated
+     * nothing over the last walks, to look at them on their own thread (ThreadHeap.wantsOwnerLook),
+     * through the executor loopOf names for the thread; a thread with none (not a watched event loop)
+     * is not asked.
+     *
+     * @return the owners asked by this call
+     */
+    public int askIdleOwnersToLook(Function<Thread, Executor> loopOf, boolean force) {
+        List<ThreadHeap> candidates = new ArrayList<>();
+        synchronized (this) {
+            for (ThreadHeap heap : heaps) {
+                if (heap.thread().isAlive() && heap.wantsOwnerLook(force)) {
+                    candidates.add(heap);
+                }
+            }
+        }
+        int asked = 0;
+        for (ThreadHeap heap : candidates) {
+            Executor loop = loopOf.apply(heap.thread());
+            if (loop != null ? heap.askOwnerToLook(loop) : heap.noOwnerToAsk()) {
+                asked++;
+            }
+        }
+        if (asked > 0) {
+            synchronized (this) {
+                ownerLooksAsked += asked;
+            }
+        }
+        return asked;
+    }
+
+    /** Owners of heaps asked to look at frees other threads made into their spans, so far. */
+    public synchronized long ownerLooksAsked() {
+        return ownerLooksAsked;
     }
 
     /** Parked heaps whose empty spans were given back on their idle owners' behalf, so far. */

@@ -89,6 +89,8 @@ import org.hakmem.netty.util.SpinWait;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The read-mostly part of a heap. Remote releasers read {@code thread} on every release (to tell a
@@ -114,6 +116,12 @@ abstract class ThreadHeapIdentity implements SlabOwner {
     final PaddedReference<Slab> ready = new PaddedReference<>();
     /** Set once, when the heap's memory has been handed back; the heap is never used again. */
     volatile boolean retired;
+    /**
+     * A look asked of the owner's event loop and not run yet (ThreadHeap.askOwnerToLook). Written by a
+     * walker and the owner, seldom (an idle heap); here and not among the owner's fields because a
+     * boolean there would fill the hole after {@code retired} on this part's lines (FieldLayoutTest).
+     */
+    volatile boolean ownerLookPending;
 
     ThreadHeapIdentity(Thread thread, SuperslabPool pool, HeapRegistry registry, ReleasePolicy policy) {
         this.thread = thread;
@@ -156,15 +164,25 @@ public final class ThreadHeap extends ThreadHeapPadding {
     private int parks;
     /** The park count the last walk saw while PARKED; -1: none. Walkers only, under the registry. */
     private int parksSeenByWalker = -1;
+    /** The allocation countdown the last look-request walk saw. Walkers only, under the registry. */
+    private int countdownSeenByWalker = -1;
+    /** Look-request walks in a row that found the countdown unchanged. Walkers only, under the registry. */
+    private int walksWithoutAllocation;
 
     private static final int ACTIVE = 0;
     private static final int PARKED = 1;
     private static final int CLAIMED = 2;
     private static final VarHandle IDLE_STATE;
+    /** Opaque reads of allocationsUntilTick by walkers; the owner writes it plainly. */
+    private static final VarHandle ALLOCATIONS_UNTIL_TICK;
+    /** Look-request walks without an allocation before an idle owner is asked to look. */
+    static final int IDLE_WALKS_BEFORE_LOOK = 2;
 
     static {
         try {
             IDLE_STATE = MethodHandles.lookup().findVarHandle(ThreadHeap.class, "idleState", int.class);
+            ALLOCATIONS_UNTIL_TICK = MethodHandles.lookup().findVarHandle(ThreadHeap.class, "allocationsUntilTick",
+                    int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -374,6 +392,64 @@ public final class ThreadHeap extends ThreadHeapPadding {
             IDLE_STATE.setVolatile(this, ACTIVE);
         }
         return true;
+    }
+
+    /**
+     * Whether the owner should be asked to look at the frees other threads made into its spans
+     * (walker, under the registry's monitor; askOwnerToLook asks). Only the owner can collect them,
+     * and a thread that idles while holding slots other threads released never does on its own (see
+     * the banner and DESIGN, "Going idle"): such a heap has no live slot left in fact, yet its count
+     * says otherwise, so it never parks. The walker reads two things the owner writes: the ready
+     * stack's head (a volatile read; non-null: frees since the owner last looked, or a stale entry) and
+     * the allocation countdown (an opaque read of a plain field: it may lag by a moment, and a wrong
+     * answer costs a look on a busy thread, which gives back its empty spans as a trim request would,
+     * never correctness, since the owner looks on its own thread). A heap qualifies once the countdown
+     * stayed the same over IDLE_WALKS_BEFORE_LOOK walks (no allocation meanwhile), or at once when
+     * forced (trim()). Marks the look pending, so that the owner is asked once until it has looked.
+     */
+    boolean wantsOwnerLook(boolean force) {
+        int countdown = (int) ALLOCATIONS_UNTIL_TICK.getOpaque(this);
+        walksWithoutAllocation = countdown == countdownSeenByWalker ? walksWithoutAllocation + 1 : 0;
+        countdownSeenByWalker = countdown;
+        if (ownerLookPending || retired || (int) IDLE_STATE.getVolatile(this) != ACTIVE || ready.get() == null) {
+            return false; // a parked heap is the walk's own business (giveBackIfParked)
+        }
+        if (!force && walksWithoutAllocation < IDLE_WALKS_BEFORE_LOOK) {
+            return false;
+        }
+        ownerLookPending = true;
+        return true;
+    }
+
+    /**
+     * Asks the owner, through the executor that runs its thread (a Netty event loop), to look: collect
+     * what other threads released and give back its empty spans. Called outside the registry's monitor
+     * (execute may wake the loop with a system call).
+     *
+     * @return false if the executor refused the task (it is shutting down)
+     */
+    boolean askOwnerToLook(Executor ownerLoop) {
+        try {
+            ownerLoop.execute(this::lookAsAsked);
+            return true;
+        } catch (RejectedExecutionException shuttingDown) {
+            ownerLookPending = false;
+            return false;
+        }
+    }
+
+    /** No executor runs the owner's thread: the pending mark wantsOwnerLook set is dropped. */
+    boolean noOwnerToAsk() {
+        ownerLookPending = false;
+        return false;
+    }
+
+    /** The look asked for by askOwnerToLook (a task on the owner's event loop). */
+    private void lookAsAsked() {
+        ownerLookPending = false; // before looking: frees after this point get a look of their own
+        if (thread == Thread.currentThread() && !retired) {
+            releaseEmptySpans();
+        }
     }
 
     /** Collects a span's remote frees and keeps liveSlots in step. */

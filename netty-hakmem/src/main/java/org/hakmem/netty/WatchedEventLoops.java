@@ -1,0 +1,57 @@
+/*
+ * WatchedEventLoops: the Netty event-loop groups whose threads an allocator may ask to look at their
+ * heaps (HakmemByteBufAllocator.watchEventLoops).
+ *
+ * Only a heap's owner may touch its spans, and a thread whose buffers other threads released learns
+ * of it only when it allocates again (ThreadHeap, "Going idle"). An event loop that goes idle after
+ * a burst whose buffers a business executor released would keep the burst's spans for as long as it
+ * idles. An event loop runs the tasks it is given, though: the allocator finds the loop that runs a
+ * heap's thread here and submits the look to it (HeapRegistry.askIdleOwnersToLook). Netty has no
+ * public way to find the executor of a thread, so the application names the groups, or
+ * HakmemBootstraps.use names the bootstrap's. Groups that shut down are dropped. Used by LEAN's
+ * purger and by trim(), never on an allocation path.
+ */
+package org.hakmem.netty;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
+
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+
+final class WatchedEventLoops {
+    private final CopyOnWriteArrayList<EventExecutorGroup> groups = new CopyOnWriteArrayList<>();
+
+    /** Adds a group, once; a group already shutting down is not added. */
+    void add(EventExecutorGroup group) {
+        if (!group.isShuttingDown()) {
+            groups.addIfAbsent(group);
+        }
+    }
+
+    /** True if no group is watched, after dropping those that shut down. */
+    boolean isEmptyOnceShutDownDropped() {
+        groups.removeIf(EventExecutorGroup::isShuttingDown);
+        return groups.isEmpty();
+    }
+
+    int size() {
+        return groups.size();
+    }
+
+    /** The executor of a watched group that runs thread, or null; drops groups that shut down. */
+    Executor loopOf(Thread thread) {
+        for (EventExecutorGroup group : groups) {
+            if (group.isShuttingDown()) {
+                groups.remove(group);
+                continue;
+            }
+            for (EventExecutor loop : group) {
+                if (loop.inEventLoop(thread)) {
+                    return loop;
+                }
+            }
+        }
+        return null;
+    }
+}
