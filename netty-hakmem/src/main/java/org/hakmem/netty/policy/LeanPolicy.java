@@ -13,8 +13,9 @@
  * the budget caps what the allocator may hold in the meantime, and decides that empty superslabs
  * beyond it are unmapped (retired) rather than kept as cheap, decommitted address space.
  *
- * With DecommitMode.OFF the profile only suppresses prewarm: nothing is decommitted or retired, and
- * heaps keep their empty spans, which isolates the cost of giving memory back in an A/B run.
+ * With DecommitMode.OFF nothing is decommitted or retired, and heaps keep their empty spans: the
+ * profile differs from FAST only in where pages come from (no prewarm, clean slabs first, no huge
+ * pages), which isolates the cost of giving memory back in an A/B run.
  */
 package org.hakmem.netty.policy;
 
