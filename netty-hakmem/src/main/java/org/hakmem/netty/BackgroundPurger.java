@@ -1,12 +1,16 @@
 /*
  * BackgroundPurger: the one daemon thread that gives LEAN allocators' free memory back on time.
  *
- * Releasing a buffer never makes a system call, and an idle allocator runs no code of its own, so
- * something must wake up to hand memory that stayed free for the decay time back to the kernel.
+ * Releasing a buffer of up to 1 MiB never makes a system call, and an idle allocator runs no code of
+ * its own, so something must wake up to hand memory that stayed free for the decay time back to the
+ * kernel.
  * Each LEAN allocator (whose policy has a purge interval) gets a periodic task on this thread:
  *
  *     every purgeInterval:               reap dead threads' heaps    (their spans go to the pool)
  *     (decay / 2, within [5, 250] ms)    give back for idle heaps     (parked since the last round)
+ *                                        empty idle lanes             (virtual threads' shared heaps
+ *                                                                      that served no allocation since
+ *                                                                      the last round)
  *                                        ask heaps to trim            (every 16th round, over the
  *                                                                      budget, while giving back is
  *                                                                      on; served by the heaps)

@@ -16,8 +16,10 @@
  *   decay              leanDecayMillis(long)      hakmem.ss.memLeanDecayMs   HAKMEM_SS_MEM_LEAN_DECAY_MS    1000 (ms; LEAN)
  *   OS stats at exit   osStatsAtExit(boolean)     hakmem.ss.osStats          HAKMEM_SS_OS_STATS             0 (0|1)
  *   mapping cap        maxMappedBytes(long)       hakmem.maxMappedMB         HAKMEM_MAX_MAPPED_MB           Netty's direct memory
- *                                                                                                           limit (-XX:MaxDirectMemorySize,
- *                                                                                                           else the max heap), at least 64 MiB
+ *                                                                                                           limit (-Dio.netty.maxDirectMemory
+ *                                                                                                           if above 0, else
+ *                                                                                                           -XX:MaxDirectMemorySize, else
+ *                                                                                                           the max heap), at least 64 MiB
  *   prefer direct      preferDirect(boolean)      hakmem.preferDirect        HAKMEM_PREFER_DIRECT           true (true|false|1|0)
  *
  * The decommit mode is also the one trim() uses, in either profile.
@@ -238,8 +240,8 @@ public final class HakmemConfig {
         /**
          * Sets how free memory goes back to the kernel: the mode of LEAN's background purge and of
          * {@link HakmemByteBufAllocator#trim()} in either profile. With {@link DecommitMode#OFF} nothing
-         * is decommitted: LEAN then only skips the prewarm, and trim() only unmaps wholly free
-         * superslabs. Unset, it comes from {@code -Dhakmem.ss.memLeanDecommit} or
+         * is decommitted: LEAN then gives nothing back (see {@link DecommitMode#OFF}), and trim() only
+         * unmaps wholly free superslabs. Unset, it comes from {@code -Dhakmem.ss.memLeanDecommit} or
          * {@code HAKMEM_SS_MEM_LEAN_DECOMMIT} ({@code FREE}, {@code DONTNEED} or {@code OFF}, in any
          * case), else it is FREE.
          *
@@ -296,8 +298,8 @@ public final class HakmemConfig {
          * mappings together. An allocation that would pass it, even after the allocating thread made
          * room, throws an {@link OutOfMemoryError} that names the cap. Unset, it comes from
          * {@code -Dhakmem.maxMappedMB} or {@code HAKMEM_MAX_MAPPED_MB} (in MiB, at least 2), else it is
-         * Netty's direct-memory limit ({@code -XX:MaxDirectMemorySize}, else the maximum heap size), at
-         * least 64 MiB.
+         * Netty's direct-memory limit ({@code -Dio.netty.maxDirectMemory} in bytes if above 0, else
+         * {@code -XX:MaxDirectMemorySize}, else the maximum heap size), at least 64 MiB.
          *
          * @param bytes the cap in bytes, at least 2 MiB (2,097,152 bytes: one superslab)
          * @return this builder
@@ -314,8 +316,9 @@ public final class HakmemConfig {
 
         /**
          * Sets Netty's preferDirect switch: whether {@code buffer()} and {@code compositeBuffer()} return
-         * direct buffers (where Netty can free direct buffers reliably) rather than heap buffers.
-         * {@code ioBuffer()} returns direct buffers either way. Unset, it comes from
+         * direct buffers rather than heap buffers, also where Netty cannot free JDK direct buffers
+         * reliably (see {@link HakmemConfig#preferDirect()}). {@code ioBuffer()} returns direct buffers
+         * either way. Unset, it comes from
          * {@code -Dhakmem.preferDirect} or {@code HAKMEM_PREFER_DIRECT} ({@code true}, {@code false},
          * {@code 1} or {@code 0}), else it is true.
          *

@@ -50,7 +50,8 @@ final class SettingNames {
 
     /**
      * Throws an IllegalArgumentException naming the first name (in sorted order) that looks like one
-     * of ours without being it, its value, the name it probably meant, and the names we read.
+     * of ours without being it, its value, the name it probably meant (if one is within MAX_EDITS), and
+     * the names we read.
      */
     static void rejectLookalikes(Map<String, String> properties, Map<String, String> environment) {
         rejectLookalikes("system property", properties, Names::property, SettingNames::inOurNamespace);

@@ -90,11 +90,16 @@ class DocumentedDefaultsTest {
     }
 
     /**
-     * README, "Configuration": the default cap is "Netty's direct-memory limit (-XX:MaxDirectMemorySize,
-     * else the max heap), at least 64 MiB".
+     * README, "Configuration": the default cap is "Netty's direct-memory limit
+     * (-Dio.netty.maxDirectMemory in bytes if set above 0, else -XX:MaxDirectMemorySize, else the max
+     * heap), at least 64 MiB".
      */
     @Test
     void theDefaultCapIsNettysDirectMemoryLimitAndAtLeast64MiB() throws Exception {
+        assertEquals(128 * MIB, defaultCapIn("-Dio.netty.maxDirectMemory=" + 128 * MIB, "-XX:MaxDirectMemorySize=300m",
+                "-Xmx96m"), "Netty's own property first");
+        assertEquals(300 * MIB, defaultCapIn("-Dio.netty.maxDirectMemory=0", "-XX:MaxDirectMemorySize=300m",
+                "-Xmx128m"), "0: not set");
         assertEquals(300 * MIB, defaultCapIn("-XX:MaxDirectMemorySize=300m", "-Xmx128m"));
         assertEquals(64 * MIB, defaultCapIn("-XX:MaxDirectMemorySize=16m", "-Xmx128m"), "the floor");
         assertEquals(96 * MIB, defaultCapIn("-XX:+UseG1GC", "-Xmx96m", "-Xms96m"), "without MaxDirectMemorySize, the max heap");

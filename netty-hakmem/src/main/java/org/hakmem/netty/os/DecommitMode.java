@@ -18,7 +18,9 @@ public enum DecommitMode {
     FREE,
     /** madvise(MADV_DONTNEED): the pages leave RSS at once; the next touch faults in a zero page. */
     DONTNEED,
-    /** Never decommit: free slabs stay resident. A LEAN allocator then only skips the prewarm;
+    /** Never decommit: free slabs stay resident. A LEAN allocator then gives nothing back; it differs
+     *  from FAST only in where pages come from (no prewarm, clean slabs first, no transparent huge
+     *  pages) and in keeping idle threads' empty spans.
      *  {@link org.hakmem.netty.HakmemByteBufAllocator#trim()}, and a thread at the mapping cap making
      *  room, still unmap wholly free superslabs. */
     OFF

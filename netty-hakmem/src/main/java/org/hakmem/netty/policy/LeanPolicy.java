@@ -8,13 +8,15 @@
  *
  * Why a decay: a run of slabs that empties and refills in a tight loop would otherwise cost a
  * madvise and a page fault per cycle. Giving back only what stayed free for `decay` bounds the rate
- * of system calls by construction (each slab at most once per decay), as mimalloc's purge delay and
- * jemalloc's decay do. Why a budget: the decay alone lets a burst stay resident for up to `decay`;
- * the budget caps what the allocator may hold in the meantime, and decides that empty superslabs
- * beyond it are unmapped (retired) rather than kept as cheap, decommitted address space.
+ * of system calls by construction (each slab at most once per decay; per 100 ms over the budget), as
+ * mimalloc's purge delay and jemalloc's decay do. Why a budget: the decay alone lets a burst stay
+ * resident for up to `decay`; the budget caps what the allocator may hold in the meantime, and
+ * decides that empty superslabs beyond it are unmapped (retired) rather than kept as cheap,
+ * decommitted address space.
  *
- * With DecommitMode.OFF the profile only suppresses prewarm: nothing is decommitted or retired, and
- * heaps keep their empty spans, which isolates the cost of giving memory back in an A/B run.
+ * With DecommitMode.OFF nothing is decommitted or retired, and heaps keep their empty spans: the
+ * profile differs from FAST only in where pages come from (no prewarm, clean slabs first, no huge
+ * pages), which isolates the cost of giving memory back in an A/B run.
  */
 package org.hakmem.netty.policy;
 

@@ -7,8 +7,9 @@
  *                <--releaseSpan(slab)--
  *                <--adoptOrphan(class)-- orphans[class]   (spans of heaps whose thread died)
  *
- * Everything here is a slow-path event (a span serves at least 8 allocations before the next
- * request, usually thousands), so one monitor guards it all.
+ * Everything here is a slow-path event (a span of a class up to 64 KiB serves at least 8 allocations
+ * before the next request, usually thousands; one of a larger class 1 to 6, but each of those moves
+ * 80 KiB or more), so one monitor guards it all.
  *
  * Giving memory back (purge): releasing a span never makes a system call; it only marks the span's
  * slabs free and dirty with a time stamp. purge() - run by the background purger of a LEAN

@@ -2,6 +2,14 @@ package org.hakmem.netty.slab;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,5 +65,34 @@ class SizeClassesTest {
             // No span wastes a whole slot's worth of slabs: one slab fewer could not hold as many slots.
             assertTrue((long) (slabs - 1) * Superslab.SLAB_SIZE < (long) slots * size, "class " + c);
         }
+    }
+
+    /**
+     * DESIGN.md, "Size classes": every row of the table (slot, requests, slabs and slots per span, worst
+     * waste) is what the code computes, so the table cannot drift from SizeClasses unnoticed.
+     */
+    @Test
+    void designsSizeClassTableIsWhatTheCodeComputes() throws IOException {
+        List<String> rows = Files.readString(Path.of("..", "docs", "DESIGN.md"), StandardCharsets.UTF_8).lines()
+                .dropWhile(l -> !l.startsWith("| class | slot | requests |")).skip(2)
+                .takeWhile(l -> l.startsWith("| ")).collect(Collectors.toList());
+        assertEquals(SizeClasses.COUNT, rows.size(), "one row per class");
+        for (int c = 0; c < SizeClasses.COUNT; c++) {
+            int slot = SizeClasses.slotSize(c);
+            int smallest = c == 0 ? 0 : SizeClasses.slotSize(c - 1) + 1;
+            int worst = Math.max(smallest, SizeClasses.MIN_SIZE); // the waste counts from 16 B
+            String expected = "| " + c + " | " + sizeText(slot) + " | " + smallest + ".." + slot + " | "
+                    + SizeClasses.spanSlabs(c) + " | " + SizeClasses.slotsPerSpan(c) + " | "
+                    + String.format(Locale.ROOT, "%.1f%%", 100.0 * (slot - worst) / slot) + " |";
+            assertEquals(expected, rows.get(c), "DESIGN.md's row of class " + c);
+        }
+    }
+
+    /** A slot size as the table writes it: in MiB or KiB where it is a whole number of them. */
+    private static String sizeText(int bytes) {
+        if (bytes % (1 << 20) == 0) {
+            return (bytes >> 20) + " MiB";
+        }
+        return bytes % 1024 == 0 ? (bytes >> 10) + " KiB" : bytes + " B";
     }
 }
