@@ -330,7 +330,10 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
      * thread's empty spans, dead threads' memory, every empty superslab (unmapped) and every other
      * free slab (decommitted with the configured mode; with OFF, only the unmapping happens). The heaps
      * virtual threads share give theirs back now, and so, in LEAN with FREE or DONTNEED, do idle
-     * threads that hold no buffer (their heaps park). Other live threads give back their empty spans
+     * threads that hold no buffer (their heaps park). Event loops this allocator watches
+     * ({@link #watchEventLoops}) and that hold buffers other threads released are asked to look, as a
+     * task on the loop, and give back what that frees soon after (a later trim() or, in LEAN, the
+     * purger gives it to the kernel). Other live threads give back their empty spans
      * at their next refill, or within 65,536 allocations; one that idles, when it allocates again,
      * calls trim() itself or exits (a FAST thread hands its empty spans to the pool when it releases
      * its last buffer, at most once a second; LEAN with OFF keeps them). Callable from any thread, in
