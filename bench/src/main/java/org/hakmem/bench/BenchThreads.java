@@ -1,8 +1,10 @@
 package org.hakmem.bench;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import org.hakmem.netty.HakmemByteBufAllocator;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -59,11 +61,22 @@ final class BenchThreads implements AutoCloseable {
      * Starts task on the owning thread without waiting (eventloop variant only: a "plain" variant has
      * no thread of its own to run it concurrently with the caller).
      */
-    Future<?> start(Runnable task) {
+    <T> Future<T> start(Callable<T> task) {
         if (executor == null) {
             throw new IllegalStateException("start() needs the " + EVENTLOOP + " variant; this one is " + PLAIN);
         }
         return executor.submit(task);
+    }
+
+    /**
+     * Lets a netty-hakmem allocator watch this thread's event loop (HakmemByteBufAllocator.
+     * watchEventLoops), as HakmemBootstraps.use does for a server's groups; nothing for a "plain"
+     * variant or another allocator.
+     */
+    void watchedBy(ByteBufAllocator alloc) {
+        if (executor != null && alloc instanceof HakmemByteBufAllocator) {
+            ((HakmemByteBufAllocator) alloc).watchEventLoops(executor);
+        }
     }
 
     void run(Runnable task) throws Exception {

@@ -4,6 +4,11 @@
  * (the peak of live data); then one of them runs mixed-ws400 for burst_mixed_ms; then the process
  * stays idle for idle_ms with both threads alive, as a server's event loops would be. It reports
  * RSS before, at the peak and at the end, and prints RSS samples through every phase.
+ *
+ * With remote_release=1 the event loops hand their buffers to the main thread, which releases them
+ * (a business executor releasing what the loops read). A netty-hakmem allocator watches the two
+ * loops, as HakmemBootstraps.use makes it watch a server's (watchEventLoops), so that an idle loop
+ * can be asked to collect what other threads released; watch_loops=0 leaves them unwatched.
  */
 package org.hakmem.bench;
 
@@ -37,8 +42,13 @@ final class BurstIdle {
         try (RssSampler sampler = new RssSampler(probe, args.get("sample_ms"), args.get("samples") == 1)) {
             for (int i = 0; i < THREADS; i++) {
                 threads[i] = BenchThreads.create(BenchThreads.EVENTLOOP, "burst-" + i);
+                if (args.get("watch_loops") == 1) {
+                    threads[i].watchedBy(alloc);
+                }
             }
-            ResultLine r = new ResultLine("RESULT").put("workload", "burst-idle");
+            boolean remote = args.get("remote_release") == 1;
+            ResultLine r = new ResultLine("RESULT").put("workload", "burst-idle")
+                    .put("release", remote ? "remote" : "local").put("watch_loops", args.get("watch_loops"));
             long sys0 = probe.syscalls();
             sampler.phase("before");
             r.put("rss_before_kib", ProcStatus.statusKib("VmRSS")).put("resident_before", probe.resident());
@@ -48,9 +58,9 @@ final class BurstIdle {
             CyclicBarrier go = new CyclicBarrier(THREADS + 1);
             sampler.phase("burst");
             long burstStart = System.nanoTime();
-            List<Future<?>> burst = new ArrayList<>();
+            List<Future<List<ByteBuf>>> burst = new ArrayList<>();
             for (BenchThreads t : threads) {
-                burst.add(t.start(() -> allocateHoldRelease(alloc, pattern, held, go)));
+                burst.add(t.start(() -> allocateHoldRelease(alloc, pattern, held, go, remote)));
             }
             held.await(BARRIER_TIMEOUT_S, TimeUnit.SECONDS);
             r.put("burst_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - burstStart));
@@ -58,8 +68,8 @@ final class BurstIdle {
             r.put("rss_burst_kib", ProcStatus.statusKib("VmRSS")).put("resident_burst", probe.resident());
             sampler.phase("release");
             go.await(BARRIER_TIMEOUT_S, TimeUnit.SECONDS);
-            for (Future<?> f : burst) {
-                f.get(BARRIER_TIMEOUT_S, TimeUnit.SECONDS);
+            for (Future<List<ByteBuf>> f : burst) {
+                f.get(BARRIER_TIMEOUT_S, TimeUnit.SECONDS).forEach(ByteBuf::release); // empty unless remote
             }
             sampler.sample();
             r.put("rss_released_kib", ProcStatus.statusKib("VmRSS")).put("resident_released", probe.resident());
@@ -89,9 +99,14 @@ final class BurstIdle {
         }
     }
 
-    private static void allocateHoldRelease(ByteBufAllocator alloc, byte[] pattern, CyclicBarrier held,
-                                            CyclicBarrier go) {
+    /**
+     * Allocates and writes the thread's buffers, waits until released, then releases them here, or,
+     * with handOver, returns them for the caller to release (on a failure they are released here).
+     */
+    private static List<ByteBuf> allocateHoldRelease(ByteBufAllocator alloc, byte[] pattern, CyclicBarrier held,
+                                                     CyclicBarrier go, boolean handOver) {
         List<ByteBuf> bufs = new ArrayList<>(BUFFERS_PER_THREAD);
+        boolean handedOver = false;
         try {
             for (int i = 0; i < BUFFERS_PER_THREAD; i++) {
                 ByteBuf b = alloc.directBuffer(BUFFER_SIZE, BUFFER_SIZE);
@@ -100,10 +115,14 @@ final class BurstIdle {
             }
             held.await(BARRIER_TIMEOUT_S, TimeUnit.SECONDS);
             go.await(BARRIER_TIMEOUT_S, TimeUnit.SECONDS);
+            handedOver = handOver;
+            return handOver ? bufs : List.of();
         } catch (Exception e) {
             throw new IllegalStateException("burst thread failed", e);
         } finally {
-            bufs.forEach(ByteBuf::release);
+            if (!handedOver) {
+                bufs.forEach(ByteBuf::release);
+            }
         }
     }
 

@@ -33,6 +33,8 @@ final class ChildArgs {
         k.put("samples", new Key(0L, 0, 1));                   // 1: print every RSS sample (SAMPLE lines)
         k.put("burst_mixed_ms", new Key(2_000L, 0, Long.MAX_VALUE)); // burst-idle: mixed-ws400 phase after the burst
         k.put("idle_ms", new Key(2_000L, 0, Long.MAX_VALUE));  // burst-idle: idle phase at the end
+        k.put("remote_release", new Key(0L, 0, 1)); // burst-idle: 1: the main thread releases the burst
+        k.put("watch_loops", new Key(1L, 0, 1)); // burst-idle: 0: netty-hakmem does not watch the loops
         return Collections.unmodifiableMap(k);
     }
 
