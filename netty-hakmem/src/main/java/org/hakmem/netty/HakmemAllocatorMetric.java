@@ -83,9 +83,12 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
      * Returns the bytes of this allocator's mappings that are resident now, from {@code mincore}:
      * exact while no mapping comes or goes (one that goes during the call may be counted or not). One
      * system call per mapping, so call it from monitoring, not per request; the calls hold up no
-     * allocation. Pages given back with {@code MADV_FREE} count until the kernel reclaims them.
+     * allocation. Pages given back with {@code MADV_FREE} count until the kernel reclaims them. These
+     * calls are not counted in {@link #osStats()}, so monitoring does not change the allocator's figures.
      *
      * @return resident bytes
+     * @throws IllegalStateException if the kernel refuses a {@code mincore} call (it answers
+     *         {@code EAGAIN} when short of memory); the message names the call and the errno
      */
     public long residentBytes() {
         return alloc.os().residentBytes();
