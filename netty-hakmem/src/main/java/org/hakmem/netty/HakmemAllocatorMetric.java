@@ -218,15 +218,18 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
 
     /**
      * Returns the main figures in one line, for logs (not {@link #residentBytes()} nor
-     * {@link #lazyFreeBytes()}, which cost system calls or file reads).
+     * {@link #lazyFreeBytes()}, which cost system calls or file reads). Committed bytes are shown with
+     * their parts, read together so that they add up: in spans, free, and the mappings of huge buffers.
      *
      * @return a description of what the allocator holds
      */
     @Override
     public String toString() {
+        long[] committed = alloc.pool().committedParts();
         return "HakmemAllocatorMetric(usedDirect: " + usedDirectMemory() + ", usedHeap: " + usedHeapMemory()
-                + ", mapped: " + mappedBytes() + ", committed: " + committedBytes() + " (in spans: " + spanBytes()
-                + ", free: " + freeCommittedBytes() + "), superslabs: " + superslabs() + ", spans: " + liveSpans()
+                + ", mapped: " + mappedBytes() + ", committed: " + (committed[0] + committed[1] + committed[2])
+                + " (in spans: " + committed[0] + ", free: " + committed[1] + ", huge: " + committed[2]
+                + "), superslabs: " + superslabs() + ", spans: " + liveSpans()
                 + ", orphans: " + orphanSpans() + ", heaps: " + threadHeaps() + ", shared heaps: " + sharedHeaps() + ")";
     }
 }

@@ -333,6 +333,15 @@ public class SuperslabPool {
         return slabs << Superslab.SLAB_SHIFT;
     }
 
+    /**
+     * The parts of committedBytes() read in one step, for the metric's log line: {bytes in spans,
+     * free committed bytes, huge blocks}. They add up to committedBytes() at that moment (a slab is in
+     * one state only); read one by one while threads allocate, they need not.
+     */
+    public synchronized long[] committedParts() {
+        return new long[] {spanBytes(), freeCommittedBytes(), hugeBytes.get()};
+    }
+
     /** Spans cut for thread heaps since creation: churn = how often heaps come back for one. */
     public synchronized long spansAcquired() {
         return spansAcquired;
