@@ -48,6 +48,9 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
 
     /**
      * Returns the bytes of the arrays held by live heap buffers of this allocator (array lengths).
+     * Released arrays that a thread keeps for its next heap buffers of the same length (at most 4 MiB a
+     * thread, until it exits or calls {@link HakmemByteBufAllocator#trim()}) are not counted: unlike
+     * Netty's pooled allocator, whose figure counts its arenas' chunks whole, free space included.
      *
      * @return bytes of heap memory in use, never -1
      */
