@@ -4,6 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
+import org.hakmem.netty.os.FaultySyscalls;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,5 +77,46 @@ class MetricsTest {
             huge.release();
             alloc.trim();
         }
+    }
+
+    /**
+     * A huge buffer's release unmaps its mapping outside the allocator's locks. While that munmap is
+     * in the kernel, the buffer, released, holds nothing: it must not count in usedDirectMemory() nor
+     * committedBytes(), which are meant to stay at or under mappedBytes(). It counted in both until
+     * the munmap returned, and for a moment after it, when mappedBytes() had dropped, both exceeded
+     * it. The test holds the munmap in the kernel (the deadline only catches a thread that waits for
+     * good).
+     */
+    @Test
+    void aReleasedHugeBufferIsNotCountedWhileItsMunmapIsInFlight() throws Exception {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
+                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(64L << 20));
+        io.netty.buffer.ByteBuf huge = alloc.directBuffer(3 << 20);
+        CountDownLatch inMunmap = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        faults.beforeMunmap = address -> {
+            inMunmap.countDown();
+            try {
+                letGo.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Thread releaser = new Thread(huge::release);
+        releaser.setDaemon(true);
+        releaser.start();
+        try {
+            assertTrue(inMunmap.await(20, TimeUnit.SECONDS), "the release reached munmap");
+            HakmemAllocatorMetric m = alloc.metric();
+            assertEquals(3L << 20, m.mappedBytes(), "still mapped until the munmap returns");
+            assertEquals(0, m.usedDirectMemory(), () -> "released: " + m);
+            assertEquals(0, m.committedBytes(), () -> "released: " + m);
+        } finally {
+            letGo.countDown();
+            releaser.join();
+            faults.beforeMunmap = null;
+        }
+        assertEquals(0, alloc.metric().mappedBytes());
     }
 }

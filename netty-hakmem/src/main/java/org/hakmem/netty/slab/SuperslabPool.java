@@ -429,14 +429,16 @@ public class SuperslabPool {
         }
     }
 
+    /**
+     * Unmaps a released buffer's block. It leaves the live and committed figures first: no buffer
+     * holds it any more, also while the munmap is in the kernel (outside OsMemory's monitor), and also
+     * when the kernel refuses it (the mapping then stays, counted as a failure and in mappedBytes, but
+     * unused). Taken out after the munmap, as before, it counted in both while the munmap ran and for
+     * a moment after mappedBytes dropped, when both exceeded it.
+     */
     public void unmapHuge(HugeBlock block) {
-        try {
-            os.unmap(block.address, block.size);
-        } finally {
-            // No buffer holds the block any more, also when the kernel refused the munmap: the
-            // mapping then stays (counted as a failure and in mappedBytes), but is no longer used.
-            hugeBytes.addAndGet(-block.size);
-        }
+        hugeBytes.addAndGet(-block.size);
+        os.unmap(block.address, block.size);
     }
 
     /** Bytes of slots and huge blocks held by live buffers. */
