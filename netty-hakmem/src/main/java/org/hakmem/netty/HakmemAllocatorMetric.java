@@ -48,6 +48,9 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
 
     /**
      * Returns the bytes of the arrays held by live heap buffers of this allocator (array lengths).
+     * Released arrays that a thread keeps for its next heap buffers of the same length (at most 4 MiB a
+     * thread, until it exits or calls {@link HakmemByteBufAllocator#trim()}) are not counted: unlike
+     * Netty's pooled allocator, whose figure counts its arenas' chunks whole, free space included.
      *
      * @return bytes of heap memory in use, never -1
      */
@@ -83,9 +86,12 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
      * Returns the bytes of this allocator's mappings that are resident now, from {@code mincore}:
      * exact while no mapping comes or goes (one that goes during the call may be counted or not). One
      * system call per mapping, so call it from monitoring, not per request; the calls hold up no
-     * allocation. Pages given back with {@code MADV_FREE} count until the kernel reclaims them.
+     * allocation. Pages given back with {@code MADV_FREE} count until the kernel reclaims them. These
+     * calls are not counted in {@link #osStats()}, so monitoring does not change the allocator's figures.
      *
      * @return resident bytes
+     * @throws IllegalStateException if the kernel refuses a {@code mincore} call (it answers
+     *         {@code EAGAIN} when short of memory); the message names the call and the errno
      */
     public long residentBytes() {
         return alloc.os().residentBytes();
@@ -215,15 +221,18 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
 
     /**
      * Returns the main figures in one line, for logs (not {@link #residentBytes()} nor
-     * {@link #lazyFreeBytes()}, which cost system calls or file reads).
+     * {@link #lazyFreeBytes()}, which cost system calls or file reads). Committed bytes are shown with
+     * their parts, read together so that they add up: in spans, free, and the mappings of huge buffers.
      *
      * @return a description of what the allocator holds
      */
     @Override
     public String toString() {
+        long[] committed = alloc.pool().committedParts();
         return "HakmemAllocatorMetric(usedDirect: " + usedDirectMemory() + ", usedHeap: " + usedHeapMemory()
-                + ", mapped: " + mappedBytes() + ", committed: " + committedBytes() + " (in spans: " + spanBytes()
-                + ", free: " + freeCommittedBytes() + "), superslabs: " + superslabs() + ", spans: " + liveSpans()
+                + ", mapped: " + mappedBytes() + ", committed: " + (committed[0] + committed[1] + committed[2])
+                + " (in spans: " + committed[0] + ", free: " + committed[1] + ", huge: " + committed[2]
+                + "), superslabs: " + superslabs() + ", spans: " + liveSpans()
                 + ", orphans: " + orphanSpans() + ", heaps: " + threadHeaps() + ", shared heaps: " + sharedHeaps() + ")";
     }
 }

@@ -2,9 +2,10 @@
  * OsStatsAtExit: HAKMEM_SS_OS_STATS=1 - print an allocator's OS stats once, when the JVM exits.
  *
  * One shutdown hook for the process, added by the first allocator that asks, prints a line for every
- * allocator that asked and mapped memory. A hook per allocator, as before, left a Thread object
- * behind for every allocator ever built (a loop that builds allocators with the report on, as a test
- * run with HAKMEM_SS_OS_STATS=1 does, kept thousands) and started as many threads at exit.
+ * allocator that asked and mapped memory (or was refused by the cap). A hook per allocator, as
+ * before, left a Thread object behind for every allocator ever built (a loop that builds allocators
+ * with the report on, as a test run with HAKMEM_SS_OS_STATS=1 does, kept thousands) and started as
+ * many threads at exit.
  *
  * What is held, and why:
  *
@@ -18,10 +19,13 @@
  * allocator had mapped memory. Now such an allocator still gets its line, from its OsMemory, marked
  * "dropped" and without the committed figure, which only the allocator knows.
  *
- * So every allocator that mapped memory has its line, dropped or not. The entries of dropped
- * allocators that never mapped anything (they have no line) are forgotten when the next allocator
- * registers, so that building and dropping such allocators in a loop does not grow the list; an
- * entry that stays costs its OsMemory, a few objects.
+ * So every allocator that mapped memory (or that the cap refused) has its line, dropped or not. The
+ * entries of dropped allocators that never asked for memory (they have no line) are forgotten when
+ * the next allocator registers, so that building and dropping such allocators in a loop does not
+ * grow the list; an entry that stays costs its OsMemory, a few objects.
+ *
+ * A line shows the resident bytes, or why they are unknown (a refused mincore): it keeps its
+ * counters, and the lines after it are printed.
  *
  * An allocator first built while the JVM exits (in a shutdown hook) can add no hook: it gets no
  * report, and a line saying so, rather than a failure.
@@ -33,6 +37,7 @@
 package org.hakmem.netty;
 
 import org.hakmem.netty.os.OsMemory;
+import org.hakmem.netty.os.OsStats;
 
 import java.io.PrintStream;
 import java.lang.ref.ReferenceQueue;
@@ -64,9 +69,14 @@ final class OsStatsAtExit {
             this.policyName = alloc.policyName();
         }
 
-        /** The report's rule: an allocator that never mapped memory has no line. */
+        /**
+         * The report's rule: an allocator that never asked for memory has no line. One whose every
+         * request the cap refused made no mmap call, but its refusals explain the OutOfMemoryError
+         * the application got, so it has one.
+         */
         boolean reported() {
-            return os.stats().mmapCalls() > 0;
+            OsStats s = os.stats();
+            return s.mmapCalls() > 0 || s.capRefusals() > 0;
         }
     }
 
@@ -99,7 +109,8 @@ final class OsStatsAtExit {
     }
 
     /**
-     * One line per allocator that mapped memory, reachable or dropped. DEFAULT, built when the class is first used, has nothing to report in an application that
+     * One line per allocator that mapped memory or was refused by the cap, reachable or dropped.
+     * DEFAULT, built when the class is first used, has nothing to report in an application that
      * allocates from an allocator of its own; if no allocator has a line, one line says so, so that
      * the switch visibly works.
      */
@@ -122,13 +133,26 @@ final class OsStatsAtExit {
             print(alloc, out);
         } else {
             out.println("netty-hakmem OS stats [" + e.policyName + ", dropped before exit]: " + e.os.stats()
-                    + "; resident " + e.os.residentBytes() + " B, still mapped " + e.os.mappedBytes() + " B");
+                    + "; resident " + resident(e.os) + ", still mapped " + e.os.mappedBytes() + " B");
         }
     }
 
     static void print(HakmemByteBufAllocator alloc, PrintStream out) {
         HakmemAllocatorMetric m = alloc.metric();
         out.println("netty-hakmem OS stats [" + alloc.policyName() + "]: " + m.osStats()
-                + "; resident " + m.residentBytes() + " B, committed " + m.committedBytes() + " B");
+                + "; resident " + resident(alloc.os()) + ", committed " + m.committedBytes() + " B");
+    }
+
+    /**
+     * The resident bytes, or why they are unknown: a refused mincore (EAGAIN, when the kernel is short
+     * of memory) must not cost the line its counters, nor the allocators after it theirs, which it did
+     * by throwing out of the hook.
+     */
+    private static String resident(OsMemory os) {
+        try {
+            return os.residentBytes() + " B";
+        } catch (IllegalStateException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 }

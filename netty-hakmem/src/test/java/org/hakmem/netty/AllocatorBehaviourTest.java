@@ -261,7 +261,7 @@ class AllocatorBehaviourTest {
         assertEquals(0, m.spanBytes());
         assertEquals(0, m.freeCommittedBytes());
         assertEquals(2, m.spansReleased());
-        assertThat(m.toString()).contains("committed: 0 (in spans: 0, free: 0)");
+        assertThat(m.toString()).contains("committed: 0 (in spans: 0, free: 0, huge: 0)");
     }
 
     @Test

@@ -1,11 +1,13 @@
 package org.hakmem.netty;
 
+import org.hakmem.netty.os.FaultySyscalls;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** HAKMEM_SS_OS_STATS=1 prints the OS stats once, at exit; without it nothing is printed. */
@@ -144,5 +147,52 @@ class OsStatsAtExitTest {
         OsStatsAtExit.print(alloc, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("netty-hakmem OS stats [FAST]: mmap=1")
                 .contains("resident 2097152 B");
+    }
+
+    private static String report(HakmemByteBufAllocator... allocs) {
+        List<OsStatsAtExit.Entry> entries = new ArrayList<>();
+        for (HakmemByteBufAllocator a : allocs) {
+            entries.add(new OsStatsAtExit.Entry(a, new ReferenceQueue<>()));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        OsStatsAtExit.printAll(entries, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A residency scan that fails at exit (mincore answers EAGAIN when the kernel is short of memory)
+     * used to throw out of the hook: that allocator's counters and the lines of every allocator after
+     * it were lost, the report an operator turned on to see what happened.
+     */
+    @Test
+    void aFailedResidencyScanStillPrintsTheCountersAndTheOtherAllocators() {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator refused = new HakmemByteBufAllocator(
+                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(64L << 20));
+        HakmemByteBufAllocator fine = HakmemByteBufAllocator.builder().profile(Profile.FAST).build();
+        refused.directBuffer(10).release();
+        fine.directBuffer(10).release();
+        faults.mincoreErrno = 11; // EAGAIN
+        String out = report(refused, fine);
+        assertThat(out.lines()).as(out).hasSize(2);
+        assertThat(out.lines().findFirst().orElseThrow()).startsWith("netty-hakmem OS stats [FAST]: mmap=1")
+                .contains("resident unknown (").contains("errno 11").contains("committed 2097152 B");
+        assertThat(out.lines().skip(1).findFirst().orElseThrow()).startsWith("netty-hakmem OS stats [FAST]: mmap=1")
+                .contains("resident 2097152 B");
+        refused.trim();
+        fine.trim();
+    }
+
+    /**
+     * An allocator whose every mapping the cap refused (a buffer larger than the cap) has made no
+     * mmap call. The report said "no allocator mapped memory", leaving out the one counter that
+     * explains the OutOfMemoryError the application got.
+     */
+    @Test
+    void anAllocatorRefusedByTheCapHasALine() {
+        HakmemByteBufAllocator capped = HakmemByteBufAllocator.builder().maxMappedBytes(2L << 20).build();
+        assertThrows(OutOfMemoryError.class, () -> capped.directBuffer(3 << 20));
+        assertThat(report(capped)).startsWith("netty-hakmem OS stats [").contains("mmap=0 ")
+                .contains("cap refusals=1");
     }
 }

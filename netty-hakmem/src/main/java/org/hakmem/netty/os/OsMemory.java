@@ -405,6 +405,8 @@ public final class OsMemory {
     /**
      * Resident bytes of all our mappings (mincore: exact, independent of the JVM, while no mapping
      * comes or goes; one that goes during the scan may be counted or not).
+     *
+     * @throws IllegalStateException if the kernel refuses a mincore (EAGAIN: short of memory)
      */
     public long residentBytes() {
         long[] starts;
@@ -499,10 +501,21 @@ public final class OsMemory {
         stats.munmapBytes += size;
     }
 
+    /**
+     * mincore over a range that is ours and in use. The kernel refuses it with EAGAIN when it is short
+     * of memory: thrown as an IllegalStateException that names the call, not as JNA's exception type.
+     * Not counted in OsStats, which counts what the allocator asks of the kernel, not what monitoring
+     * reads (a scrape would otherwise change the syscalls a benchmark reports).
+     */
     private long rawResident(long address, long length) {
         int pages = (int) ((length + PAGE_SIZE - 1) / PAGE_SIZE);
         byte[] vec = new byte[pages];
-        syscalls.mincore(address, length, vec);
+        try {
+            syscalls.mincore(address, length, vec);
+        } catch (LastErrorException e) {
+            throw new IllegalStateException("netty-hakmem: mincore of " + length + " bytes at 0x"
+                    + Long.toHexString(address) + " failed with errno " + e.getErrorCode(), e);
+        }
         long resident = 0;
         for (byte b : vec) {
             resident += b & 1;

@@ -2,7 +2,8 @@
  * OsStats: an immutable snapshot of what OsMemory asked of the kernel.
  *
  *   mmap / munmap / madvise   system calls made and bytes they covered (failed calls included in the
- *                             call counts, their bytes not)
+ *                             call counts, their bytes not); not counted: the mincore calls and
+ *                             smaps reads that only monitoring makes (residentBytes, lazyFreeBytes)
  *   *Failures                 calls the kernel refused; capRefusals: maps refused by our own cap
  *   leanDecommits             decommits of free memory (madvise FREE or DONTNEED) by the release
  *                             policy or trim(), and the bytes they covered
@@ -17,7 +18,8 @@ package org.hakmem.netty.os;
 /**
  * An immutable snapshot of what one allocator asked of the kernel, from
  * {@link org.hakmem.netty.HakmemAllocatorMetric#osStats()}. Calls and bytes are totals since the
- * allocator was built; failed calls count in the calls, not in the bytes.
+ * allocator was built; failed calls count in the calls, not in the bytes. What monitoring reads is not
+ * counted: the {@code mincore} calls of {@code residentBytes()}, nor the reads of {@code /proc/self/smaps}.
  *
  * @param mmapCalls mmap calls, failed ones included
  * @param mmapBytes bytes that successful mmap calls mapped (alignment slack included)

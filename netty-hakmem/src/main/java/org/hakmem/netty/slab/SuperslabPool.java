@@ -334,6 +334,15 @@ public class SuperslabPool {
         return slabs << Superslab.SLAB_SHIFT;
     }
 
+    /**
+     * The parts of committedBytes() read in one step, for the metric's log line: {bytes in spans,
+     * free committed bytes, huge blocks}. They add up to committedBytes() at that moment (a slab is in
+     * one state only); read one by one while threads allocate, they need not.
+     */
+    public synchronized long[] committedParts() {
+        return new long[] {spanBytes(), freeCommittedBytes(), hugeBytes.get()};
+    }
+
     /** Spans cut for thread heaps since creation: churn = how often heaps come back for one. */
     public synchronized long spansAcquired() {
         return spansAcquired;
@@ -421,14 +430,16 @@ public class SuperslabPool {
         }
     }
 
+    /**
+     * Unmaps a released buffer's block. It leaves the live and committed figures first: no buffer
+     * holds it any more, also while the munmap is in the kernel (outside OsMemory's monitor), and also
+     * when the kernel refuses it (the mapping then stays, counted as a failure and in mappedBytes, but
+     * unused). Taken out after the munmap, as before, it counted in both while the munmap ran and for
+     * a moment after mappedBytes dropped, when both exceeded it.
+     */
     public void unmapHuge(HugeBlock block) {
-        try {
-            os.unmap(block.address, block.size);
-        } finally {
-            // No buffer holds the block any more, also when the kernel refused the munmap: the
-            // mapping then stays (counted as a failure and in mappedBytes), but is no longer used.
-            hugeBytes.addAndGet(-block.size);
-        }
+        hugeBytes.addAndGet(-block.size);
+        os.unmap(block.address, block.size);
     }
 
     /** Bytes of slots and huge blocks held by live buffers. */

@@ -14,6 +14,8 @@ public final class FaultySyscalls implements Syscalls {
     public volatile int mmapErrno;
     public volatile int madviseErrno;
     public volatile int munmapErrno;
+    /** Errno for mincore, as a kernel short of memory answers (EAGAIN). */
+    public volatile int mincoreErrno;
     /** Errno for madvise(MADV_FREE) only, as a kernel older than 4.5 answers (EINVAL); DONTNEED still works. */
     public volatile int madviseFreeErrno;
     /** Thrown by madvise instead of a LastErrorException, as JNA does for a fault in native code. */
@@ -88,6 +90,9 @@ public final class FaultySyscalls implements Syscalls {
     @Override
     public void mincore(long address, long length, byte[] vec) {
         before(beforeMincore, address);
+        if (mincoreErrno != 0) {
+            throw new LastErrorException(mincoreErrno);
+        }
         LIBC.mincore(address, length, vec);
     }
 

@@ -48,6 +48,26 @@ class OsMemoryTest {
         assertThrows(IllegalStateException.class, () -> os.unmap(a, 2 * MIB), "twice");
     }
 
+    /**
+     * mincore fails with EAGAIN when the kernel is short of memory, which is when an operator looks.
+     * The metric's residentBytes() then threw JNA's LastErrorException ("[11] Resource temporarily
+     * unavailable"), a type of a library the API does not expose, naming neither the call nor the range.
+     */
+    @Test
+    void aRefusedMincoreIsAnIllegalStateExceptionNamingTheCallAndTheErrno() {
+        FaultySyscalls faults = new FaultySyscalls();
+        OsMemory os = faults.newOsMemory(64 * MIB);
+        long a = os.map(2 * MIB, 2 * MIB);
+        faults.mincoreErrno = 11; // EAGAIN
+        IllegalStateException whole = assertThrows(IllegalStateException.class, os::residentBytes);
+        assertThat(whole.getMessage()).contains("mincore of 2097152 bytes at 0x" + Long.toHexString(a))
+                .contains("errno 11");
+        assertThrows(IllegalStateException.class, () -> os.residentBytes(a, MIB), "a range of a mapping too");
+        faults.mincoreErrno = 0;
+        assertEquals(0, os.residentBytes(), "the next scan works");
+        os.unmap(a, 2 * MIB); // not left marked in use: an unmap would wait for good
+    }
+
     @Test
     void capRefusesWithAMessageNamingCapAndUseThenRecovers() {
         OsMemory os = new OsMemory(4 * MIB);
