@@ -140,9 +140,15 @@ public final class OsMemory {
             // ENOMEM at vm.max_map_count). What is left stays mapped for good, never used: it counts
             // as mapped, so the cap still bounds what the process holds; else every retry would map
             // `size + slack` more.
+            // Thrown as the OutOfMemoryError this method documents: the kernel is out of map entries,
+            // and the callers' answer to a refusal (make room: unmap empty superslabs, which frees
+            // entries, then try once more) is the right one here too.
             stats.mappedBytes += raw + size + slack - kept;
             stats.peakMappedBytes = Math.max(stats.peakMappedBytes, stats.mappedBytes);
-            throw e;
+            OutOfMemoryError refused = new OutOfMemoryError("netty-hakmem: cannot trim a new mapping to its"
+                    + " alignment (" + e.getMessage() + "); the process may be at vm.max_map_count");
+            refused.initCause(e);
+            throw refused;
         }
         mappings.put(aligned, size);
         stats.mappedBytes += size;

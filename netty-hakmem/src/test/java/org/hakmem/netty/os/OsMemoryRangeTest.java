@@ -88,6 +88,21 @@ class OsMemoryRangeTest {
         assertThat(s.capRefusals()).isPositive();
     }
 
+    /**
+     * The kernel ran out of map entries: the allocation is refused as any other out-of-memory is, so
+     * that the room-making retry (which unmaps empty superslabs, and so frees entries) runs and the
+     * caller gets the error map() documents, with the failed munmap as its cause.
+     */
+    @Test
+    void aFailedTrimIsAnOutOfMemoryErrorNamingTheMunmap() {
+        FaultySyscalls faults = new FaultySyscalls();
+        OsMemory os = faults.newOsMemory(64 * MIB);
+        faults.munmapErrno = 12;
+        OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> os.map(2 * MIB, 2 * MIB));
+        assertThat(e.getMessage()).contains("cannot trim a new mapping to its alignment").contains("errno 12");
+        assertThat(e.getCause()).isInstanceOf(IllegalStateException.class);
+    }
+
     @Test
     void residentBytesOfARangeThatIsNotPageAlignedCountsThePagesItTouches() {
         OsMemory os = new OsMemory(64 * MIB);
