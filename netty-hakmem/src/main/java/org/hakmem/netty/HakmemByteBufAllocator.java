@@ -525,8 +525,13 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         return shared;
     }
 
+    /**
+     * The live heap arrays' bytes, at least 0. LongAdder.sum() is not a snapshot: an array counted in
+     * one cell and released through another, while the sum is between the two, reads as a negative
+     * total; clamped as usedDirectMemory's spans are (LiveBytesTest). Exact when quiet.
+     */
     long usedHeapBytes() {
-        return heapBytes.sum();
+        return Math.max(0, heapBytes.sum());
     }
 
     /**
