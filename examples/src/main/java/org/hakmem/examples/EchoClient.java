@@ -76,7 +76,8 @@ public final class EchoClient implements AutoCloseable {
                 throw new IOException("connect to " + host + ":" + port + " timed out after " + timeout);
             }
             if (!f.isSuccess()) {
-                throw new IOException("connect to " + host + ":" + port + " failed", f.cause());
+                throw new IOException("connect to " + host + ":" + port + " failed: " + Cli.reason(f.cause()),
+                        f.cause());
             }
             return new EchoClient(group, f.channel(), handler);
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -114,7 +115,8 @@ public final class EchoClient implements AutoCloseable {
             channel.close();
             throw new TimeoutException("no complete echo of " + data.length + " bytes within " + timeout);
         } catch (ExecutionException e) {
-            throw new IOException("echo of " + data.length + " bytes failed", e.getCause());
+            throw new IOException("echo of " + data.length + " bytes failed: " + Cli.reason(e.getCause()),
+                    e.getCause());
         }
     }
 
@@ -237,10 +239,22 @@ public final class EchoClient implements AutoCloseable {
     /**
      * {@code EchoClient [host [port]]}: sends messages of several sizes and checks the echoes. A bad port
      * or too many arguments print the problem and the usage and exit 2; -h or --help prints the usage.
+     * No server at the address, a connection that fails or an echo that does not come back prints one
+     * line saying why and exits 1.
      */
     public static void main(String[] args) throws Exception {
         int port = Cli.parseOrExit(args, EchoClient::port, USAGE);
         String host = args.length > 0 ? args[0] : "127.0.0.1";
+        try {
+            echoSizes(host, port);
+        } catch (IOException | TimeoutException e) {
+            Cli.exitWithError(e.getMessage());
+        }
+        System.out.println("OK");
+    }
+
+    /** Echoes messages of several sizes through a connection to host:port and checks every byte. */
+    private static void echoSizes(String host, int port) throws IOException, InterruptedException, TimeoutException {
         int[] sizes = {1, 16, 1000, 4096, 65536, 100_000, 262_144};
         Duration timeout = Duration.ofSeconds(10);
         Random random = new Random(1);
@@ -256,6 +270,5 @@ public final class EchoClient implements AutoCloseable {
                 System.out.println("echoed " + size + " bytes");
             }
         }
-        System.out.println("OK");
     }
 }

@@ -4,6 +4,8 @@ import org.hakmem.examples.MainRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +39,18 @@ class EchoChildArgsTest {
                 "error: transport 'kqueue': expected one of epoll, nio", "usage: EchoBenchServer");
         assertUsageError(MainRun.of(EchoBenchServer.class, "unpooled", "70000"),
                 "error: port '70000': expected an integer from 0 to 65535");
+    }
+
+    @Test
+    void theServerOnATakenPortSaysSoWithoutAStackTrace() throws Exception {
+        // it printed the BindException's stack trace
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            MainRun run = MainRun.of(EchoBenchServer.class, "unpooled", String.valueOf(port), "nio");
+            assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+            assertThat(run.output()).contains("error: cannot listen on 127.0.0.1:" + port + ": ")
+                    .containsIgnoringCase("address already in use").doesNotContain("\tat ");
+        }
     }
 
     private static void assertUsageError(MainRun run, String... parts) {
