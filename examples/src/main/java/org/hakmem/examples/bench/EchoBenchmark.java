@@ -65,8 +65,8 @@ public final class EchoBenchmark {
                 Cli.intIn("--duration", o.getOrDefault("--duration", "10"), 1, Cli.MAX_RUN_SECONDS),
                 Cli.intIn("--warmup", o.getOrDefault("--warmup", "8"), 0, Cli.MAX_RUN_SECONDS),
                 Cli.intAtLeast("--connections", o.getOrDefault("--connections", "64"), 1),
-                Cli.intAtLeast("--size", o.getOrDefault("--size", "256"), 1),
-                Cli.intAtLeast("--inflight", o.getOrDefault("--inflight", "4"), 1),
+                Cli.intIn("--size", o.getOrDefault("--size", "256"), 1, EchoLoadClient.MAX_SIZE),
+                Cli.intIn("--inflight", o.getOrDefault("--inflight", "4"), 1, EchoLoadClient.MAX_INFLIGHT),
                 Cli.oneOf("--transport", o.getOrDefault("--transport", "epoll"), EchoRun.TRANSPORTS),
                 clientAllocator,
                 // last: it runs taskset

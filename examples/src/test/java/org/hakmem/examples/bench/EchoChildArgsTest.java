@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The echo benchmark's child JVMs, started by hand: a bad argument exits 2 before any connection,
@@ -31,6 +32,16 @@ class EchoChildArgsTest {
         // warmup + duration + 20 s in int went negative; the client then tried to connect (port 1: exit 1)
         assertUsageError(MainRun.of(EchoLoadClient.class, "127.0.0.1", "1", "1", "1", "1", "0", "2147483647",
                 "unpooled", "nio"), "error: duration_s '2147483647': expected an integer from 1 to 604800");
+    }
+
+    @Test
+    void theLoadClientRefusesAMessageSizeOrInflightItCannotHold() throws Exception {
+        // size + 251 pattern bytes overflowed: NegativeArraySizeException from main (exit 1); a ring of
+        // 2147483647 send times: OutOfMemoryError in every channel's initializer
+        assertUsageError(MainRun.of(EchoLoadClient.class, "127.0.0.1", "1", "1", "2147483647"),
+                "error: size '2147483647': expected an integer from 1 to 16777216", "usage: EchoLoadClient");
+        assertThatThrownBy(() -> EchoLoadClient.parse("127.0.0.1", "1", "1", "16", "2147483647"))
+                .hasMessage("inflight '2147483647': expected an integer from 1 to 65536");
     }
 
     @Test
