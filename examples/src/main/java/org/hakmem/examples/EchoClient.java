@@ -88,7 +88,8 @@ public final class EchoClient implements AutoCloseable {
 
     /**
      * Sends {@code data} and returns the first {@code data.length} bytes that come back. Fails if the
-     * connection closes, more bytes than sent arrive, or nothing complete arrives within the timeout
+     * connection closes, more bytes than sent arrive, the allocator refuses the request's buffers (the
+     * IOException's cause is its OutOfMemoryError), or nothing complete arrives within the timeout
      * (then the connection is closed, since its stream is out of step).
      */
     public byte[] echo(byte[] data, Duration timeout) throws IOException, InterruptedException, TimeoutException {
@@ -98,16 +99,14 @@ public final class EchoClient implements AutoCloseable {
         }
         CompletableFuture<byte[]> reply = new CompletableFuture<>();
         channel.eventLoop().execute(() -> {
-            if (!handler.expect(data.length, reply)) {
-                return;
+            try {
+                send(data, reply);
+            } catch (Throwable t) {
+                // An allocator at its cap throws OutOfMemoryError here. Thrown on, it would only be logged
+                // by the event loop, and the caller would wait out its timeout for a reply never coming.
+                handler.fail(t);
+                reply.completeExceptionally(t);
             }
-            ByteBuf out = channel.alloc().directBuffer(data.length);
-            out.writeBytes(data);
-            channel.writeAndFlush(out).addListener(w -> {
-                if (!w.isSuccess()) {
-                    handler.fail(w.cause());
-                }
-            });
         });
         try {
             return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -118,6 +117,20 @@ public final class EchoClient implements AutoCloseable {
             throw new IOException("echo of " + data.length + " bytes failed: " + Cli.reason(e.getCause()),
                     e.getCause());
         }
+    }
+
+    /** On the event loop: registers the request with the handler and writes {@code data}. */
+    private void send(byte[] data, CompletableFuture<byte[]> reply) {
+        if (!handler.expect(data.length, reply)) {
+            return;
+        }
+        ByteBuf out = channel.alloc().directBuffer(data.length);
+        out.writeBytes(data);
+        channel.writeAndFlush(out).addListener(w -> {
+            if (!w.isSuccess()) {
+                handler.fail(w.cause());
+            }
+        });
     }
 
     /** True while the connection is open. */
