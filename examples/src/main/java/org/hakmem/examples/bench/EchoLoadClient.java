@@ -258,10 +258,16 @@ public final class EchoLoadClient {
         }
 
         void start(Channel ch) {
-            for (int i = 0; i < load.inflight; i++) {
-                send(ch);
+            try {
+                for (int i = 0; i < load.inflight; i++) {
+                    send(ch);
+                }
+                ch.flush();
+            } catch (Throwable t) {
+                // An allocator out of memory throws here. Thrown on, Netty would only log it, and this
+                // connection would sit idle with its first messages unflushed while the others ran on.
+                ch.pipeline().fireExceptionCaught(t); // exceptionCaught: fails the run, closes (releases the writes)
             }
-            ch.flush();
         }
 
         private void send(Channel ch) {
