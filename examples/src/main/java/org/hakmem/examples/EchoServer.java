@@ -57,10 +57,7 @@ public final class EchoServer implements AutoCloseable {
     public EchoServer(ByteBufAllocator allocator, String host, int port) {
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.host = Objects.requireNonNull(host, "host");
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port: " + port);
-        }
-        this.port = port;
+        this.port = (int) Cli.requireIn("port", port, 0, 65535);
     }
 
     /**
