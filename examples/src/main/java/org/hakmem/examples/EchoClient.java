@@ -76,7 +76,8 @@ public final class EchoClient implements AutoCloseable {
                 throw new IOException("connect to " + host + ":" + port + " timed out after " + timeout);
             }
             if (!f.isSuccess()) {
-                throw new IOException("connect to " + host + ":" + port + " failed", f.cause());
+                throw new IOException("connect to " + host + ":" + port + " failed: " + Cli.reason(f.cause()),
+                        f.cause());
             }
             return new EchoClient(group, f.channel(), handler);
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -87,7 +88,8 @@ public final class EchoClient implements AutoCloseable {
 
     /**
      * Sends {@code data} and returns the first {@code data.length} bytes that come back. Fails if the
-     * connection closes, more bytes than sent arrive, or nothing complete arrives within the timeout
+     * connection closes, more bytes than sent arrive, the allocator refuses the request's buffers (the
+     * IOException's cause is its OutOfMemoryError), or nothing complete arrives within the timeout
      * (then the connection is closed, since its stream is out of step).
      */
     public byte[] echo(byte[] data, Duration timeout) throws IOException, InterruptedException, TimeoutException {
@@ -97,16 +99,14 @@ public final class EchoClient implements AutoCloseable {
         }
         CompletableFuture<byte[]> reply = new CompletableFuture<>();
         channel.eventLoop().execute(() -> {
-            if (!handler.expect(data.length, reply)) {
-                return;
+            try {
+                send(data, reply);
+            } catch (Throwable t) {
+                // An allocator at its cap throws OutOfMemoryError here. Thrown on, it would only be logged
+                // by the event loop, and the caller would wait out its timeout for a reply never coming.
+                handler.fail(t);
+                reply.completeExceptionally(t);
             }
-            ByteBuf out = channel.alloc().directBuffer(data.length);
-            out.writeBytes(data);
-            channel.writeAndFlush(out).addListener(w -> {
-                if (!w.isSuccess()) {
-                    handler.fail(w.cause());
-                }
-            });
         });
         try {
             return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -114,8 +114,23 @@ public final class EchoClient implements AutoCloseable {
             channel.close();
             throw new TimeoutException("no complete echo of " + data.length + " bytes within " + timeout);
         } catch (ExecutionException e) {
-            throw new IOException("echo of " + data.length + " bytes failed", e.getCause());
+            throw new IOException("echo of " + data.length + " bytes failed: " + Cli.reason(e.getCause()),
+                    e.getCause());
         }
+    }
+
+    /** On the event loop: registers the request with the handler and writes {@code data}. */
+    private void send(byte[] data, CompletableFuture<byte[]> reply) {
+        if (!handler.expect(data.length, reply)) {
+            return;
+        }
+        ByteBuf out = channel.alloc().directBuffer(data.length);
+        out.writeBytes(data);
+        channel.writeAndFlush(out).addListener(w -> {
+            if (!w.isSuccess()) {
+                handler.fail(w.cause());
+            }
+        });
     }
 
     /** True while the connection is open. */
@@ -237,10 +252,22 @@ public final class EchoClient implements AutoCloseable {
     /**
      * {@code EchoClient [host [port]]}: sends messages of several sizes and checks the echoes. A bad port
      * or too many arguments print the problem and the usage and exit 2; -h or --help prints the usage.
+     * No server at the address, a connection that fails or an echo that does not come back prints one
+     * line saying why and exits 1.
      */
     public static void main(String[] args) throws Exception {
         int port = Cli.parseOrExit(args, EchoClient::port, USAGE);
         String host = args.length > 0 ? args[0] : "127.0.0.1";
+        try {
+            echoSizes(host, port);
+        } catch (IOException | TimeoutException e) {
+            Cli.exitWithError(e.getMessage());
+        }
+        System.out.println("OK");
+    }
+
+    /** Echoes messages of several sizes through a connection to host:port and checks every byte. */
+    private static void echoSizes(String host, int port) throws IOException, InterruptedException, TimeoutException {
         int[] sizes = {1, 16, 1000, 4096, 65536, 100_000, 262_144};
         Duration timeout = Duration.ofSeconds(10);
         Random random = new Random(1);
@@ -256,6 +283,5 @@ public final class EchoClient implements AutoCloseable {
                 System.out.println("echoed " + size + " bytes");
             }
         }
-        System.out.println("OK");
     }
 }

@@ -11,6 +11,7 @@ package org.hakmem.examples;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -27,6 +28,7 @@ import org.hakmem.examples.bench.Cli;
 import org.hakmem.netty.HakmemBootstraps;
 import org.hakmem.netty.HakmemByteBufAllocator;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -55,14 +57,15 @@ public final class EchoServer implements AutoCloseable {
     public EchoServer(ByteBufAllocator allocator, String host, int port) {
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.host = Objects.requireNonNull(host, "host");
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port: " + port);
-        }
-        this.port = port;
+        this.port = (int) Cli.requireIn("port", port, 0, 65535);
     }
 
-    /** Binds the server and returns the port it listens on. */
-    public synchronized int start() throws InterruptedException {
+    /**
+     * Binds the server and returns the port it listens on. If it cannot listen (the port is taken, the
+     * host unknown), it shuts its event loops down again and throws an IOException naming host, port
+     * and reason.
+     */
+    public synchronized int start() throws IOException, InterruptedException {
         if (serverChannel != null) {
             throw new IllegalStateException("already started");
         }
@@ -83,9 +86,15 @@ public final class EchoServer implements AutoCloseable {
                     });
             // The one line that makes the server (and every accepted connection) use netty-hakmem.
             HakmemBootstraps.use(b, allocator);
-            serverChannel = b.bind(host, port).sync().channel();
+            // await, not sync: sync() rethrows a BindException undeclared, past a catch of the declared ones
+            ChannelFuture bind = b.bind(host, port).await();
+            if (!bind.isSuccess()) {
+                throw new IOException("cannot listen on " + host + ":" + port + ": " + Cli.reason(bind.cause()),
+                        bind.cause());
+            }
+            serverChannel = bind.channel();
             return ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException e) {
             close();
             throw e;
         }
@@ -158,13 +167,19 @@ public final class EchoServer implements AutoCloseable {
 
     /**
      * {@code EchoServer [port [host]]}: port defaults to 8007, host to 127.0.0.1. A bad port or too
-     * many arguments print the problem and the usage and exit 2; -h or --help prints the usage.
+     * many arguments print the problem and the usage and exit 2; -h or --help prints the usage. A port
+     * it cannot listen on (taken, or a host it cannot resolve) prints one line saying why and exits 1.
      */
     public static void main(String[] args) throws Exception {
         int port = Cli.parseOrExit(args, EchoServer::port, USAGE);
         String host = args.length > 1 ? args[1] : "127.0.0.1";
         EchoServer server = new EchoServer(HakmemByteBufAllocator.DEFAULT, host, port);
-        int bound = server.start();
+        int bound = 0;
+        try {
+            bound = server.start();
+        } catch (IOException e) {
+            Cli.exitWithError(e.getMessage());
+        }
         System.out.println("EchoServer listening on " + host + ":" + bound + " with " + server.allocator());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

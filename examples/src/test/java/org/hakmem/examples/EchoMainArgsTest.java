@@ -1,11 +1,13 @@
 package org.hakmem.examples;
 
+import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * EchoServer's and EchoClient's mains refuse a bad command line with the problem and their usage,
@@ -32,6 +34,14 @@ class EchoMainArgsTest {
         assertUsageError(MainRun.of(EchoClient.class, "127.0.0.1", "0"), "error: port '0': expected an integer from 1 to 65535");
         assertUsageError(MainRun.of(EchoClient.class, "127.0.0.1", "1", "extra"),
                 "error: expected at most 2 arguments, got 3");
+    }
+
+    @Test
+    void theServerConstructorNamesABadPortAndTheRange() {
+        // it said only "port: 70000"
+        assertThatThrownBy(() -> new EchoServer(UnpooledByteBufAllocator.DEFAULT, 70000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("port '70000': expected an integer from 0 to 65535");
     }
 
     @Test

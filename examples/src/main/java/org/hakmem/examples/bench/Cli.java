@@ -8,6 +8,7 @@
  *   --allocators 'hakmem,hakmem': allocator 'hakmem' named twice; allowed: each of hakmem, ... at most once
  *
  * Each tool reports it in its own way (its usage and exit 2, or picocli's ParameterException, also exit 2).
+ * A valid command line that the system refuses (a port taken, no server) is exitWithError's: one line, exit 1.
  */
 package org.hakmem.examples.bench;
 
@@ -81,6 +82,21 @@ public final class Cli {
             System.exit(0);
         }
         return parsed;
+    }
+
+    /**
+     * What a main does when a valid command line meets a refusal from outside (a port another process
+     * holds, no server at the address): "error: " and the message, which names the address and the
+     * reason, on stderr, and exit 1. A stack trace would bury the one line that matters.
+     */
+    public static void exitWithError(String message) {
+        System.err.println("error: " + message);
+        System.exit(1);
+    }
+
+    /** Why a network operation failed, as the exception says it ("Address already in use"). */
+    public static String reason(Throwable cause) {
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
     /** True if {@code args} is just -h or --help, for a main whose arguments are positional. */

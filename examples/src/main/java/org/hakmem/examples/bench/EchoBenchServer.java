@@ -6,6 +6,7 @@
  * Binds 127.0.0.1, prints "PORT <n>", echoes until stdin closes or a "STOP" line arrives, then prints
  *   SERVER vmhwm_kib=.. phase_hwm_kib=.. vmrss_kib=.. used_direct=.. mapped=.. resident=.. syscalls=..
  * (the allocator numbers only for netty-hakmem, else -1) and exits. Allocator names: Allocators.NAMES.
+ * A port it cannot listen on (another process holds it) prints "error: cannot listen on ..." and exits 1.
  *
  * A "MARK" line (sent when the client's warmup ends) starts the measured phase: the server notes its
  * peak RSS so far and resets the kernel's VmHWM, so that at STOP
@@ -17,6 +18,7 @@ package org.hakmem.examples.bench;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -73,6 +75,7 @@ public final class EchoBenchServer {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory);
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(transport.ioHandlerFactory);
         ChannelGroup children = new DefaultChannelGroup("bench-children", GlobalEventExecutor.INSTANCE);
+        int exit = 0;
         try {
             ServerBootstrap b = new ServerBootstrap()
                     .group(boss, workers)
@@ -87,7 +90,12 @@ public final class EchoBenchServer {
                         }
                     });
             HakmemBootstraps.use(b, alloc); // option + childOption ALLOCATOR, for every allocator
-            Channel server = b.bind("127.0.0.1", port).sync().channel();
+            // await, not sync: sync() rethrows the bind's exception as a stack trace from main
+            ChannelFuture bind = b.bind("127.0.0.1", port).await();
+            if (!bind.isSuccess()) {
+                throw new BindFailed("cannot listen on 127.0.0.1:" + port + ": " + Cli.reason(bind.cause()));
+            }
+            Channel server = bind.channel();
             int bound = ((InetSocketAddress) server.localAddress()).getPort();
             System.out.println("TRANSPORT " + transport.name + " ALLOCATOR " + args[0]);
             System.out.println("PORT " + bound);
@@ -126,11 +134,21 @@ public final class EchoBenchServer {
             System.out.println("SERVER vmhwm_kib=" + hwm + " phase_hwm_kib=" + phaseHwm + " vmrss_kib=" + rss
                     + " used_direct=" + used + " mapped=" + mapped + " resident=" + resident + " syscalls=" + syscalls);
             System.out.flush();
+        } catch (BindFailed e) {
+            System.err.println("error: " + e.getMessage());
+            exit = 1;
         } finally {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        System.exit(0);
+        System.exit(exit);
+    }
+
+    /** The port cannot be listened on (taken by another process): one line and exit 1, no stack trace. */
+    private static final class BindFailed extends Exception {
+        BindFailed(String message) {
+            super(message);
+        }
     }
 
     /** Writes every received buffer back; flushes once per read burst. */

@@ -65,8 +65,8 @@ public final class EchoBenchmark {
                 Cli.intIn("--duration", o.getOrDefault("--duration", "10"), 1, Cli.MAX_RUN_SECONDS),
                 Cli.intIn("--warmup", o.getOrDefault("--warmup", "8"), 0, Cli.MAX_RUN_SECONDS),
                 Cli.intAtLeast("--connections", o.getOrDefault("--connections", "64"), 1),
-                Cli.intAtLeast("--size", o.getOrDefault("--size", "256"), 1),
-                Cli.intAtLeast("--inflight", o.getOrDefault("--inflight", "4"), 1),
+                Cli.intIn("--size", o.getOrDefault("--size", "256"), 1, EchoLoadClient.MAX_SIZE),
+                Cli.intIn("--inflight", o.getOrDefault("--inflight", "4"), 1, EchoLoadClient.MAX_INFLIGHT),
                 Cli.oneOf("--transport", o.getOrDefault("--transport", "epoll"), EchoRun.TRANSPORTS),
                 clientAllocator,
                 // last: it runs taskset
@@ -104,11 +104,7 @@ public final class EchoBenchmark {
                 for (String alloc : allocators) {
                     EchoRun.Result run = EchoRun.run(settings, alloc);
                     results.get(alloc).add(run);
-                    System.out.printf(Locale.ROOT,
-                            "round %d/%d %-8s msgs/s=%.0f p50=%.1fus p99=%.1fus p99.9=%.1fus server VmHWM=%.1fMiB"
-                                    + " measured-phase peak=%.1fMiB%n",
-                            round, rounds, alloc, run.msgsPerS(), run.p50Us(), run.p99Us(), run.p999Us(),
-                            run.serverHwmKib() / 1024.0, run.serverPhaseHwmKib() / 1024.0);
+                    System.out.println(roundLine(round, rounds, alloc, run));
                 }
             }
         } catch (ChildJvm.ChildFailure e) {
@@ -118,6 +114,16 @@ public final class EchoBenchmark {
         }
         System.out.print(table(results, JVM_FLAGS));
         System.exit(0);
+    }
+
+    /** The line printed after each run; a measured-phase peak of -1 (not taken) reads n/a, as in the table. */
+    static String roundLine(int round, int rounds, String alloc, EchoRun.Result run) {
+        String phasePeak = phasePeakMiB(List.of(run));
+        return String.format(Locale.ROOT,
+                "round %d/%d %-8s msgs/s=%.0f p50=%.1fus p99=%.1fus p99.9=%.1fus server VmHWM=%.1fMiB"
+                        + " measured-phase peak=%s",
+                round, rounds, alloc, run.msgsPerS(), run.p50Us(), run.p99Us(), run.p999Us(),
+                run.serverHwmKib() / 1024.0, phasePeak.equals("n/a") ? phasePeak : phasePeak + "MiB");
     }
 
     /**

@@ -55,6 +55,14 @@ public final class EchoLoadClient {
     private static final int WINDOWS = 251;
     private static final int CONNECTION_STRIDE = 31;
     private static final long PATTERN_SEED = 0x5EED_EC40L;
+    /**
+     * The largest message, 16 MiB: the client holds a pattern of size + WINDOWS bytes on the heap (a size
+     * near Integer.MAX_VALUE overflowed that into a negative array size), and the children run with
+     * -Xmx256m, whose direct-memory limit the messages in flight share.
+     */
+    static final int MAX_SIZE = 16 << 20;
+    /** The most messages in flight per connection: each has a slot in a ring of send times. */
+    static final int MAX_INFLIGHT = 65536;
     /** Extra seconds after warmup + duration before the watchdog halts the JVM. */
     static final int GRACE_SECONDS = 20;
 
@@ -83,8 +91,8 @@ public final class EchoLoadClient {
         return new Settings(args[0],
                 Cli.intIn("port", args[1], 1, 65535),
                 Cli.intAtLeast("connections", BenchSupport.argOr(args, 2, "64"), 1),
-                Cli.intAtLeast("size", BenchSupport.argOr(args, 3, "256"), 1),
-                Cli.intAtLeast("inflight", BenchSupport.argOr(args, 4, "4"), 1),
+                Cli.intIn("size", BenchSupport.argOr(args, 3, "256"), 1, MAX_SIZE),
+                Cli.intIn("inflight", BenchSupport.argOr(args, 4, "4"), 1, MAX_INFLIGHT),
                 Cli.intIn("warmup_s", BenchSupport.argOr(args, 5, "3"), 0, Cli.MAX_RUN_SECONDS),
                 Cli.intIn("duration_s", BenchSupport.argOr(args, 6, "10"), 1, Cli.MAX_RUN_SECONDS),
                 Cli.oneOf("allocator", BenchSupport.argOr(args, 7, "hakmem"), Allocators.NAMES),
@@ -250,10 +258,16 @@ public final class EchoLoadClient {
         }
 
         void start(Channel ch) {
-            for (int i = 0; i < load.inflight; i++) {
-                send(ch);
+            try {
+                for (int i = 0; i < load.inflight; i++) {
+                    send(ch);
+                }
+                ch.flush();
+            } catch (Throwable t) {
+                // An allocator out of memory throws here. Thrown on, Netty would only log it, and this
+                // connection would sit idle with its first messages unflushed while the others ran on.
+                ch.pipeline().fireExceptionCaught(t); // exceptionCaught: fails the run, closes (releases the writes)
             }
-            ch.flush();
         }
 
         private void send(Channel ch) {

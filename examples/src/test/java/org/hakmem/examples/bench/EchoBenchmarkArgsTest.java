@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * EchoBenchmark's usage errors name the problem and exit 2 before any JVM is started: an unknown
@@ -43,8 +44,18 @@ class EchoBenchmarkArgsTest {
     @Test
     void aBadNumberIsNamedWithItsOptionAndTheAllowedRange() throws Exception {
         // used to be one message for all six options, naming neither the option nor the value
-        assertThat(run("--size", "0")).startsWith("2\n").contains("error: --size '0': expected an integer >= 1");
+        assertThat(run("--size", "0")).startsWith("2\n").contains("error: --size '0': expected an integer from 1 to 16777216");
         assertThat(run("--warmup", "-1")).startsWith("2\n").contains("error: --warmup '-1': expected an integer from 0 to 604800");
+    }
+
+    @Test
+    void aMessageSizeOrInflightTheClientCannotHoldIsRefused() {
+        // both passed, and every client JVM then failed (NegativeArraySizeException, OutOfMemoryError)
+        assertThatThrownBy(() -> EchoBenchmark.parse("--size", "2147483647"))
+                .hasMessage("--size '2147483647': expected an integer from 1 to 16777216");
+        assertThatThrownBy(() -> EchoBenchmark.parse("--inflight", "65537"))
+                .hasMessage("--inflight '65537': expected an integer from 1 to 65536");
+        assertThat(EchoBenchmark.parse("--size", "16777216", "--inflight", "65536").size()).isEqualTo(16 << 20);
     }
 
     @Test

@@ -4,9 +4,12 @@ import org.hakmem.examples.MainRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The echo benchmark's child JVMs, started by hand: a bad argument exits 2 before any connection,
@@ -32,11 +35,33 @@ class EchoChildArgsTest {
     }
 
     @Test
+    void theLoadClientRefusesAMessageSizeOrInflightItCannotHold() throws Exception {
+        // size + 251 pattern bytes overflowed: NegativeArraySizeException from main (exit 1); a ring of
+        // 2147483647 send times: OutOfMemoryError in every channel's initializer
+        assertUsageError(MainRun.of(EchoLoadClient.class, "127.0.0.1", "1", "1", "2147483647"),
+                "error: size '2147483647': expected an integer from 1 to 16777216", "usage: EchoLoadClient");
+        assertThatThrownBy(() -> EchoLoadClient.parse("127.0.0.1", "1", "1", "16", "2147483647"))
+                .hasMessage("inflight '2147483647': expected an integer from 1 to 65536");
+    }
+
+    @Test
     void theServerNamesABadTransportAndPortWithTheAllowedValues() throws Exception {
         assertUsageError(MainRun.of(EchoBenchServer.class, "unpooled", "0", "kqueue"),
                 "error: transport 'kqueue': expected one of epoll, nio", "usage: EchoBenchServer");
         assertUsageError(MainRun.of(EchoBenchServer.class, "unpooled", "70000"),
                 "error: port '70000': expected an integer from 0 to 65535");
+    }
+
+    @Test
+    void theServerOnATakenPortSaysSoWithoutAStackTrace() throws Exception {
+        // it printed the BindException's stack trace
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            MainRun run = MainRun.of(EchoBenchServer.class, "unpooled", String.valueOf(port), "nio");
+            assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+            assertThat(run.output()).contains("error: cannot listen on 127.0.0.1:" + port + ": ")
+                    .containsIgnoringCase("address already in use").doesNotContain("\tat ");
+        }
     }
 
     private static void assertUsageError(MainRun run, String... parts) {
