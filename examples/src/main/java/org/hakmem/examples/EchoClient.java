@@ -2,7 +2,10 @@
  * EchoClient: a Netty client for EchoServer whose channel allocates from netty-hakmem.
  *
  * Unlike EchoServer it sets the allocator by hand, with ChannelOption.ALLOCATOR on Bootstrap.option,
- * which is all HakmemBootstraps.use(bootstrap, allocator) does for a client.
+ * as HakmemBootstraps.use(bootstrap, allocator) does for a client. use() also lets a netty-hakmem
+ * allocator watch the bootstrap's event loops (watchEventLoops), so that a loop whose buffers other
+ * threads release does not keep their memory while it idles; this client releases every buffer on
+ * its own loop, so it does not need that.
  *
  * One request at a time: echo(data, timeout) writes data and collects the reply, which may arrive in
  * any number of reads, into one buffer until exactly data.length bytes are there.
@@ -60,7 +63,7 @@ public final class EchoClient implements AutoCloseable {
             Bootstrap b = new Bootstrap()
                     .group(group)
                     .channel(NioSocketChannel.class)
-                    // The manual way: the same thing HakmemBootstraps.use(b, allocator) does.
+                    // The manual way: the option HakmemBootstraps.use(b, allocator) sets (see the banner).
                     .option(ChannelOption.ALLOCATOR, allocator)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
