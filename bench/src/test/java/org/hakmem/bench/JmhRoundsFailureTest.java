@@ -10,9 +10,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.TimeValue;
 
+import java.util.Arrays;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JmhRoundsFailureTest {
 
@@ -26,10 +28,25 @@ class JmhRoundsFailureTest {
                 .warmupIterations(1).warmupTime(TimeValue.milliseconds(100))
                 .measurementIterations(3).measurementTime(TimeValue.milliseconds(100))
                 .build();
-        assertThrows(RunnerException.class, () -> {
+        RunnerException e = assertThrows(RunnerException.class, () -> {
             var result = JmhRounds.runOnce(options);
             System.out.println("score of the failed run: " + result.getPrimaryResult().getScore() + " from "
                     + result.getPrimaryResult().getStatistics().getN() + " of 3 measured iterations");
         });
+        // the benchmark's own failure, not a fork that could not start
+        String expected = fail.equals("teardown") ? "trial teardown failed"
+                : "benchmark failed in its second measured iteration";
+        assertTrue(mentions(e, expected), () -> "no '" + expected + "' in " + e);
+    }
+
+    /** True if t, its causes or their suppressed exceptions carry this message. */
+    private static boolean mentions(Throwable t, String message) {
+        if (t == null) {
+            return false;
+        }
+        if (message.equals(t.getMessage()) || mentions(t.getCause(), message)) {
+            return true;
+        }
+        return Arrays.stream(t.getSuppressed()).anyMatch(s -> mentions(s, message));
     }
 }
