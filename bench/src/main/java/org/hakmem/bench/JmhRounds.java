@@ -2,8 +2,8 @@
  * JmhRounds: runs the JMH workloads the way this project compares allocators on noisy machines.
  *
  * For every workload, `rounds` rounds; in each round every allocator runs once, in a fresh JVM
- * with identical flags (JMH fork = 1, the flags of the benchmark's @Fork), in alternation
- * (A B C A B C ...). JMH's GC profiler runs too, for gc.alloc.rate.norm (bytes allocated per op).
+ * with identical flags (JMH fork = 1: this JVM's own flags, which JMH passes on, then those of the
+ * benchmark's @Fork), in alternation (A B C A B C ...). JMH's GC profiler runs too, for gc.alloc.rate.norm (bytes allocated per op).
  * It prints a Markdown table: per workload and allocator the median, min, max and CV of the
  * per-round scores, the median allocation per op, and hakmem's ratio to the faster peer. A run that
  * fails (an exception in any iteration or in the teardown, a crashed fork) stops it with JMH's error:
