@@ -2,10 +2,12 @@
  * JmhRounds: runs the JMH workloads the way this project compares allocators on noisy machines.
  *
  * For every workload, `rounds` rounds; in each round every allocator runs once, in a fresh JVM
- * with identical flags (JMH fork = 1, the flags of the benchmark's @Fork), in alternation
- * (A B C A B C ...). JMH's GC profiler runs too, for gc.alloc.rate.norm (bytes allocated per op).
+ * with identical flags (JMH fork = 1: this JVM's own flags, which JMH passes on, then those of the
+ * benchmark's @Fork), in alternation (A B C A B C ...). JMH's GC profiler runs too, for gc.alloc.rate.norm (bytes allocated per op).
  * It prints a Markdown table: per workload and allocator the median, min, max and CV of the
- * per-round scores, the median allocation per op, and hakmem's ratio to the faster peer.
+ * per-round scores, the median allocation per op, and hakmem's ratio to the faster peer. A run that
+ * fails (an exception in any iteration or in the teardown, a crashed fork) stops it with JMH's error:
+ * no table is printed from fewer runs or fewer iterations.
  *
  * Usage: java -cp benchmarks.jar org.hakmem.bench.JmhRounds [--rounds N] [--quick]
  *            [--allocators hakmem,pooled,adaptive] [--only name,name] [-h|--help]
@@ -20,6 +22,7 @@ import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -103,17 +106,7 @@ public final class JmhRounds {
             for (int r = 0; r < rounds; r++) {
                 for (String a : allocators) {
                     System.out.printf(Locale.ROOT, "-- %s, round %d/%d, %s%n", w.name(), r + 1, rounds, a);
-                    ChainedOptionsBuilder o = new OptionsBuilder()
-                            .include(w.benchmark())
-                            .param("allocator", a)
-                            .forks(1)
-                            .jvm(jvm)
-                            .warmupIterations(3).warmupTime(TimeValue.seconds(quick ? 1 : 2))
-                            .measurementIterations(3).measurementTime(TimeValue.seconds(quick ? 1 : 2))
-                            .addProfiler(GCProfiler.class)
-                            .verbosity(VerboseMode.SILENT);
-                    w.params().forEach(o::param);
-                    RunResult result = new Runner(o.build()).runSingle();
+                    RunResult result = runOnce(options(w, a, quick, jvm).build());
                     scores.get(a)[r] = result.getPrimaryResult().getScore();
                     allocs.get(a)[r] = secondary(result, "gc.alloc.rate.norm");
                     System.out.printf(Locale.ROOT, "   %.2f ops/us, %.1f B/op%n", scores.get(a)[r], allocs.get(a)[r]);
@@ -142,6 +135,29 @@ public final class JmhRounds {
         System.out.println("| workload | allocator | median ops/us | min | max | CV | B/op (gc.alloc.rate.norm) | hakmem / faster peer (LEAN: also / FAST) |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
+    }
+
+    /** The JMH options of one run: one fresh JVM running w's benchmark for one allocator. */
+    static ChainedOptionsBuilder options(Workload w, String allocator, boolean quick, String jvm) {
+        ChainedOptionsBuilder o = new OptionsBuilder()
+                .include(w.benchmark())
+                .param("allocator", allocator)
+                .forks(1)
+                .jvm(jvm)
+                .warmupIterations(3).warmupTime(TimeValue.seconds(quick ? 1 : 2))
+                .measurementIterations(3).measurementTime(TimeValue.seconds(quick ? 1 : 2))
+                .addProfiler(GCProfiler.class)
+                // JMH's default keeps the iterations done before an exception (a failing trial teardown
+                // fails the last one) and scores the run on them; silent, it does not even say so.
+                .shouldFailOnError(true)
+                .verbosity(VerboseMode.SILENT);
+        w.params().forEach(o::param);
+        return o;
+    }
+
+    /** Runs one fork; a run that failed in any way throws (RunnerException, with JMH's cause). */
+    static RunResult runOnce(org.openjdk.jmh.runner.options.Options options) throws RunnerException {
+        return new Runner(options).runSingle();
     }
 
     /** One table row: the per-round scores' median, min, max and CV, the median B/op, the ratio text. */
