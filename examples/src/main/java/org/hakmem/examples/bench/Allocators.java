@@ -56,7 +56,7 @@ public final class Allocators {
             case "hakmem-lean-off":
                 return lean(DecommitMode.OFF);
             case "pooled":
-                return new PooledByteBufAllocator(true);
+                return pooled();
             case "adaptive":
                 // (preferDirect, useCacheForNonEventLoopThreads)
                 return new AdaptiveByteBufAllocator(true, true);
@@ -65,6 +65,19 @@ public final class Allocators {
             default:
                 throw Cli.unknown("allocator", name, NAMES);
         }
+    }
+
+    /**
+     * Netty's defaults, with the thread caches on for every thread, as Adaptive's are (its second
+     * argument below): by default Pooled caches only on FastThreadLocalThreads and event loops
+     * ({@link PooledByteBufAllocator#defaultUseCacheForAllThreads()} is false), so on a plain thread
+     * the two peers ran differently configured, and Pooled without what makes it fast there.
+     */
+    private static PooledByteBufAllocator pooled() {
+        return new PooledByteBufAllocator(true, PooledByteBufAllocator.defaultNumHeapArena(),
+                PooledByteBufAllocator.defaultNumDirectArena(), PooledByteBufAllocator.defaultPageSize(),
+                PooledByteBufAllocator.defaultMaxOrder(), PooledByteBufAllocator.defaultSmallCacheSize(),
+                PooledByteBufAllocator.defaultNormalCacheSize(), true);
     }
 
     private static HakmemByteBufAllocator lean(DecommitMode mode) {
@@ -82,7 +95,7 @@ public final class Allocators {
                 return "HakmemByteBufAllocator.builder().profile(LEAN).leanDecommit("
                         + name.substring("hakmem-lean-".length()).toUpperCase(Locale.ROOT) + ").build()";
             case "pooled":
-                return "new PooledByteBufAllocator(true)";
+                return "new PooledByteBufAllocator(true, <Netty's defaults>, useCacheForAllThreads = true)";
             case "adaptive":
                 return "new AdaptiveByteBufAllocator(true, true)";
             case "unpooled":
