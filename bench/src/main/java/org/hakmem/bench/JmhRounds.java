@@ -104,7 +104,7 @@ public final class JmhRounds {
                 allocs.put(a, new double[rounds]);
             }
             for (int r = 0; r < rounds; r++) {
-                for (String a : allocators) {
+                for (String a : roundOrder(allocators, r)) {
                     System.out.printf(Locale.ROOT, "-- %s, round %d/%d, %s%n", w.name(), r + 1, rounds, a);
                     RunResult result = runOnce(options(w, a, quick, jvm).build());
                     scores.get(a)[r] = result.getPrimaryResult().getScore();
@@ -135,6 +135,19 @@ public final class JmhRounds {
         System.out.println("| workload | allocator | median ops/us | min | max | CV | B/op (gc.alloc.rate.norm) | hakmem / faster peer (LEAN: also / FAST) |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
+    }
+
+    /**
+     * The order of round r: the allocators rotated by r, so that each runs first, second, ... in turn.
+     * A fixed order gave the first allocator the start of every round, where a shared machine that
+     * slows or speeds up within a round favours one position.
+     */
+    static List<String> roundOrder(List<String> allocators, int r) {
+        List<String> order = new ArrayList<>(allocators.size());
+        for (int i = 0; i < allocators.size(); i++) {
+            order.add(allocators.get((i + r) % allocators.size()));
+        }
+        return order;
     }
 
     /** The JMH options of one run: one fresh JVM running w's benchmark for one allocator. */
