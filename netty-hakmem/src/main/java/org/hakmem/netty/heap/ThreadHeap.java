@@ -62,6 +62,12 @@
  * different sources can still fall close together, HeapRegistry.maybeReap). Per emptying a
  * LEAN thread pays three plain or release stores, and one uncontended CAS at its next allocation.
  *
+ * A heap whose buffers other threads released never parks: its count drops only when it collects
+ * those frees, on its own thread. Where that thread is an event loop the allocator watches, a walker
+ * asks it to look, as a task on the loop (wantsOwnerLook, askOwnerToLook, lookAsAsked; the walker
+ * only reads the ready head and the allocation countdown). Other threads keep their spans until they
+ * allocate again, call trim() or exit.
+ *
  * Layout: like Slab and ThreadCache, the heap is split by class hierarchy into a read-mostly part
  * (ThreadHeapIdentity: what remote releasers read), padding, and the owner's mutable fields. The
  * fast path writes two counters per allocation; without the split, every remote release would miss
