@@ -15,6 +15,11 @@
  *                                                                      budget, while giving back is
  *                                                                      on; served by the heaps)
  *                                        pool.purge()                 (decommit / retire what is due)
+ *                                        ask idle watched loops       (a task on each event loop that
+ *                                        to look                       holds remote frees and allocated
+ *                                                                      nothing over two rounds; last,
+ *                                                                      so a group that throws costs
+ *                                                                      no purge)
  *
  * One thread serves every allocator of the process; FAST allocators never start it. The task holds
  * its allocator weakly, so an allocator that is no longer referenced is not kept alive by it, and

@@ -26,11 +26,11 @@
  *
  *     trim():  this thread's heap gives back its empty spans     (the caller owns it)
  *              other heaps are asked to do the same              (served on their own threads)
- *              watched event loops holding remote frees are      (a task on each loop:
- *              asked to look                                      watchEventLoops)
  *              idle (parked) heaps' empty spans are given back   (for their owners, see ThreadHeap)
  *              dead threads' heaps are retired
  *              pool.purge(force): empty superslabs are unmapped, other free slabs decommitted
+ *              watched event loops holding remote frees are      (a task on each loop, which runs
+ *              asked to look                                      later: watchEventLoops)
  */
 package org.hakmem.netty;
 
@@ -349,9 +349,10 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         }
         shared.releaseEmptySpans();
         pool.requestHeapTrim();
-        askWatchedLoopsToLook(true);
         registry.reapDead(true);
-        return pool.purge(true, config.decommitMode());
+        long given = pool.purge(true, config.decommitMode());
+        askWatchedLoopsToLook(true); // last: the looks run later, and a watched group that throws stops nothing
+        return given;
     }
 
     /**
@@ -365,7 +366,12 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
      * look collects those buffers' slots and gives back the empty spans, which LEAN then gives back
      * to the kernel. {@link HakmemBootstraps#use(io.netty.bootstrap.ServerBootstrap, ByteBufAllocator)}
      * watches the bootstrap's groups that are set when it is called. Groups that shut down are
-     * dropped; watching a group twice has no further effect. Callable from any thread.
+     * dropped (at the next watchEventLoops, trim() or LEAN purge round); watching a group twice has no
+     * further effect. An executor that says every thread is its own ({@code ImmediateEventExecutor})
+     * runs a task on the thread that submits it, so it is never asked. If a group's iterator or an
+     * executor's {@code execute} throws (other than refusing while shutting down), the other loops are
+     * still asked, the loop is asked again later, and the exception reaches trim()'s caller or the
+     * purger's log. Callable from any thread.
      *
      * @param group the event loops (an {@code EventLoopGroup}, or any {@code EventExecutorGroup}
      *              whose executors run tasks on their own threads)
@@ -419,13 +425,15 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
      */
     void backgroundPurge() {
         registry.reapDead();
-        askWatchedLoopsToLook(false);
         shared.releaseIdleLanes();
         if (++purgeRounds % PURGE_ROUNDS_PER_HEAP_TRIM == 0 && !os.givingBackDisabled()
                 && policy.trimHeaps(pool.committedBytes())) {
             pool.requestHeapTrim();
         }
         pool.purge(false, policy.decommitMode());
+        // Last: the looks run later on the loops, and a watched group that throws (logged by the
+        // purger) must not cost the round its purge.
+        askWatchedLoopsToLook(false);
     }
 
     String policyName() {

@@ -22,8 +22,13 @@ import java.util.concurrent.Executor;
 final class WatchedEventLoops {
     private final CopyOnWriteArrayList<EventExecutorGroup> groups = new CopyOnWriteArrayList<>();
 
-    /** Adds a group, once; a group already shutting down is not added. */
+    /**
+     * Adds a group, once; a group already shutting down is not added, and those that shut down since
+     * are dropped: a FAST allocator has no purger round to drop them, and HakmemByteBufAllocator.DEFAULT
+     * lives as long as its class, so each bootstrap's groups would stay reachable for good.
+     */
     void add(EventExecutorGroup group) {
+        groups.removeIf(EventExecutorGroup::isShuttingDown);
         if (!group.isShuttingDown()) {
             groups.addIfAbsent(group);
         }
@@ -39,7 +44,13 @@ final class WatchedEventLoops {
         return groups.size();
     }
 
-    /** The executor of a watched group that runs thread, or null; drops groups that shut down. */
+    /**
+     * The executor of a watched group that runs thread, or null; drops groups that shut down. An
+     * executor that says every thread is its own (ImmediateEventExecutor, an EmbeddedEventLoop) is
+     * passed over: it runs a task on the thread that submits it, where the look does nothing, and
+     * taking it would hide the loop that really runs thread. It is told by also claiming the calling
+     * thread (the walker) as its own.
+     */
     Executor loopOf(Thread thread) {
         for (EventExecutorGroup group : groups) {
             if (group.isShuttingDown()) {
@@ -47,7 +58,7 @@ final class WatchedEventLoops {
                 continue;
             }
             for (EventExecutor loop : group) {
-                if (loop.inEventLoop(thread)) {
+                if (loop.inEventLoop(thread) && (thread == Thread.currentThread() || !loop.inEventLoop())) {
                     return loop;
                 }
             }

@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.hakmem.netty.os.DecommitMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,8 +15,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,6 +126,62 @@ class WatchedEventLoopsTest {
         assertEquals(0, alloc.watchedGroups(), "a group that shut down is no longer watched");
     }
 
+    @Test
+    void aGroupWhoseExecutorClaimsEveryThreadDoesNotHideTheLoopThatRunsTheHeap() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(Profile.FAST)
+                .maxMappedBytes(512 * MIB).build();
+        EventLoopGroup loop = group();
+        alloc.watchEventLoops(ImmediateEventExecutor.INSTANCE); // inEventLoop(thread) is true for every thread
+        alloc.watchEventLoops(loop);
+
+        burstOnTheLoopReleasedHere(alloc, loop);
+        long mapped = awaitZero(() -> {
+            alloc.trim();
+            return alloc.metric().mappedBytes();
+        });
+        assertEquals(0, mapped, () -> "the look went to the immediate executor, not the loop; " + alloc.metric());
+    }
+
+    @Test
+    void aFastAllocatorDropsGroupsThatShutDownWhenItWatchesAnother() {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(Profile.FAST).build();
+        EventLoopGroup first = group();
+        alloc.watchEventLoops(first);
+        first.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        alloc.watchEventLoops(group()); // FAST has no purger, and nobody calls trim()
+        assertEquals(1, alloc.watchedGroups(), "the group that shut down is no longer held");
+    }
+
+    @Test
+    void aWatchedGroupThatThrowsNeitherStopsThePurgerNorKeepsTheLoopFromBeingAskedOnceItBehaves()
+            throws Exception {
+        HakmemByteBufAllocator alloc = leanAllocator();
+        AtomicBoolean misbehaving = new AtomicBoolean(true);
+        EventLoopGroup broken = new DefaultEventLoopGroup(1) {
+            @Override
+            public Iterator<EventExecutor> iterator() {
+                if (misbehaving.get()) {
+                    throw new UnsupportedOperationException("a group whose iterator misbehaves");
+                }
+                return super.iterator();
+            }
+        };
+        groups.add(broken);
+        EventLoopGroup loop = group();
+        alloc.watchEventLoops(broken).watchEventLoops(loop);
+        burstOnTheLoopReleasedHere(alloc, loop); // a heap with remote frees: the purger looks for its loop
+
+        ByteBuf own = alloc.directBuffer(1 << 20, 1 << 20); // this thread's, released here: its heap parks
+        own.setZero(0, own.capacity());
+        own.release();
+        long resident = awaitBelow(4 * MIB + 1, () -> alloc.metric().residentBytes());
+        assertEquals(4 * MIB, resident, () -> "the purger's rounds stopped at the broken group; " + alloc.metric());
+
+        misbehaving.set(false);
+        resident = awaitZero(() -> alloc.metric().residentBytes());
+        assertEquals(0, resident, () -> "the loop was never asked again once the group behaved; " + alloc.metric());
+    }
+
     /** LEAN at its most eager: a 50 ms decay and a 1 MiB budget. */
     private static HakmemByteBufAllocator leanAllocator() {
         return HakmemByteBufAllocator.builder().profile(Profile.LEAN).leanDecommit(DecommitMode.DONTNEED)
@@ -149,6 +209,17 @@ class WatchedEventLoopsTest {
         burst.forEach(ByteBuf::release);
         assertEquals(0, alloc.metric().usedDirectMemory(), "no live buffer is left");
         assertEquals(4 * MIB, alloc.metric().residentBytes(), () -> "the burst is resident; " + alloc.metric());
+    }
+
+    /** Polls figure until it reads below limit or the deadline passes; returns the last reading. */
+    private static long awaitBelow(long limit, LongSupplier figure) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE_NANOS;
+        long value = figure.getAsLong();
+        while (value >= limit && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            value = figure.getAsLong();
+        }
+        return value;
     }
 
     /** Polls figure until it reads 0 or the deadline passes; returns the last reading. */

@@ -37,6 +37,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 public final class HeapRegistry {
@@ -168,7 +169,10 @@ public final class HeapRegistry {
      * Asks the owners of heaps that hold frees other threads made, and (unless forced) allocated
      * nothing over the last walks, to look at them on their own thread (ThreadHeap.wantsOwnerLook),
      * through the executor loopOf names for the thread; a thread with none (not a watched event loop)
-     * is not asked.
+     * is not asked. Every candidate is tried even when loopOf or an executor throws (a group whose
+     * iterator misbehaves, an execute that throws something other than RejectedExecutionException):
+     * a candidate not asked has its pending mark dropped, or it would never be asked again, and the
+     * first such failure is rethrown once all have been tried.
      *
      * @return the owners asked by this call
      */
@@ -182,18 +186,58 @@ public final class HeapRegistry {
             }
         }
         int asked = 0;
+        Throwable failure = null;
         for (ThreadHeap heap : candidates) {
-            Executor loop = loopOf.apply(heap.thread());
-            if (loop != null ? heap.askOwnerToLook(loop) : heap.noOwnerToAsk()) {
-                asked++;
+            boolean taken = false;
+            try {
+                taken = askOwner(heap, loopOf);
+            } catch (RuntimeException | Error e) {
+                failure = firstOf(failure, e);
+            } finally {
+                if (!taken) {
+                    heap.ownerNotAsked();
+                }
             }
+            asked += taken ? 1 : 0;
         }
         if (asked > 0) {
             synchronized (this) {
                 ownerLooksAsked += asked;
             }
         }
+        rethrowIfAny(failure);
         return asked;
+    }
+
+    /** Submits the look to the heap's owner loop; false if it has none or it refused (shutting down). */
+    private static boolean askOwner(ThreadHeap heap, Function<Thread, Executor> loopOf) {
+        Executor loop = loopOf.apply(heap.thread());
+        if (loop == null) {
+            return false;
+        }
+        try {
+            heap.askOwnerToLook(loop);
+            return true;
+        } catch (RejectedExecutionException shuttingDown) {
+            return false;
+        }
+    }
+
+    private static Throwable firstOf(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+    private static void rethrowIfAny(Throwable failure) {
+        if (failure instanceof Error) {
+            throw (Error) failure;
+        }
+        if (failure != null) {
+            throw (RuntimeException) failure;
+        }
     }
 
     /** Owners of heaps asked to look at frees other threads made into their spans, so far. */

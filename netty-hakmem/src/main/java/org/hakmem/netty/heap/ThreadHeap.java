@@ -96,7 +96,6 @@ import org.hakmem.netty.util.SpinWait;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The read-mostly part of a heap. Remote releasers read {@code thread} on every release (to tell a
@@ -430,24 +429,18 @@ public final class ThreadHeap extends ThreadHeapPadding {
     /**
      * Asks the owner, through the executor that runs its thread (a Netty event loop), to look: collect
      * what other threads released and give back its empty spans. Called outside the registry's monitor
-     * (execute may wake the loop with a system call).
+     * (execute may wake the loop with a system call). If this throws, the task was not taken: the
+     * caller drops the pending mark (ownerNotAsked).
      *
-     * @return false if the executor refused the task (it is shutting down)
+     * @throws java.util.concurrent.RejectedExecutionException if the executor refused the task (it is shutting down)
      */
-    boolean askOwnerToLook(Executor ownerLoop) {
-        try {
-            ownerLoop.execute(this::lookAsAsked);
-            return true;
-        } catch (RejectedExecutionException shuttingDown) {
-            ownerLookPending = false;
-            return false;
-        }
+    void askOwnerToLook(Executor ownerLoop) {
+        ownerLoop.execute(this::lookAsAsked);
     }
 
-    /** No executor runs the owner's thread: the pending mark wantsOwnerLook set is dropped. */
-    boolean noOwnerToAsk() {
+    /** The look wantsOwnerLook marked pending was not taken by any executor: the mark is dropped. */
+    void ownerNotAsked() {
         ownerLookPending = false;
-        return false;
     }
 
     /** The look asked for by askOwnerToLook (a task on the owner's event loop). */

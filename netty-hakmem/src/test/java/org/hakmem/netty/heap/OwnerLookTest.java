@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * When a walk asks a heap's owner to look at the frees other threads made into its spans
@@ -87,6 +88,20 @@ class OwnerLookTest {
         assertEquals(1, registry.askIdleOwnersToLook(t -> loop, true),
                 "neither left the look marked pending: asked as soon as a loop takes the task");
         assertEquals(1, pool.liveSpanCount());
+    }
+
+    @Test
+    void anExecutorOrALookupThatThrowsLeavesNothingPendingAndTheCallerIsTold() throws InterruptedException {
+        allocateAndReleaseOnAnotherThread();
+        Executor broken = task -> {
+            throw new IllegalStateException("not RejectedExecutionException");
+        };
+        assertThrows(IllegalStateException.class, () -> registry.askIdleOwnersToLook(t -> broken, true));
+        assertThrows(UnsupportedOperationException.class, () -> registry.askIdleOwnersToLook(t -> {
+            throw new UnsupportedOperationException("a group whose iterator misbehaves");
+        }, true));
+        assertEquals(1, registry.askIdleOwnersToLook(t -> loop, true),
+                "neither left the look marked pending: the owner is asked once a loop takes the task");
     }
 
     @Test
