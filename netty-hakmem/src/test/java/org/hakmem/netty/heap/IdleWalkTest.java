@@ -1,8 +1,5 @@
 package org.hakmem.netty.heap;
 
-import org.hakmem.netty.os.DecommitMode;
-import org.hakmem.netty.os.OsMemory;
-import org.hakmem.netty.policy.LeanPolicy;
 import org.hakmem.netty.slab.SizeClasses;
 import org.hakmem.netty.slab.Slab;
 import org.hakmem.netty.slab.SuperslabPool;
@@ -18,12 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * walks run on the test thread, which owns the heap and stays idle while they run.
  */
 class IdleWalkTest {
-    private static final long MIB = 1 << 20;
-    private static final long HOUR = 3_600_000_000_000L;
-
-    private final LeanPolicy lean = new LeanPolicy(DecommitMode.DONTNEED, 64 * MIB, HOUR);
-    private final SuperslabPool pool = new SuperslabPool(new OsMemory(64 * MIB), lean);
-    private final HeapRegistry registry = new HeapRegistry(pool, lean, () -> { });
+    private final LeanRegistry fixture = new LeanRegistry();
+    private final SuperslabPool pool = fixture.pool;
+    private final HeapRegistry registry = fixture.registry;
     private final ThreadHeap heap = registry.register();
     private final int sizeClass = SizeClasses.classOf(100);
 
