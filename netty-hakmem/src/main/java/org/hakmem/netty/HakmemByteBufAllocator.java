@@ -361,8 +361,8 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
      * other threads released only when it allocates again: an event loop that goes idle after a burst
      * whose buffers a business thread released would keep the burst's memory (resident) for as long
      * as it idles. A watched event loop is asked to look, as a task on the loop: in LEAN by the
-     * background purger, once the loop has allocated nothing over two of its rounds (about the decay
-     * time) and holds such buffers' memory; and by {@link #trim()}, in either profile, at once. The
+     * background purger, once the loop has allocated nothing over two of its rounds (the decay
+     * time, at most 500 ms) and holds such buffers' memory; and by {@link #trim()}, in either profile, at once. The
      * look collects those buffers' slots and gives back the empty spans, which LEAN then gives back
      * to the kernel. {@link HakmemBootstraps#use(io.netty.bootstrap.ServerBootstrap, ByteBufAllocator)}
      * watches the bootstrap's groups that are set when it is called. Groups that shut down are
