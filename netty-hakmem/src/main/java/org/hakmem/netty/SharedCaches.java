@@ -25,8 +25,8 @@
  * Only a virtual thread's allocation takes a lock; platform threads keep their own heaps and the
  * lock-free path. Lanes are made when a virtual thread first allocates, and never retire: they live
  * as long as the allocator. trim() empties them under their locks, and a LEAN allocator's purger
- * gives back the empty spans of a lane that served no allocation since its last round, so memory
- * does not stay with lanes the virtual threads have stopped using. Heap-buffer arrays are not cached
+ * (FREE or DONTNEED; OFF has none) gives back the empty spans of a lane that served no allocation
+ * since its last round, so memory does not stay with lanes the virtual threads have stopped using. Heap-buffer arrays are not cached
  * for virtual threads (ThreadCache's array cache is owner-only and small; a lane would only churn it).
  */
 package org.hakmem.netty;

@@ -190,6 +190,45 @@ class VirtualThreadsTest {
     }
 
     /**
+     * A virtual thread refused at the mapping cap holds a lane's lock when the OutOfMemoryError is
+     * thrown: the lock must be released and the lane left whole, so that the same lane serves again
+     * once memory is free, trim() (which waits for every lane's lock) returns, and a platform thread
+     * can move that buffer by capacity(int).
+     */
+    @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void aVirtualThreadRefusedAtTheCapLeavesItsLaneUsable() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().maxMappedBytes(2L << 20).build();
+        ByteBuf moved;
+        try (VirtualThreadExecutor executor = virtualThreads()) {
+            moved = executor.submit(() -> {
+                List<Item> held = new ArrayList<>();
+                try {
+                    for (long seed = 1; ; seed++) {
+                        ByteBuf b = alloc.directBuffer(64 << 10);
+                        Patterns.fill(b, seed);
+                        held.add(new Item(b, seed));
+                    }
+                } catch (OutOfMemoryError refused) {
+                    assertThat(refused.getMessage()).contains("cap");
+                }
+                assertThat(held).as("the cap holds one superslab of 64 KiB buffers").hasSizeGreaterThan(16);
+                held.forEach(Item::checkAndRelease);
+                ByteBuf big = alloc.directBuffer(1 << 20); // the lane's own spans, all free, make room
+                Patterns.fill(big, 99);
+                return big;
+            }).get();
+        }
+        moved.capacity(3000); // a platform thread moves a lane's buffer into its own heap
+        assertEquals(3000, moved.capacity());
+        Patterns.check(moved, 99);
+        moved.release();
+        assertEquals(0, alloc.metric().usedDirectMemory());
+        alloc.trim();
+        assertEquals(0, alloc.metric().mappedBytes(), () -> "trim() took every lane's lock: " + alloc.metric());
+    }
+
+    /**
      * LEAN: once virtual threads stop allocating, the purger gives back what the lanes hold. Without
      * it, each lane would keep its current spans until the next virtual thread allocates.
      */
