@@ -28,7 +28,7 @@ final class WatchedEventLoops {
      * lives as long as its class, so each bootstrap's groups would stay reachable for good.
      */
     void add(EventExecutorGroup group) {
-        groups.removeIf(EventExecutorGroup::isShuttingDown);
+        dropShutDown();
         if (!group.isShuttingDown()) {
             groups.addIfAbsent(group);
         }
@@ -36,8 +36,13 @@ final class WatchedEventLoops {
 
     /** True if no group is watched, after dropping those that shut down. */
     boolean isEmptyOnceShutDownDropped() {
-        groups.removeIf(EventExecutorGroup::isShuttingDown);
+        dropShutDown();
         return groups.isEmpty();
+    }
+
+    /** The one place groups leave: when they shut down (add, and before each walk). */
+    private void dropShutDown() {
+        groups.removeIf(EventExecutorGroup::isShuttingDown);
     }
 
     int size() {
@@ -45,7 +50,8 @@ final class WatchedEventLoops {
     }
 
     /**
-     * The executor of a watched group that runs thread, or null; drops groups that shut down. An
+     * The executor of a watched group that runs thread, or null; a group that shut down since the
+     * walk dropped it (isEmptyOnceShutDownDropped) is passed over, and dropped at the next one. An
      * executor that says every thread is its own (ImmediateEventExecutor, an EmbeddedEventLoop) is
      * passed over: it runs a task on the thread that submits it, where the look does nothing, and
      * taking it would hide the loop that really runs thread. It is told by also claiming the calling
@@ -54,7 +60,6 @@ final class WatchedEventLoops {
     Executor loopOf(Thread thread) {
         for (EventExecutorGroup group : groups) {
             if (group.isShuttingDown()) {
-                groups.remove(group);
                 continue;
             }
             for (EventExecutor loop : group) {
