@@ -30,6 +30,7 @@ class ApiDocsTest {
             "org/hakmem/netty/HakmemByteBufAllocator.java",
             "org/hakmem/netty/HakmemConfig.java",
             "org/hakmem/netty/HakmemAllocatorMetric.java",
+            "org/hakmem/netty/HakmemSizeClassMetric.java",
             "org/hakmem/netty/HakmemBootstraps.java",
             "org/hakmem/netty/Profile.java",
             "org/hakmem/netty/os/DecommitMode.java",

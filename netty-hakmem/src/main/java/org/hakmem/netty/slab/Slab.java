@@ -248,7 +248,12 @@ public final class Slab extends SlabPadding {
      * remote frees of the slots those pops handed out. Such a pair is clamped at 0, never negative.
      */
     public long liveBytes() {
-        return (long) Math.max(0, used - pendingRemote()) * slotSize;
+        return (long) liveSlots() * slotSize;
+    }
+
+    /** Slots held by live buffers, for the metric: used less the remote frees not yet collected (see liveBytes). */
+    public int liveSlots() {
+        return Math.max(0, used - pendingRemote());
     }
 
     /** Address of a slot. */

@@ -55,6 +55,7 @@ import org.hakmem.netty.policy.ReleasePolicy;
 import org.hakmem.netty.policy.ReleasePolicy.Release;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -449,6 +450,25 @@ public class SuperslabPool {
             total += s.liveBytes();
         }
         return total;
+    }
+
+    /**
+     * Per size class, the live spans and the slots live buffers hold in them, counted in one walk:
+     * {@code spans[c]} and {@code liveSlots[c]} (arrays of SizeClasses.COUNT, overwritten). The slot
+     * counts are those of liveBytes(), so their bytes and hugeBytes() add up to it.
+     */
+    public synchronized void countByClass(int[] spans, long[] liveSlots) {
+        Arrays.fill(spans, 0);
+        Arrays.fill(liveSlots, 0);
+        for (Slab s : liveSpans.keySet()) {
+            spans[s.sizeClass]++;
+            liveSlots[s.sizeClass] += s.liveSlots();
+        }
+    }
+
+    /** Bytes of the mappings of live huge buffers (over MAX_SIZE), page-rounded. */
+    public long hugeBytes() {
+        return hugeBytes.get();
     }
 
     /** One line per superslab with its slab masks, for diagnostics. */
