@@ -57,6 +57,7 @@ public final class EchoClient implements AutoCloseable {
     public static EchoClient connect(ByteBufAllocator allocator, String host, int port, Duration timeout)
             throws IOException, InterruptedException {
         Objects.requireNonNull(allocator, "allocator");
+        requirePositive(timeout);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EchoClientHandler handler = new EchoClientHandler();
         try {
@@ -97,6 +98,7 @@ public final class EchoClient implements AutoCloseable {
      */
     public byte[] echo(byte[] data, Duration timeout) throws IOException, InterruptedException, TimeoutException {
         Objects.requireNonNull(data, "data");
+        requirePositive(timeout);
         if (data.length == 0) {
             return new byte[0];
         }
@@ -119,6 +121,18 @@ public final class EchoClient implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IOException("echo of " + data.length + " bytes failed: " + Cli.reason(e.getCause()),
                     e.getCause());
+        }
+    }
+
+    /**
+     * Refuses a timeout that is not positive: zero would ask Netty for no connect timeout at all and
+     * check the connect or the echo only once (an echo not back at once then closes the connection),
+     * and Netty refuses a negative connect timeout with a WARN in its log, not with an exception.
+     */
+    private static void requirePositive(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw Cli.invalid("timeout", timeout.toString(), "a positive duration");
         }
     }
 
@@ -249,12 +263,17 @@ public final class EchoClient implements AutoCloseable {
             return null;
         }
         Cli.requireAtMost(args, 2);
+        if (args.length > 0 && args[0].matches("[0-9]+")) {
+            // EchoServer takes [port [host]]: "EchoClient 9000" means a port, not the address 0.0.35.40
+            throw Cli.invalid("host", args[0], "a host name or address (the port comes second)");
+        }
         return args.length > 1 ? Cli.intIn("port", args[1], 1, 65535) : EchoServer.DEFAULT_PORT;
     }
 
     /**
-     * {@code EchoClient [host [port]]}: sends messages of several sizes and checks the echoes. A bad port
-     * or too many arguments print the problem and the usage and exit 2; -h or --help prints the usage.
+     * {@code EchoClient [host [port]]}: sends messages of several sizes and checks the echoes. A bad port,
+     * a host that is a bare number (a port given first, as EchoServer takes it) or too many arguments
+     * print the problem and the usage and exit 2; -h or --help prints the usage.
      * No server at the address, a connection that fails or an echo that does not come back prints one
      * line saying why and exits 1.
      */

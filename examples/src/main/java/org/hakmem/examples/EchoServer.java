@@ -25,6 +25,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.hakmem.examples.bench.Cli;
+import org.hakmem.examples.bench.PeerErrors;
 import org.hakmem.netty.HakmemBootstraps;
 import org.hakmem.netty.HakmemByteBufAllocator;
 
@@ -105,6 +106,11 @@ public final class EchoServer implements AutoCloseable {
         return allocator;
     }
 
+    /** The connections open now (0 before start and after close). */
+    synchronized int connections() {
+        return children == null ? 0 : children.size();
+    }
+
     /** Closes the listening channel and every open connection, then shuts the event loops down. */
     @Override
     public synchronized void close() {
@@ -146,9 +152,10 @@ public final class EchoServer implements AutoCloseable {
             ctx.flush();
         }
 
+        /** A peer reset is one line (PeerErrors); anything else is a real error: its stack trace. */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            cause.printStackTrace();
+            PeerErrors.print(ctx, cause, Throwable::printStackTrace);
             ctx.close();
         }
     }

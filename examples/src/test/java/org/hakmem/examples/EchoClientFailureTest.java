@@ -21,6 +21,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EchoClientFailureTest {
 
+    /**
+     * A timeout that is not positive is refused by name. Duration.ZERO asked Netty for no connect
+     * timeout and checked the connect once (done at once on loopback; elsewhere "timed out after
+     * PT0S"), a negative one made Netty log a WARN for the option it refused, and an echo with
+     * Duration.ZERO closed the connection as out of step.
+     */
+    @Test
+    void aTimeoutThatIsNotPositiveIsRefusedByName() throws Exception {
+        try (EchoServer server = new EchoServer(UnpooledByteBufAllocator.DEFAULT, 0)) {
+            int port = server.start();
+            for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1)}) {
+                assertThatThrownBy(() -> EchoClient.connect(UnpooledByteBufAllocator.DEFAULT, "127.0.0.1", port, bad))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("timeout '" + bad + "': expected a positive duration");
+            }
+            try (EchoClient client = EchoClient.connect(UnpooledByteBufAllocator.DEFAULT, "127.0.0.1", port,
+                    Duration.ofSeconds(20))) {
+                assertThatThrownBy(() -> client.echo(new byte[1], Duration.ZERO))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("timeout 'PT0S': expected a positive duration");
+                assertThat(client.isActive()).isTrue();
+            }
+        }
+    }
+
     @Test
     void aRequestTheAllocatorRefusesFailsWithTheRefusal() throws Exception {
         HakmemByteBufAllocator capped = HakmemByteBufAllocator.builder().maxMappedBytes(2L << 20).build();

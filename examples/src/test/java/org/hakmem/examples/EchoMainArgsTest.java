@@ -36,6 +36,18 @@ class EchoMainArgsTest {
                 "error: expected at most 2 arguments, got 3");
     }
 
+    /**
+     * The server's arguments are [port [host]], the client's [host [port]]: "EchoClient 9000", after
+     * "EchoServer 9000", took 9000 for the host (the address 0.0.35.40) and port 8007, and failed
+     * after its connect or echo timeout with a message about neither. A host that is a bare number is
+     * refused with the usage.
+     */
+    @Test
+    void theClientRefusesAPortGivenAsTheHost() throws Exception {
+        assertUsageError(MainRun.of(EchoClient.class, "9000"),
+                "error: host '9000': expected a host name or address (the port comes second)", "usage: EchoClient");
+    }
+
     @Test
     void theServerConstructorNamesABadPortAndTheRange() {
         // it said only "port: 70000"

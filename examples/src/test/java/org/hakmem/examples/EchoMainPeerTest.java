@@ -29,6 +29,15 @@ class EchoMainPeerTest {
         }
     }
 
+    /** A host that does not resolve: the line said only "UnresolvedAddressException". */
+    @Test
+    void theServerOnAnUnknownHostSaysSoAndExits() throws Exception {
+        MainRun run = MainRun.of(EchoServer.class, "0", "no-such-host.invalid");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(run.output()).contains("error: cannot listen on no-such-host.invalid:0: unknown host")
+                .doesNotContain("\tat ");
+    }
+
     @Test
     void theClientWithNoServerSaysSoAndExits() throws Exception {
         int port;

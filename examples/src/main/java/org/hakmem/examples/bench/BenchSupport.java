@@ -13,8 +13,12 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.Future;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 final class BenchSupport {
 
@@ -66,5 +70,22 @@ final class BenchSupport {
     /** The positional argument at {@code index}, or {@code dflt} where the command line stops before it. */
     static String argOr(String[] args, int index, String dflt) {
         return args.length > index ? args[index] : dflt;
+    }
+
+    /**
+     * Waits until every future is done or {@code timeout} has passed, whichever comes first, and returns
+     * how many are still not done. One deadline for all: waiting up to the timeout for each in turn cost
+     * the whole timeout again for every future that stays stuck. nanoTime is System::nanoTime but in tests.
+     */
+    static int awaitAll(List<? extends Future<?>> futures, long timeout, TimeUnit unit, LongSupplier nanoTime) {
+        long deadline = nanoTime.getAsLong() + unit.toNanos(timeout);
+        int notDone = 0;
+        for (Future<?> f : futures) {
+            long left = Math.max(0, deadline - nanoTime.getAsLong());
+            if (!f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                notDone++;
+            }
+        }
+        return notDone;
     }
 }

@@ -12,6 +12,7 @@
  */
 package org.hakmem.examples.bench;
 
+import java.nio.channels.UnresolvedAddressException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -94,8 +95,15 @@ public final class Cli {
         System.exit(1);
     }
 
-    /** Why a network operation failed, as the exception says it ("Address already in use"). */
+    /**
+     * Why a network operation failed, as the exception says it ("Address already in use"). A host that
+     * does not resolve is "unknown host": NIO's bind says it with an UnresolvedAddressException that
+     * has no message.
+     */
     public static String reason(Throwable cause) {
+        if (cause instanceof UnresolvedAddressException) {
+            return "unknown host";
+        }
         return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 

@@ -166,9 +166,13 @@ public final class EchoBenchServer {
             ctx.flush();
         }
 
+        /**
+         * A peer reset is one line per connection (PeerErrors), though every echo it fails arrives
+         * here (void promise); anything else is one "server channel error" line.
+         */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            System.err.println("server channel error: " + cause);
+            PeerErrors.print(ctx, cause, e -> System.err.println("server channel error: " + e));
             ctx.close();
         }
     }

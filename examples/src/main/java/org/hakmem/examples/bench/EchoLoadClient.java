@@ -197,12 +197,11 @@ public final class EchoLoadClient {
             exit = 1;
         } finally {
             load.stopped = true;
+            List<ChannelFuture> closes = new ArrayList<>(channels.size());
             for (Channel ch : channels) {
-                ch.close();
+                closes.add(ch.close()); // every close started before any is waited for
             }
-            for (Channel ch : channels) {
-                ch.closeFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
-            }
+            BenchSupport.awaitAll(closes, 2, TimeUnit.SECONDS, System::nanoTime);
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         System.out.flush();
