@@ -20,7 +20,8 @@
  *                     (LazyFree in /proc/self/smaps): still in RSS. Slow (reads smaps).
  *   hugeBytes         the mappings of live buffers over 1 MiB (usedDirectMemory counts them too)
  *   sizeClasses       one row per size class (HakmemSizeClassMetric): spans, their bytes, live
- *                     slots; their live bytes plus hugeBytes are usedDirectMemory
+ *                     slots, spans acquired and released; their live bytes plus hugeBytes are
+ *                     usedDirectMemory
  *   spansAcquired/Released  spans heaps took from the pool and gave back since creation: their rate
  *                     is the span churn, the traffic that free slabs waiting for the purge absorb.
  *   threadHeaps       heaps of live platform threads (one each); sharedHeaps: the lanes virtual
@@ -34,7 +35,7 @@ package org.hakmem.netty;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import org.hakmem.netty.os.OsStats;
 import org.hakmem.netty.slab.SizeClasses;
-import org.hakmem.netty.slab.Superslab;
+import org.hakmem.netty.slab.SuperslabPool;
 
 import java.util.List;
 
@@ -90,8 +91,8 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
     }
 
     /**
-     * Returns one row per size class, all 65 in order of slot size (16 B to 1 MiB), with its spans and
-     * the slots live buffers hold: where {@link #spanBytes()} and the slot part of
+     * Returns one row per size class, all 65 in order of slot size (16 B to 1 MiB), with its spans, the
+     * slots live buffers hold, and the spans the class has acquired and released (its churn): where {@link #spanBytes()} and the slot part of
      * {@link #usedDirectMemory()} are, class by class. Walks the live spans while holding the lock
      * threads take for new spans: for monitoring, not per request. A snapshot in the sense of this
      * class: exact once the threads that used the allocator are quiet.
@@ -99,14 +100,11 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
      * @return an immutable list of {@code 65} rows, indexed by {@link HakmemSizeClassMetric#sizeClass()}
      */
     public List<HakmemSizeClassMetric> sizeClasses() {
-        int[] spans = new int[SizeClasses.COUNT];
-        long[] liveSlots = new long[SizeClasses.COUNT];
-        alloc.pool().countByClass(spans, liveSlots);
+        SuperslabPool.ClassCounts counts = alloc.pool().countByClass();
         HakmemSizeClassMetric[] rows = new HakmemSizeClassMetric[SizeClasses.COUNT];
         for (int c = 0; c < rows.length; c++) {
-            long spanBytes = (long) spans[c] * SizeClasses.spanSlabs(c) * Superslab.SLAB_SIZE;
-            rows[c] = new HakmemSizeClassMetric(c, SizeClasses.slotSize(c), spans[c], SizeClasses.slotsPerSpan(c),
-                    spanBytes, liveSlots[c]);
+            rows[c] = new HakmemSizeClassMetric(c, counts.spans[c], counts.liveSlots[c], counts.spansAcquired[c],
+                    counts.spansReleased[c]);
         }
         return List.of(rows);
     }

@@ -9,12 +9,17 @@
  *     freeSlots()       the rest: free-listed slots and the untouched tail, which is not resident
  *                       until first handed out
  *     spanBytes()       the slabs the spans take (64 KiB each): the class's share of spanBytes()
+ *     spansAcquired()   spans the class took from the pool since the allocator was built, and
+ *     spansReleased()   gave back: their rate is the class's churn
  *
  * It is what Netty's pooled allocator spreads over its subpage and chunk metrics, folded into one row
  * per class: a class with many spans and few live slots is where the memory of a burst stayed, or
  * where buffers of one size are released by other threads faster than their owners collect them.
  */
 package org.hakmem.netty;
+
+import org.hakmem.netty.slab.SizeClasses;
+import org.hakmem.netty.slab.Superslab;
 
 /**
  * One size class of a {@link HakmemByteBufAllocator}: its slot size, how many spans it holds, and how
@@ -25,17 +30,17 @@ public final class HakmemSizeClassMetric {
     private final int sizeClass;
     private final int slotSize;
     private final int spans;
-    private final int slotsPerSpan;
-    private final long spanBytes;
     private final long liveSlots;
+    private final long spansAcquired;
+    private final long spansReleased;
 
-    HakmemSizeClassMetric(int sizeClass, int slotSize, int spans, int slotsPerSpan, long spanBytes, long liveSlots) {
+    HakmemSizeClassMetric(int sizeClass, int spans, long liveSlots, long spansAcquired, long spansReleased) {
         this.sizeClass = sizeClass;
-        this.slotSize = slotSize;
+        this.slotSize = SizeClasses.slotSize(sizeClass);
         this.spans = spans;
-        this.slotsPerSpan = slotsPerSpan;
-        this.spanBytes = spanBytes;
         this.liveSlots = liveSlots;
+        this.spansAcquired = spansAcquired;
+        this.spansReleased = spansReleased;
     }
 
     /**
@@ -73,7 +78,7 @@ public final class HakmemSizeClassMetric {
      * @return bytes in spans of this class
      */
     public long spanBytes() {
-        return spanBytes;
+        return (long) spans * SizeClasses.spanSlabs(sizeClass) * Superslab.SLAB_SIZE;
     }
 
     /**
@@ -82,7 +87,7 @@ public final class HakmemSizeClassMetric {
      * @return {@code spans() * slots per span}
      */
     public long slots() {
-        return (long) spans * slotsPerSpan;
+        return (long) spans * SizeClasses.slotsPerSpan(sizeClass);
     }
 
     /**
@@ -113,9 +118,31 @@ public final class HakmemSizeClassMetric {
         return slots() - liveSlots;
     }
 
+    /**
+     * Returns how many spans of this class thread heaps (and the lanes virtual threads share) have
+     * taken from the allocator's pool since it was built.
+     *
+     * @return spans acquired so far
+     */
+    public long spansAcquired() {
+        return spansAcquired;
+    }
+
+    /**
+     * Returns how many empty spans of this class have gone back to the allocator's pool since it was
+     * built. With {@link #spansAcquired()} it is the class's churn; their difference is
+     * {@link #spans()} when read with no thread at work.
+     *
+     * @return spans released so far
+     */
+    public long spansReleased() {
+        return spansReleased;
+    }
+
     @Override
     public String toString() {
-        return "class " + sizeClass + " (" + slotSize + " B): spans " + spans + " (" + spanBytes + " B), live slots "
-                + liveSlots + " of " + slots() + " (" + liveBytes() + " B)";
+        return "class " + sizeClass + " (" + slotSize + " B): spans " + spans + " (" + spanBytes() + " B), live slots "
+                + liveSlots + " of " + slots() + " (" + liveBytes() + " B), spans acquired " + spansAcquired
+                + ", released " + spansReleased;
     }
 }

@@ -60,6 +60,8 @@ class SizeClassMetricsTest {
         assertTotals(m);
         alloc.trim();
         assertEquals(0, m.sizeClasses().stream().mapToInt(HakmemSizeClassMetric::spans).sum(), "trim gave every span back");
+        assertTrue(rowOfSlot(m, 112).spansReleased() >= 1, () -> rowOfSlot(m, 112).toString());
+        assertTotals(m);
     }
 
     /** A slot released on another thread stops counting at once, before its owner collects it. */
@@ -119,9 +121,18 @@ class SizeClassMetricsTest {
                 .orElseThrow(() -> new AssertionError("no class of " + slotSize + " B"));
     }
 
-    /** Live bytes of the rows plus huge bytes are usedDirectMemory; span bytes and spans are the totals'. */
+    /**
+     * Live bytes of the rows plus huge bytes are usedDirectMemory; span bytes, spans and the spans
+     * acquired and released are the totals'; in each class, the spans acquired less those released
+     * are the spans it has.
+     */
     private static void assertTotals(HakmemAllocatorMetric m) {
         List<HakmemSizeClassMetric> rows = m.sizeClasses();
+        for (HakmemSizeClassMetric row : rows) {
+            assertEquals(row.spans(), row.spansAcquired() - row.spansReleased(), row::toString);
+        }
+        assertEquals(m.spansAcquired(), rows.stream().mapToLong(HakmemSizeClassMetric::spansAcquired).sum(), m::toString);
+        assertEquals(m.spansReleased(), rows.stream().mapToLong(HakmemSizeClassMetric::spansReleased).sum(), m::toString);
         assertEquals(m.usedDirectMemory(), rows.stream().mapToLong(HakmemSizeClassMetric::liveBytes).sum() + m.hugeBytes(),
                 m::toString);
         assertEquals(m.spanBytes(), rows.stream().mapToLong(HakmemSizeClassMetric::spanBytes).sum(), m::toString);

@@ -55,7 +55,6 @@ import org.hakmem.netty.policy.ReleasePolicy;
 import org.hakmem.netty.policy.ReleasePolicy.Release;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -83,6 +82,9 @@ public class SuperslabPool {
     /** Spans cut for heaps and spans taken back, since creation. Guarded by this. */
     private long spansAcquired;
     private long spansReleased;
+    /** The same, per size class, for the metric's rows. Guarded by this. */
+    private final long[] spansAcquiredByClass = new long[SizeClasses.COUNT];
+    private final long[] spansReleasedByClass = new long[SizeClasses.COUNT];
     /**
      * Serializes purges (the background purger's and trim()'s) with each other, not with allocation:
      * a trim waits for a purge in flight, so it sees no slab half given back and skips nothing.
@@ -125,6 +127,7 @@ public class SuperslabPool {
     private Slab newSpan(Superslab ss, int first, int sizeClass, SlabOwner owner) {
         Slab s = new Slab(ss, first, sizeClass);
         spansAcquired++;
+        spansAcquiredByClass[sizeClass]++;
         ss.markLive(first, s.slabCount, sizeClass);
         s.setOwner(owner);
         liveSpans.put(s, Boolean.TRUE);
@@ -137,6 +140,7 @@ public class SuperslabPool {
             throw new IllegalStateException("releasing a span with " + s.used + " live slots: " + s);
         }
         spansReleased++;
+        spansReleasedByClass[s.sizeClass]++;
         s.setOwner(null);
         s.state = Slab.RELEASED;
         liveSpans.remove(s);
@@ -453,16 +457,29 @@ public class SuperslabPool {
     }
 
     /**
-     * Per size class, the live spans and the slots live buffers hold in them, counted in one walk:
-     * {@code spans[c]} and {@code liveSlots[c]} (arrays of SizeClasses.COUNT, overwritten). The slot
-     * counts are those of liveBytes(), so their bytes and hugeBytes() add up to it.
+     * Per size class, the live spans and the slots live buffers hold in them, counted in one walk, and
+     * the spans acquired and released so far, read in the same step. The slot counts are those of
+     * liveBytes(), so their bytes and hugeBytes() add up to it.
      */
-    public synchronized void countByClass(int[] spans, long[] liveSlots) {
-        Arrays.fill(spans, 0);
-        Arrays.fill(liveSlots, 0);
+    public synchronized ClassCounts countByClass() {
+        ClassCounts counts = new ClassCounts(spansAcquiredByClass.clone(), spansReleasedByClass.clone());
         for (Slab s : liveSpans.keySet()) {
-            spans[s.sizeClass]++;
-            liveSlots[s.sizeClass] += s.liveSlots();
+            counts.spans[s.sizeClass]++;
+            counts.liveSlots[s.sizeClass] += s.liveSlots();
+        }
+        return counts;
+    }
+
+    /** What countByClass() counted, indexed by size class. */
+    public static final class ClassCounts {
+        public final int[] spans = new int[SizeClasses.COUNT];
+        public final long[] liveSlots = new long[SizeClasses.COUNT];
+        public final long[] spansAcquired;
+        public final long[] spansReleased;
+
+        ClassCounts(long[] spansAcquired, long[] spansReleased) {
+            this.spansAcquired = spansAcquired;
+            this.spansReleased = spansReleased;
         }
     }
 
