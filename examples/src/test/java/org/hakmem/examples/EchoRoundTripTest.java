@@ -8,13 +8,14 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import static org.hakmem.examples.RoundTrips.assertSameBytes;
+import static org.hakmem.examples.RoundTrips.awaitReleased;
+import static org.hakmem.examples.RoundTrips.pattern;
 
 /**
  * Echoes messages of many sizes through EchoServer and EchoClient, both on one fresh hakmem allocator,
@@ -81,36 +82,5 @@ class EchoRoundTripTest {
 
         assertThat(leaks.afterCollection(alloc)).as("Netty leak reports").isEmpty();
         assertThat(awaitReleased(alloc, 5_000)).isZero();
-    }
-
-    /** A pattern that differs per message and per position, and is not periodic in small powers of 2. */
-    private static byte[] pattern(int message, int size) {
-        byte[] bytes = new byte[size];
-        int seed = message * 0x9E3779B1;
-        for (int i = 0; i < size; i++) {
-            bytes[i] = (byte) (seed + i * 131 + (i >>> 8) * 7 + (i >>> 16) * 13);
-        }
-        return bytes;
-    }
-
-    private static void assertSameBytes(int message, byte[] sent, byte[] back) {
-        if (back.length != sent.length) {
-            fail("message %d: sent %d bytes, got %d back", message, sent.length, back.length);
-        }
-        int at = Arrays.mismatch(sent, back);
-        if (at >= 0) {
-            fail("message %d (%d bytes): first differing byte at index %d: sent %d, got %d",
-                    message, sent.length, at, sent[at], back[at]);
-        }
-    }
-
-    private static long awaitReleased(HakmemByteBufAllocator alloc, long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        long used = alloc.metric().usedDirectMemory();
-        while (used != 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            used = alloc.metric().usedDirectMemory();
-        }
-        return used;
     }
 }

@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hakmem.examples.RoundTrips.assertSameBytes;
 
 /**
  * Netty's own decoder over netty-hakmem's buffers, where retained slices meet recycled buffers in
@@ -92,11 +93,5 @@ class FrameDecoderTest {
             out.write(frame);
         }
         return bytes.toByteArray();
-    }
-
-    private static void assertSameBytes(int index, byte[] expected, ByteBuf frame) {
-        byte[] actual = new byte[frame.readableBytes()];
-        frame.getBytes(frame.readerIndex(), actual);
-        assertThat(actual).as("frame %d (%d bytes)", index, expected.length).isEqualTo(expected);
     }
 }
