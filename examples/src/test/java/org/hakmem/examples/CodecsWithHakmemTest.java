@@ -156,7 +156,7 @@ class CodecsWithHakmemTest {
     @MethodSource("decoders")
     void frameDecodersCutIntactFramesFromFragmentsOfEverySize(Profile profile, Framing framing, String cumulator)
             throws Exception {
-        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(profile).build();
+        HakmemByteBufAllocator alloc = RoundTrips.allocator(profile);
         Random random = new Random(0xC0DEC + framing.ordinal() * 31 + cumulator.length());
         List<byte[]> frames = new ArrayList<>();
         byte[] stream = framing.stream(random, frames);
@@ -239,7 +239,7 @@ class CodecsWithHakmemTest {
     @ParameterizedTest
     @EnumSource(Profile.class)
     void encoderAndStringWritersProduceNettysBytes(Profile profile) throws Exception {
-        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(profile).build();
+        HakmemByteBufAllocator alloc = RoundTrips.allocator(profile);
         Random random = new Random(0x7E47);
         try (LeakReports leaks = new LeakReports()) {
             EmbeddedChannel encoder = new EmbeddedChannel(new TextEncoder());
@@ -344,7 +344,7 @@ class CodecsWithHakmemTest {
     @ParameterizedTest
     @EnumSource(Profile.class)
     void compositesConsolidateAndDiscardOurBuffersIntact(Profile profile) throws Exception {
-        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(profile).build();
+        HakmemByteBufAllocator alloc = RoundTrips.allocator(profile);
         Random random = new Random(0xC0C0);
         try (LeakReports leaks = new LeakReports()) {
             for (int round = 0; round < 6; round++) {
@@ -411,7 +411,7 @@ class CodecsWithHakmemTest {
     @ParameterizedTest
     @EnumSource(Profile.class)
     void chunkedWriteHandlerSendsEveryChunkIntact(Profile profile, @TempDir Path dir) throws Exception {
-        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(profile).build();
+        HakmemByteBufAllocator alloc = RoundTrips.allocator(profile);
         byte[] data = pattern(7, (5 << 19) + 123); // 2.5 MiB
         Path file = Files.write(dir.resolve("data"), data);
         try (LeakReports leaks = new LeakReports()) {

@@ -85,7 +85,7 @@ class HttpWithHakmemTest {
     @MethodSource("cases")
     void postsOfEverySizeComeBackByteForByte(Profile profile, Transport transport) throws Exception {
         assumeThat(transport.available()).as("native epoll loads here").isTrue();
-        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(profile).build();
+        HakmemByteBufAllocator alloc = RoundTrips.allocator(profile);
         Random random = new Random(0x477B);
         int[] sizes = {0, 1, 100, 8191, 8192, 65536, 300 << 10, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 2 << 20,
                 random.nextInt(2 << 20), random.nextInt(70_000), random.nextInt(1 << 20)};

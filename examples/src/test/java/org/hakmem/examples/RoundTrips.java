@@ -7,6 +7,8 @@ package org.hakmem.examples;
 
 import io.netty.buffer.ByteBuf;
 import org.hakmem.netty.HakmemByteBufAllocator;
+import org.hakmem.netty.Profile;
+import org.hakmem.netty.os.DecommitMode;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,19 @@ import static org.assertj.core.api.Assertions.fail;
 final class RoundTrips {
 
     private RoundTrips() {
+    }
+
+    /**
+     * A fresh allocator of the profile. LEAN gives memory back as hard as it can (no decay, so its purger
+     * runs every 5 ms; a 1 MiB budget; DONTNEED, which zeroes a page at once), so that giving back memory
+     * a live buffer still uses would show up as zeroed bytes in the tests' checks.
+     */
+    static HakmemByteBufAllocator allocator(Profile profile) {
+        if (profile == Profile.FAST) {
+            return HakmemByteBufAllocator.builder().build();
+        }
+        return HakmemByteBufAllocator.builder().profile(Profile.LEAN).leanDecayMillis(0).leanTargetMB(1)
+                .leanDecommit(DecommitMode.DONTNEED).build();
     }
 
     /** A pattern that differs per message and per position, and is not periodic in small powers of 2. */
