@@ -20,6 +20,7 @@ import io.netty.handler.codec.FixedLengthFrameDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.MessageToByteEncoder;
+import io.netty.handler.codec.ReplayingDecoder;
 import io.netty.handler.stream.ChunkedFile;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedNioFile;
@@ -58,7 +59,8 @@ import static org.hakmem.examples.RoundTrips.assertSameBytes;
 import static org.hakmem.examples.RoundTrips.bytesOf;
 import static org.hakmem.examples.RoundTrips.pattern;
 
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+// A separate thread, so that a test stuck in a loop fails at the timeout rather than whenever it returns.
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CodecsWithHakmemTest {
 
     private static final int MAX_FRAME = 4 << 20;
@@ -69,8 +71,11 @@ class CodecsWithHakmemTest {
         LENGTH_FIELD,
         /** Length-prefixed, read by a decoder of the usual hand-written kind that copies each frame out (readBytes). */
         COPYING,
+        /** Length-prefixed, read by a ReplayingDecoder (which retries each frame until its bytes are in). */
+        REPLAYING,
         /** Lines ending in \n or \r\n. */
         LINE,
+
         /** Frames of just over 1 MiB, so the cumulation always crosses the huge threshold. */
         FIXED;
 
@@ -80,6 +85,7 @@ class CodecsWithHakmemTest {
             switch (this) {
                 case LENGTH_FIELD: return new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4);
                 case COPYING: return new CopyingFrameDecoder();
+                case REPLAYING: return new ReplayingFrameDecoder();
                 case LINE: return new LineBasedFrameDecoder(MAX_FRAME);
                 default: return new FixedLengthFrameDecoder(FIXED_LENGTH);
             }
@@ -138,6 +144,15 @@ class CodecsWithHakmemTest {
                 return;
             }
             out.add(in.readBytes(in.readInt()));
+        }
+    }
+
+    /** Length-prefixed frames, as retained slices, the way a ReplayingDecoder is written: as if every byte were there. */
+    static final class ReplayingFrameDecoder extends ReplayingDecoder<Void> {
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            int length = in.readInt();
+            out.add(in.readRetainedSlice(length));
         }
     }
 

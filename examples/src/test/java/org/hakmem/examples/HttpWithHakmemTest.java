@@ -59,7 +59,8 @@ import static org.hakmem.examples.RoundTrips.assertEverythingReleased;
 import static org.hakmem.examples.RoundTrips.assertSameBytes;
 import static org.hakmem.examples.RoundTrips.bytesOf;
 
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+// A separate thread, so that a test stuck in a loop fails at the timeout rather than whenever it returns.
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HttpWithHakmemTest {
 
     private static final int MAX_BODY = 4 << 20;

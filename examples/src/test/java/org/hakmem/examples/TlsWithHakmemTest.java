@@ -48,7 +48,8 @@ import static org.hakmem.examples.RoundTrips.assertSameBytes;
 import static org.hakmem.examples.RoundTrips.bytesOf;
 import static org.hakmem.examples.RoundTrips.pattern;
 
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+// A separate thread, so that a test stuck in a loop fails at the timeout rather than whenever it returns.
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TlsWithHakmemTest {
 
     private static final char[] PASSWORD = "hakmem-test".toCharArray();
