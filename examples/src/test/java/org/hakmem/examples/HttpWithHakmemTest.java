@@ -2,10 +2,10 @@
  * HttpWithHakmemTest: an HTTP/1.1 echo server and a client on 127.0.0.1, both on one fresh hakmem
  * allocator (FAST and LEAN), over NIO and native epoll: HttpServerCodec, HttpContentCompressor and
  * HttpObjectAggregator on the server, HttpClientCodec, HttpContentDecompressor and an aggregator on the
- * client, the server's own handler on a business executor. POST bodies of 0 B to 2 MiB go up with a
- * Content-Length or chunked, come back gzip, deflate or plain, whole or chunked, and are checked byte
- * for byte. After the channels close no direct or heap byte is held and Netty's leak detector, at
- * PARANOID, reported nothing.
+ * client, the server's own handler on a business executor. POST bodies of 0 B to 2 MiB go up one at a
+ * time, then pipelined, with a Content-Length or chunked, come back gzip, deflate or plain, whole or
+ * chunked, and are checked byte for byte. After the channels close no direct or heap byte is held and
+ * Netty's leak detector, at PARANOID, reported nothing.
  */
 package org.hakmem.examples;
 
@@ -100,24 +100,35 @@ class HttpWithHakmemTest {
             try (Loopback loopback = Loopback.start(transport, alloc, ch -> server(ch, business),
                     ch -> client(ch, replies))) {
                 Channel client = loopback.client();
-                for (int m = 0; m < sizes.length * 2; m++) {
-                    byte[] body = body(random, sizes[m % sizes.length]);
-                    String encoding = ENCODINGS[m % ENCODINGS.length];
-                    boolean chunkedUp = m % 2 == 1;
-                    boolean chunkedDown = (m / 2) % 2 == 1;
-                    send(client, random, body, encoding, chunkedUp, chunkedDown);
-                    Reply reply = replies.poll(20, TimeUnit.SECONDS);
-                    assertThat(reply).as("reply to message %d", m).isNotNull();
-                    assertThat(reply.failure).as("client pipeline failure").isNull();
-                    assertSameBytes(m, body, reply.body);
-                    if (body.length > 0 && !encoding.equals("identity")) {
-                        assertThat(reply.encoding).as("message %d's Content-Encoding", m).isEqualTo(encoding);
-                    }
+                // One request at a time, then all of them pipelined: sent at once, answered in order.
+                for (int m = 0; m < sizes.length; m++) {
+                    byte[] body = body(random, sizes[m]);
+                    send(client, random, body, m);
+                    checkReply(m, body, replies);
+                }
+                List<byte[]> sent = new ArrayList<>();
+                for (int m = sizes.length; m < sizes.length * 2; m++) {
+                    sent.add(body(random, sizes[m - sizes.length]));
+                    send(client, random, sent.get(sent.size() - 1), m);
+                }
+                for (int m = sizes.length; m < sizes.length * 2; m++) {
+                    checkReply(m, sent.get(m - sizes.length), replies);
                 }
             } finally {
                 business.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10_000);
             }
             assertEverythingReleased(alloc, leaks);
+        }
+    }
+
+    private static void checkReply(int m, byte[] body, BlockingQueue<Reply> replies) throws InterruptedException {
+        Reply reply = replies.poll(20, TimeUnit.SECONDS);
+        assertThat(reply).as("reply to message %d", m).isNotNull();
+        assertThat(reply.failure).as("client pipeline failure").isNull();
+        assertSameBytes(m, body, reply.body);
+        String encoding = ENCODINGS[m % ENCODINGS.length];
+        if (body.length > 0 && !encoding.equals("identity")) {
+            assertThat(reply.encoding).as("message %d's Content-Encoding", m).isEqualTo(encoding);
         }
     }
 
@@ -192,9 +203,14 @@ class HttpWithHakmemTest {
         });
     }
 
-    /** POSTs body with a Content-Length, or chunked in pieces of 1 B to 300 KiB, from buffers of the channel's allocator. */
-    private static void send(Channel client, Random random, byte[] body, String encoding, boolean chunkedUp,
-                             boolean chunkedDown) {
+    /**
+     * POSTs body as message m: with a Content-Length, or chunked in pieces of 1 B to 300 KiB, from buffers
+     * of the channel's allocator; m also picks the Accept-Encoding and whether the reply comes chunked.
+     */
+    private static void send(Channel client, Random random, byte[] body, int m) {
+        String encoding = ENCODINGS[m % ENCODINGS.length];
+        boolean chunkedUp = m % 2 == 1;
+        boolean chunkedDown = (m / 2) % 2 == 1;
         ByteBuf content = client.alloc().buffer(body.length).writeBytes(body);
         if (!chunkedUp) {
             FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/echo", content);
