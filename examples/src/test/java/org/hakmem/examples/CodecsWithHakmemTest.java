@@ -4,8 +4,9 @@
  * run them: frame decoders under both cumulators fed fragments of 1 B to 300 KiB (so that the
  * cumulation grows across size classes and past the 1 MiB huge threshold), an encoder that grows its
  * buffer, ByteBufUtil's string writers on our buffers and on their views, CompositeByteBuf's
- * consolidation and discarding, and ChunkedWriteHandler. Every byte is checked; at the end no direct
- * or heap byte is held and Netty's leak detector, at PARANOID, reported nothing.
+ * consolidation and discarding, masked WebSocket frames, and ChunkedWriteHandler. Every byte is
+ * checked; at the end no direct or heap byte is held and Netty's leak detector, at PARANOID, reported
+ * nothing.
  */
 package org.hakmem.examples;
 
@@ -21,6 +22,11 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.MessageToByteEncoder;
 import io.netty.handler.codec.ReplayingDecoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.stream.ChunkedFile;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedNioFile;
@@ -354,6 +360,40 @@ class CodecsWithHakmemTest {
         StringBuilder s = new StringBuilder(text.length());
         text.chars().forEach(c -> s.append(c < 128 ? (char) c : '?'));
         return s.toString();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Profile.class)
+    void maskedWebSocketFramesComeThroughIntact(Profile profile) throws Exception {
+        HakmemByteBufAllocator alloc = RoundTrips.allocator(profile);
+        Random random = new Random(0x3EB5);
+        try (LeakReports leaks = new LeakReports()) {
+            // The client's encoder masks each payload into its own buffer; the server's decoder unmasks in place.
+            EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameEncoder(true));
+            client.config().setAllocator(alloc);
+            EmbeddedChannel server = new EmbeddedChannel(new WebSocket08FrameDecoder(true, false, MAX_FRAME));
+            server.config().setAllocator(alloc);
+            int[] sizes = {0, 1, 125, 126, 127, 65535, 65536, 300 << 10, (1 << 20) + 3};
+            for (int m = 0; m < sizes.length * 2; m++) {
+                byte[] payload = pattern(m, sizes[m % sizes.length]);
+                ByteBuf content = alloc.directBuffer(payload.length).writeBytes(payload);
+                assertThat(client.writeOutbound(m % 2 == 0 ? new BinaryWebSocketFrame(content)
+                        : new TextWebSocketFrame(content))).isTrue();
+                for (ByteBuf wire; (wire = client.readOutbound()) != null; wire.release()) {
+                    while (wire.isReadable()) { // the wire in fragments of 1 B to 300 KiB, as retained slices
+                        server.writeInbound(wire.readRetainedSlice(Math.min(wire.readableBytes(), fragmentSize(random))));
+                    }
+                }
+                WebSocketFrame frame = server.readInbound();
+                assertThat(frame).as("frame %d", m).isInstanceOf(m % 2 == 0 ? BinaryWebSocketFrame.class
+                        : TextWebSocketFrame.class);
+                assertSameBytes(m, payload, frame.content());
+                frame.release();
+            }
+            assertThat(client.finish()).isFalse();
+            assertThat(server.finish()).isFalse();
+            assertEverythingReleased(alloc, leaks);
+        }
     }
 
     @ParameterizedTest
