@@ -14,6 +14,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -186,9 +187,7 @@ class CodecsWithHakmemTest {
             ByteToMessageDecoder decoder = framing.decoder();
             decoder.setCumulator(cumulator.equals("MERGE")
                     ? ByteToMessageDecoder.MERGE_CUMULATOR : ByteToMessageDecoder.COMPOSITE_CUMULATOR);
-            EmbeddedChannel channel = new EmbeddedChannel();
-            channel.config().setAllocator(alloc);
-            channel.pipeline().addLast(decoder);
+            EmbeddedChannel channel = channel(alloc, decoder);
 
             List<ByteBuf> kept = new ArrayList<>();
             int decoded = 0;
@@ -207,6 +206,14 @@ class CodecsWithHakmemTest {
             kept.forEach(ByteBuf::release);
             assertEverythingReleased(alloc, leaks);
         }
+    }
+
+    /** An EmbeddedChannel on alloc with these handlers, as a pipeline of a channel that uses the allocator. */
+    private static EmbeddedChannel channel(HakmemByteBufAllocator alloc, ChannelHandler... handlers) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.config().setAllocator(alloc);
+        channel.pipeline().addLast(handlers);
+        return channel;
     }
 
     /** 1 B, up to 100 B, up to 64 KiB or up to 300 KiB. */
@@ -263,10 +270,8 @@ class CodecsWithHakmemTest {
         HakmemByteBufAllocator alloc = RoundTrips.allocator(profile);
         Random random = new Random(0x7E47);
         try (LeakReports leaks = new LeakReports()) {
-            EmbeddedChannel encoder = new EmbeddedChannel(new TextEncoder());
-            encoder.config().setAllocator(alloc);
-            EmbeddedChannel decoder = new EmbeddedChannel(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4));
-            decoder.config().setAllocator(alloc);
+            EmbeddedChannel encoder = channel(alloc, new TextEncoder());
+            EmbeddedChannel decoder = channel(alloc, new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4));
             int[] lengths = {0, 1, 100, 255, 256, 4096, 70_000, 300 << 10, 600 << 10};
             for (int i = 0; i < lengths.length; i++) {
                 String text = text(random, lengths[i]);
@@ -369,10 +374,8 @@ class CodecsWithHakmemTest {
         Random random = new Random(0x3EB5);
         try (LeakReports leaks = new LeakReports()) {
             // The client's encoder masks each payload into its own buffer; the server's decoder unmasks in place.
-            EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameEncoder(true));
-            client.config().setAllocator(alloc);
-            EmbeddedChannel server = new EmbeddedChannel(new WebSocket08FrameDecoder(true, false, MAX_FRAME));
-            server.config().setAllocator(alloc);
+            EmbeddedChannel client = channel(alloc, new WebSocket08FrameEncoder(true));
+            EmbeddedChannel server = channel(alloc, new WebSocket08FrameDecoder(true, false, MAX_FRAME));
             int[] sizes = {0, 1, 125, 126, 127, 65535, 65536, 300 << 10, (1 << 20) + 3};
             for (int m = 0; m < sizes.length * 2; m++) {
                 byte[] payload = pattern(m, sizes[m % sizes.length]);
@@ -470,8 +473,7 @@ class CodecsWithHakmemTest {
         byte[] data = pattern(7, (5 << 19) + 123); // 2.5 MiB
         Path file = Files.write(dir.resolve("data"), data);
         try (LeakReports leaks = new LeakReports()) {
-            EmbeddedChannel channel = new EmbeddedChannel(new ChunkedWriteHandler());
-            channel.config().setAllocator(alloc);
+            EmbeddedChannel channel = channel(alloc, new ChunkedWriteHandler());
             List<ChunkedInput<ByteBuf>> inputs = List.of(
                     new ChunkedStream(new ByteArrayInputStream(data), 8192),
                     new ChunkedStream(new ByteArrayInputStream(data), 300 << 10),
