@@ -95,9 +95,9 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         this.tmpNioBuf = null;
     }
 
-    /** Bytes of memory this buffer holds (its slot's size, or its huge mapping's). */
+    /** Bytes of memory this buffer holds (its slot's size, or its huge mapping's); released: its capacity. */
     int slotCapacity() {
-        return slab != null ? slab.slotSize : (int) Math.min(Integer.MAX_VALUE, huge.size);
+        return slab != null ? slab.slotSize : huge != null ? (int) Math.min(Integer.MAX_VALUE, huge.size) : length;
     }
 
     @Override
@@ -122,6 +122,19 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
     @Override
     public int capacity() {
         return length;
+    }
+
+    /**
+     * The bytes writable without moving: to the end of the slot (or of the huge mapping), within
+     * maxCapacity. Netty's ensureWritable grows a buffer to just this when it is enough, so a buffer
+     * that outgrows its capacity but not its slot takes the rest of the slot in place, as Pooled's do
+     * within their run. Otherwise it asks calculateNewCapacity for a power of two, often of another
+     * class (a 100-byte buffer writing 5 more went to 128 B: a new slot and a copy). A released
+     * buffer has no slot: its writable bytes, as for any buffer.
+     */
+    @Override
+    public int maxFastWritableBytes() {
+        return Math.min(slotCapacity(), maxCapacity()) - writerIndex();
     }
 
     @Override

@@ -94,6 +94,59 @@ class AllocatorBehaviourTest {
         assertEquals(0, alloc.metric().usedDirectMemory());
     }
 
+    /**
+     * A write past the capacity but within the slot grows the buffer in place, to the end of its slot
+     * (or its maxCapacity), as Pooled's do within their run: without maxFastWritableBytes saying how
+     * far, Netty asked calculateNewCapacity for a power of two, 128 B for a 100 B buffer in a 112 B
+     * slot, and the bytes moved to a new slot.
+     */
+    @Test
+    void aWriteThatFitsTheSlotGrowsTheBufferInPlace() {
+        ByteBuf b = alloc.directBuffer(100);
+        assertEquals(12, b.writerIndex(100).maxFastWritableBytes(), "to the end of the 112 B slot");
+        b.writerIndex(0);
+        fill(b, 100, 0);
+        long address = b.memoryAddress();
+        fill(b, 5, 100);
+        assertEquals(112, b.capacity(), "grown to its slot");
+        assertEquals(address, b.memoryAddress(), "in place");
+        assertFill(b, 105);
+        fill(b, 8, 105);
+        assertEquals(128, b.capacity(), "past the slot: calculateNewCapacity, as before");
+        assertNotEquals(address, b.memoryAddress());
+        assertFill(b, 113);
+        b.release();
+
+        ByteBuf capped = alloc.directBuffer(100, 108);
+        fill(capped, 100, 0);
+        fill(capped, 8, 100);
+        assertEquals(108, capped.capacity(), "maxCapacity bounds the growth");
+        assertEquals(0, capped.maxFastWritableBytes());
+        capped.release();
+
+        ByteBuf huge = alloc.directBuffer(MIB + 1);
+        long hugeAddress = huge.memoryAddress();
+        fill(huge, MIB + 11, 0);
+        assertEquals(MIB + 4096, huge.capacity(), "a huge buffer grows to the end of its page-rounded mapping");
+        assertEquals(hugeAddress, huge.memoryAddress());
+        assertFill(huge, MIB + 11);
+        huge.release();
+        assertEquals(huge.writerIndex(), huge.capacity() - huge.maxFastWritableBytes(), "released: its capacity");
+        assertEquals(0, alloc.metric().usedDirectMemory());
+    }
+
+    private static void fill(ByteBuf b, int count, int from) {
+        for (int i = from; i < from + count; i++) {
+            b.writeByte(i * 31);
+        }
+    }
+
+    private static void assertFill(ByteBuf b, int count) {
+        for (int i = 0; i < count; i++) {
+            assertEquals((byte) (i * 31), b.getByte(i), "byte " + i);
+        }
+    }
+
     @Test
     void usedDirectMemoryCountsSlotsAndHugeMappings() {
         ByteBuf small = alloc.directBuffer(100);

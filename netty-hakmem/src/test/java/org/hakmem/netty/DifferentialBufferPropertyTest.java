@@ -56,8 +56,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * purpose it expects the difference (see the comments at each place):
  * <ul>
  * <li>Memory a buffer grows into holds anything, on both sides: the model fills it alike.</li>
- * <li>Growth through ensureWritable picks the new capacity from maxFastWritableBytes(), which Pooled
- *     answers up to the end of its run: after such growth the oracle's capacity is set to ours.</li>
+ * <li>Growth through ensureWritable picks the new capacity from maxFastWritableBytes(), which both
+ *     answer up to the end of their memory (our slot, Pooled's run), of different sizes: after such
+ *     growth the oracle's capacity is set to ours.</li>
  * <li>A view reaching past its root's end (the root shrank) reads and writes whatever lies there in
  *     Netty and in Pooled: the model does not use it, except that ours, through a HakmemDerivedByteBuf,
  *     must throw IndexOutOfBoundsException there (its banner and docs/DESIGN.md).</li>
@@ -554,8 +555,9 @@ class DifferentialBufferPropertyTest {
 
         /**
          * After a call that grew a root: through ensureWritable the two may have chosen different capacities
-         * (Pooled grows to its run's end, maxFastWritableBytes), so the oracle's is set to ours; and memory
-         * grown into holds anything, so what the call did not write there is filled alike.
+         * (each grows to the end of its memory, maxFastWritableBytes: our slot, Pooled's run), so the
+         * oracle's is set to ours; and memory grown into holds anything, so what the call did not write
+         * there is filled alike.
          */
         private void afterGrowth(Spec spec, DiffTwin t, Map<DiffTwin, Integer> before, int writerBefore, long seed) {
             for (Map.Entry<DiffTwin, Integer> e : before.entrySet()) {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import io.netty.buffer.AbstractByteBufTest;
 import io.netty.buffer.ByteBuf;
+import org.junit.jupiter.api.Test;
 
 import java.nio.ByteOrder;
 
@@ -24,5 +25,12 @@ class HakmemBigEndianDirectByteBufTest extends AbstractByteBufTest {
         assertEquals(0, buffer.writerIndex());
         assertEquals(0, buffer.readerIndex());
         return buffer;
+    }
+
+    /** The room left in the slot, not the default "fast writable == writable": see SlotGrowthContract. */
+    @Override
+    @Test
+    public void testMaxFastWritableBytes() {
+        SlotGrowthContract.assertMaxFastWritableBytes(newBuffer(150, 500));
     }
 }
