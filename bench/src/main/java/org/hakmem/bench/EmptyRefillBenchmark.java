@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
  * event loop between two messages does, so this measures what an allocator pays per emptying of a
  * thread's live set (netty-hakmem: the idle check of ThreadHeap, "Going idle": in FAST a clock read,
  * in LEAN a park and the CAS that takes the heap back) on top of its plain allocate and release.
- * It runs on JMH's own thread, a plain thread: Netty's Pooled keeps no thread cache there by default
- * (io.netty.allocator.useCacheForAllThreads is false), so its figure is Pooled off an event loop.
+ * It runs on JMH's own thread, a plain thread. Pooled keeps no thread cache there by default
+ * (io.netty.allocator.useCacheForAllThreads is false), but the benchmarks' Pooled is built with its
+ * cache on for every thread, as Adaptive's is (Allocators, since session 16); the Pooled figure in
+ * BENCHMARKS.md's "Threads that go idle" (69.4 ns/op) was measured before that, without the cache.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
