@@ -135,6 +135,42 @@ class AllocatorBehaviourTest {
         assertEquals(0, alloc.metric().usedDirectMemory());
     }
 
+    /**
+     * What ByteToMessageDecoder's MERGE_CUMULATOR relies on when it writes into a cumulation that others
+     * hold (refCnt above 1) because the bytes fit maxFastWritableBytes(): the growth leaves the memory
+     * where it is, so a retained slice taken before still views the same bytes at the same address; and
+     * a slot's growth changes no count (usedDirectMemory counts the slot, mappedBytes the superslab). A
+     * released buffer still refuses the growth, whichever way it is asked.
+     */
+    @Test
+    void growthInPlaceKeepsRetainedSlicesAndTheCountsAndARefusalAfterRelease() {
+        ByteBuf cumulation = alloc.directBuffer(100);
+        fill(cumulation, 100, 0);
+        ByteBuf frame = cumulation.retainedSlice(90, 10);
+        long frameAddress = frame.memoryAddress();
+        long used = alloc.metric().usedDirectMemory();
+        long mapped = alloc.metric().mappedBytes();
+        int required = 12;
+        assertTrue(cumulation.refCnt() > 1 && required <= cumulation.maxFastWritableBytes(), "written in, not replaced");
+        cumulation.writeBytes(new byte[required]);
+        assertEquals(112, cumulation.capacity());
+        assertEquals(frameAddress, frame.memoryAddress(), "the frame views the same memory");
+        for (int i = 0; i < 10; i++) {
+            assertEquals((byte) ((90 + i) * 31), frame.getByte(i), "frame byte " + i);
+        }
+        assertEquals(used, alloc.metric().usedDirectMemory(), "the slot was counted whole already");
+        assertEquals(mapped, alloc.metric().mappedBytes());
+        frame.release();
+        cumulation.release();
+
+        ByteBuf released = alloc.directBuffer(100);
+        released.release();
+        assertThrows(IllegalReferenceCountException.class, () -> released.ensureWritable(5));
+        assertThrows(IllegalReferenceCountException.class, () -> released.ensureWritable(5, true));
+        assertThrows(IllegalReferenceCountException.class, () -> released.writeByte(1));
+        assertEquals(0, alloc.metric().usedDirectMemory());
+    }
+
     private static void fill(ByteBuf b, int count, int from) {
         for (int i = from; i < from + count; i++) {
             b.writeByte(i * 31);

@@ -27,4 +27,10 @@ class HakmemLittleEndianDirectByteBufTest extends AbstractByteBufTest {
     public void testMaxFastWritableBytes() {
         SlotGrowthContract.assertMaxFastWritableBytes(newBuffer(150, 500));
     }
+
+    /** Netty's pooled-buffer suites' test of the same name: see SlotGrowthContract. */
+    @Test
+    public void testEnsureWritableDoesntGrowTooMuch() {
+        SlotGrowthContract.assertEnsureWritableGrowsToTheSlot(() -> newBuffer(150, 500));
+    }
 }
