@@ -6,8 +6,9 @@
  *                        \_____________ slots() = spans() * slotsPerSpan _____/
  *     liveSlots()       slots held by live buffers (a remote release counts once it is made,
  *                       before the owning thread collects it)
- *     freeSlots()       the rest: free-listed slots and the untouched tail, which is not resident
- *                       until first handed out
+ *     freeSlots()       the rest: free-listed slots and the tail never handed out, which this span
+ *                       has not touched (resident all the same where FAST prewarmed the superslab,
+ *                       or an earlier span's buffers wrote there and the slab was not given back)
  *     spanBytes()       the slabs the spans take (64 KiB each): the class's share of spanBytes()
  *     spansAcquired()   spans the class took from the pool since the allocator was built, and
  *     spansReleased()   gave back: their rate is the class's churn
@@ -131,7 +132,8 @@ public final class HakmemSizeClassMetric {
     /**
      * Returns how many empty spans of this class have gone back to the allocator's pool since it was
      * built. With {@link #spansAcquired()} it is the class's churn; their difference is
-     * {@link #spans()} when read with no thread at work.
+     * {@link #spans()}, also while threads work: the pool counts all three under its lock, and the row
+     * reads them under it.
      *
      * @return spans released so far
      */

@@ -2,11 +2,24 @@ package org.hakmem.netty;
 
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -99,6 +112,123 @@ class SizeClassMetricsTest {
         row = rowOfSlot(alloc.metric(), 224);
         assertEquals(0, row.liveSlots(), row::toString);
         assertEquals(0, row.spans(), () -> "the emptied orphan went back: " + alloc.metric());
+    }
+
+    /**
+     * Read while three threads allocate (every class, and huge buffers), grow in place, move and release
+     * their own buffers and each other's, in FAST and in LEAN with no decay and a thread trimming: every
+     * read answers with 65 rows, none negative, none with more live slots than slots, each with exactly
+     * its acquired less released spans (all three are counted under the pool's lock, and read under it).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Profile.class)
+    void readWhileThreadsAllocateAndReleaseEveryRowHoldsTogether(Profile profile) throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(profile).leanDecayMillis(0).build();
+        readWhileWorking(alloc, work -> {
+            List<Thread> threads = new ArrayList<>();
+            for (Runnable r : work) {
+                threads.add(new Thread(r));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+        });
+    }
+
+    /** The same with the workers on virtual threads, which share a few locked heaps (JDK 21+). */
+    @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void readWhileVirtualThreadsAllocateAndReleaseEveryRowHoldsTogether() throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
+        readWhileWorking(alloc, work -> {
+            ExecutorService virtual = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor")
+                    .invoke(null);
+            List<Future<?>> done = new ArrayList<>();
+            for (Runnable r : work) {
+                done.add(virtual.submit(r));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            virtual.shutdown();
+        });
+    }
+
+    private interface Runner {
+        void runAll(List<Runnable> work) throws Exception;
+    }
+
+    private static void readWhileWorking(HakmemByteBufAllocator alloc, Runner runner) throws Exception {
+        int workers = 3;
+        List<Queue<ByteBuf>> inboxes = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            inboxes.add(new ConcurrentLinkedQueue<>());
+        }
+        AtomicBoolean working = new AtomicBoolean(true);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong reads = new AtomicLong();
+        Thread reader = new Thread(() -> {
+            try {
+                while (working.get() || reads.get() == 0) {
+                    assertRowsHoldTogether(alloc.metric());
+                    if (reads.incrementAndGet() % 16 == 0) {
+                        alloc.trim();
+                    }
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }, "metric-reader");
+        List<Runnable> work = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int me = w;
+            work.add(() -> trade(alloc, inboxes, me));
+        }
+        reader.start();
+        try {
+            runner.runAll(work);
+        } finally {
+            working.set(false);
+            reader.join();
+        }
+        inboxes.forEach(q -> q.forEach(ByteBuf::release));
+        if (failure.get() != null) {
+            throw new AssertionError("a read of sizeClasses() failed after " + reads.get() + " reads", failure.get());
+        }
+        alloc.reapDeadThreads();
+        assertEquals(0, alloc.metric().usedDirectMemory());
+        assertTotals(alloc.metric());
+    }
+
+    /** 3000 buffers of every class and some huge ones: grown, moved, half released by another worker. */
+    private static void trade(HakmemByteBufAllocator alloc, List<Queue<ByteBuf>> inboxes, int me) {
+        SplittableRandom rnd = new SplittableRandom(me);
+        List<ByteBuf> mine = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            int size = rnd.nextInt(50) == 0 ? rnd.nextInt(HUGE, 3 << 20) : 1 + rnd.nextInt(1 << rnd.nextInt(1, 21));
+            ByteBuf b = alloc.directBuffer(size);
+            b.writerIndex(size).ensureWritable(rnd.nextInt(1, 2 * size)); // in place or moved
+            (rnd.nextBoolean() ? mine : inboxes.get(rnd.nextInt(inboxes.size()))).add(b);
+            for (ByteBuf in; (in = inboxes.get(me).poll()) != null; ) {
+                in.release();
+            }
+            while (mine.size() > 20) {
+                mine.remove(rnd.nextInt(mine.size())).release();
+            }
+        }
+        mine.forEach(ByteBuf::release);
+    }
+
+    private static void assertRowsHoldTogether(HakmemAllocatorMetric m) {
+        List<HakmemSizeClassMetric> rows = m.sizeClasses();
+        assertEquals(65, rows.size());
+        for (HakmemSizeClassMetric row : rows) {
+            assertTrue(row.spans() >= 0 && row.liveSlots() >= 0 && row.freeSlots() >= 0
+                    && row.liveSlots() <= row.slots() && row.spansReleased() >= 0, row::toString);
+            assertEquals(row.spans(), row.spansAcquired() - row.spansReleased(), row::toString);
+        }
+        assertTrue(m.hugeBytes() >= 0, () -> "huge bytes " + m.hugeBytes());
     }
 
     private static void allocate(HakmemByteBufAllocator alloc, List<ByteBuf> into, int count, int capacity) {
