@@ -3,6 +3,7 @@ package org.hakmem.netty.heap;
 import org.hakmem.netty.os.DecommitMode;
 import org.hakmem.netty.os.OsMemory;
 import org.hakmem.netty.policy.FastPolicy;
+import org.hakmem.netty.slab.HugeBlock;
 import org.hakmem.netty.slab.SizeClasses;
 import org.hakmem.netty.slab.Slab;
 import org.hakmem.netty.slab.Superslab;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A heap reuses what comes back to it before it asks the pool for a new span (ThreadHeap's refill):
@@ -147,6 +149,43 @@ class SpanReuseTest {
         } finally {
             capped.purge(true, DecommitMode.DONTNEED);
         }
+    }
+
+    @Test
+    void aHugeBlockAsLargeAsTheCapFitsOnceTheEmptySuperslabIsUnmapped() {
+        SuperslabPool capped = new SuperslabPool(new OsMemory(Superslab.SIZE), FastPolicy.INSTANCE);
+        ThreadHeap h = new ThreadHeap(Thread.currentThread(), capped,
+                new HeapRegistry(capped, FastPolicy.INSTANCE, () -> { }), FastPolicy.INSTANCE);
+        Slab s = h.spanWithFreeSlot(C64);
+        ThreadHeap.free(s, s.pop()); // FAST: the empty span goes to the pool; its superslab stays mapped
+        assertEquals(1, capped.superslabCount());
+        HugeBlock block = null;
+        try {
+            block = h.mapHuge(Superslab.SIZE); // exactly the cap
+        } catch (OutOfMemoryError refused) { // not left to JUnit, which rethrows it and stops
+            fail("refused without making room: " + refused);
+        } finally {
+            if (block != null) {
+                capped.unmapHuge(block);
+            }
+            capped.purge(true, DecommitMode.DONTNEED);
+        }
+        assertEquals(0, capped.superslabCount(), "the empty superslab was unmapped to make room");
+    }
+
+    @Test
+    void aRefillThatCutsANewSpanReapsAPlainThreadThatDiedOnceTheReapIntervalHasPassed() throws Exception {
+        Thread plain = new Thread(() -> {
+            Slab s = registry.register().spanWithFreeSlot(C64);
+            s.pop(); // outlives the thread, which just ends: no Netty hook retires its heap
+        });
+        plain.start();
+        plain.join();
+        assertEquals(1, registry.registeredHeaps());
+        Thread.sleep(150); // past HeapRegistry's reap interval (100 ms) since the registry was made
+        heap.spanWithFreeSlot(C1M).pop(); // a new span from the pool: the slow path reaps
+        assertEquals(0, registry.registeredHeaps(), "the dead thread's heap was never reaped");
+        assertEquals(1, pool.orphanCount(), "its span waits for adoption");
     }
 
     private static void freeOnAnotherThread(Slab s, int slot) throws InterruptedException {
