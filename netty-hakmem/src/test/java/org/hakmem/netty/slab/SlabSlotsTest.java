@@ -11,14 +11,18 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A span's slot accounting (Slab): which slot pop hands out, what a full span answers, and that the
- * ready flag, once cleared by the owner, lets the next remote free tell the owner again.
+ * ready flag, once cleared by the owner, lets the next remote free tell the owner again; and the
+ * pool's orphans (spans whose owner died with live slots in them): reaped once empty, else adopted.
  */
 class SlabSlotsTest {
     private static final int C1M = SizeClasses.classOf(SizeClasses.MAX_SIZE); // one slot per span
+    private static final int C64 = SizeClasses.classOf(64);
+    private static final SlabOwner OWNER = CallingThreadOwner.INSTANCE;
 
     private final SuperslabPool pool = new SuperslabPool(new OsMemory(64L << 20), FastPolicy.INSTANCE);
 
@@ -29,7 +33,7 @@ class SlabSlotsTest {
 
     @Test
     void slotZeroFreedLocallyIsHandedOutAgainAndAFullSpanAnswersMinusOne() {
-        Slab s = pool.acquireSpan(C1M, CallingThreadOwner.INSTANCE);
+        Slab s = pool.acquireSpan(C1M, OWNER);
         assertEquals(0, s.pop());
         assertEquals(-1, s.pop(), "a full span has no slot");
         assertFalse(s.hasFree());
@@ -66,5 +70,32 @@ class SlabSlotsTest {
         assertEquals(2, announced.size(), "the second remote free was not announced: the span is lost to its owner");
         assertEquals(1, s.collectRemote());
         pool.releaseSpan(s);
+    }
+
+    @Test
+    void anOrphanWhoseLastSlotWasFreedRemotelyIsReapedIntoThePool() {
+        Slab s = pool.acquireSpan(C64, OWNER);
+        int slot = s.pop();
+        pool.addOrphan(s);
+        s.pushRemote(slot); // the buffer outlived its thread and was released by another
+        assertEquals(1, pool.reapOrphans());
+        assertEquals(0, pool.orphanCount());
+        assertEquals(0, pool.liveSpanCount(), "the empty orphan went back to the pool");
+        assertEquals(Slab.RELEASED, s.state);
+    }
+
+    @Test
+    void anOrphanWithLiveSlotsIsAdoptedWithItsRemoteFreesCollected() {
+        Slab s = pool.acquireSpan(C64, OWNER);
+        int a = s.pop();
+        s.pop();
+        pool.addOrphan(s);
+        s.pushRemote(a);
+        assertEquals(0, pool.reapOrphans(), "a slot is still live");
+        Slab adopted = pool.adoptOrphan(C64, OWNER);
+        assertSame(s, adopted);
+        assertSame(OWNER, adopted.owner());
+        assertEquals(1, adopted.used, "the remote free was collected at adoption");
+        assertEquals(0, pool.orphanCount());
     }
 }
