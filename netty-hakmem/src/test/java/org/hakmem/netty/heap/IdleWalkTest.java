@@ -65,6 +65,16 @@ class IdleWalkTest {
         assertEquals(0, pool.liveSpanCount());
     }
 
+    @Test
+    void anAllocationAfterAParkTakesTheHeapBackSoNoWalkTouchesItsSpans() {
+        allocateAndReleaseTheLastBuffer(); // parks
+        Slab span = heap.spanWithFreeSlot(sizeClass); // must resume before handing out a slot
+        int slot = span.pop();
+        registry.reapDead(true);
+        assertEquals(0, registry.idleGiveBacks(), "a walk claimed a heap whose thread allocates");
+        ThreadHeap.free(span, slot);
+    }
+
     /** Allocates a slot and frees it: the heap's last live slot, so a LEAN heap parks. */
     private void allocateAndReleaseTheLastBuffer() {
         Slab span = heap.spanWithFreeSlot(sizeClass);

@@ -109,6 +109,27 @@ class OwnerLookTest {
         assertEquals(1, registry.askIdleOwnersToLook(t -> loop, true), "and it may be asked again");
     }
 
+    @Test
+    void twoExecutorsThatThrowAreBothReportedAsOne() throws InterruptedException {
+        ThreadHeap second = registry.register(); // the test thread's too: a second candidate
+        try {
+            allocateAndReleaseOnAnotherThread();
+            Slab span = second.spanWithFreeSlot(sizeClass);
+            int slot = span.pop();
+            Thread other = new Thread(() -> ThreadHeap.free(span, slot));
+            other.start();
+            other.join();
+            Executor broken = task -> {
+                throw new IllegalStateException("not RejectedExecutionException");
+            };
+            IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                    () -> registry.askIdleOwnersToLook(t -> broken, true), "the second failure hid the first");
+            assertEquals(1, thrown.getSuppressed().length, "the second failure is attached to the first");
+        } finally {
+            registry.retire(second);
+        }
+    }
+
     private int walk() {
         return registry.askIdleOwnersToLook(t -> t == heap.thread() ? loop : null, false);
     }

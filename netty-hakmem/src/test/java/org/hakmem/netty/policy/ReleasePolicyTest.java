@@ -27,6 +27,7 @@ class ReleasePolicyTest {
         assertTrue(fast.hugePages(), "prewarmed pages: a huge page costs nothing more");
         assertFalse(fast.cleanSlabsFirst());
         assertEquals(0, fast.purgeIntervalNanos());
+        assertEquals(DecommitMode.OFF, fast.decommitMode(), "FAST never gives pages back by itself");
         assertEquals(4, fast.spareSpansPerClass());
         assertEquals(MIB, fast.spareBytesPerClass());
         assertEquals(32, fast.spareSlotsPerClass());

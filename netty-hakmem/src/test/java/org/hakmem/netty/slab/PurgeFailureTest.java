@@ -5,18 +5,25 @@ import org.hakmem.netty.os.FaultySyscalls;
 import org.hakmem.netty.policy.LeanPolicy;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A system call that throws something other than its errno (JNA turns a fault in native code into
  * java.lang.Error("Invalid memory access")) leaves the pool's books whole: no slab stays "purging"
- * for good, no superslab drops out of the pool while still mapped.
+ * for good, no superslab drops out of the pool while still mapped. And while a decommit is in flight
+ * (outside the pool's monitor) its slabs are "purging": no span is cut from them until the madvise
+ * returns, or a buffer's fresh bytes could be zeroed under it (SuperslabPool's banner).
  */
 class PurgeFailureTest {
     private static final long MIB = 1 << 20;
     private static final int CLASS_64K = SizeClasses.classOf(64 << 10);
+    private static final int CLASS_8K = SizeClasses.classOf(8 << 10); // one-slab spans
     private static final SlabOwner OWNER = CallingThreadOwner.INSTANCE;
 
     private final FaultySyscalls faults = new FaultySyscalls();
@@ -87,5 +94,27 @@ class PurgeFailureTest {
         pool.releaseSpan(keeper);
         pool.purge(true, DecommitMode.DONTNEED);
         assertEquals(0, pool.superslabCount(), "the empty superslab is retired: " + pool.describe());
+    }
+
+    @Test
+    void noSpanIsCutFromASlabWhileItIsBeingDecommitted() {
+        Slab keeper = pool.acquireSpan(CLASS_8K, OWNER);
+        Slab a = pool.acquireSpan(CLASS_8K, OWNER);
+        assertEquals(1, a.firstSlab);
+        pool.releaseSpan(a);
+        AtomicReference<Slab> cutDuringPurge = new AtomicReference<>();
+        faults.beforeMadvise = address -> {
+            if (cutDuringPurge.get() == null) {
+                cutDuringPurge.set(pool.acquireSpan(CLASS_8K, OWNER)); // another thread's refill
+            }
+        };
+        pool.purge(true, DecommitMode.DONTNEED);
+        faults.beforeMadvise = null;
+        Slab cut = cutDuringPurge.get();
+        assertNotNull(cut);
+        assertNotEquals(1, cut.firstSlab, "a span was cut from slab 1 while it was being decommitted");
+        pool.releaseSpan(cut);
+        pool.releaseSpan(keeper);
+        pool.purge(true, DecommitMode.DONTNEED);
     }
 }

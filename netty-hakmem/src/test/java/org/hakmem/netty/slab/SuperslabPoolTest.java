@@ -55,6 +55,19 @@ class SuperslabPoolTest {
         }
     }
 
+    @Test
+    void leanTakesACleanRunAfterADirtyOneOverTheDirtyOne() {
+        Slab a = acquire(CLASS_16K, 0);
+        Slab b = acquire(CLASS_16K, 2);
+        Slab keeper = acquire(CLASS_16K, 4);
+        pool.releaseSpan(b);
+        pool.purge(true, DecommitMode.DONTNEED); // slabs 2-3 clean
+        pool.releaseSpan(a); // slabs 0-1 dirty, first in the superslab
+        Slab cut = acquire(CLASS_10K, 2); // another class: clean slabs, not the first free run
+        pool.releaseSpan(cut);
+        pool.releaseSpan(keeper);
+    }
+
     /**
      * Leaves slabs 0-1 clean (decommitted) and 2-3 dirty, both last held by 16 KiB spans, and returns
      * where a 10 KiB span is cut; a second one still fits in the same superslab. Releases everything.
