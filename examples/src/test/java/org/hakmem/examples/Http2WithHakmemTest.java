@@ -66,13 +66,7 @@ class Http2WithHakmemTest {
     private static final int MAX_PADDING = 256;
 
     static Stream<Arguments> cases() {
-        List<Arguments> cases = new ArrayList<>();
-        for (Profile profile : Profile.values()) {
-            for (Transport transport : Transport.values()) {
-                cases.add(Arguments.of(profile, transport));
-            }
-        }
-        return cases.stream();
+        return HttpWithHakmemTest.cases();
     }
 
     /** What the client saw of one stream: the echoed header and the body, once the stream ended. */
