@@ -2,9 +2,7 @@ package org.hakmem.netty;
 
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
-import io.netty.buffer.AbstractByteBufTest;
 import io.netty.buffer.ByteBuf;
-import org.junit.jupiter.api.Test;
 
 import java.nio.ByteOrder;
 
@@ -14,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Netty's full ByteBuf contract suite over big-endian direct buffers from netty-hakmem. */
 @ResourceLock(value = WithoutLeakTracking.LEVEL, mode = ResourceAccessMode.READ)
-class HakmemBigEndianDirectByteBufTest extends AbstractByteBufTest {
+class HakmemBigEndianDirectByteBufTest extends HakmemDirectByteBufContract {
     static final HakmemByteBufAllocator ALLOC = HakmemByteBufAllocator.builder().build();
 
     @Override
@@ -25,18 +23,5 @@ class HakmemBigEndianDirectByteBufTest extends AbstractByteBufTest {
         assertEquals(0, buffer.writerIndex());
         assertEquals(0, buffer.readerIndex());
         return buffer;
-    }
-
-    /** The room left in the slot, not the default "fast writable == writable": see SlotGrowthContract. */
-    @Override
-    @Test
-    public void testMaxFastWritableBytes() {
-        SlotGrowthContract.assertMaxFastWritableBytes(newBuffer(150, 500));
-    }
-
-    /** Netty's pooled-buffer suites' test of the same name: see SlotGrowthContract. */
-    @Test
-    public void testEnsureWritableDoesntGrowTooMuch() {
-        SlotGrowthContract.assertEnsureWritableGrowsToTheSlot(() -> newBuffer(150, 500));
     }
 }
