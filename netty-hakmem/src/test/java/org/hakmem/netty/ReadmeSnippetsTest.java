@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's Java snippets (Quick start, Configuration) compile as written and run: each block
+ * The README's Java snippets (Quick start, Configuration, What you can observe) compile as written and run: each block
  * becomes the body of a method, with the imports it shows; the names it uses without showing them
  * (Netty's types, Profile, DecommitMode, and the quick start's bossGroup, workerGroup and initializer)
  * are given by the harness.
@@ -78,7 +78,7 @@ class ReadmeSnippetsTest {
         Path readme = Path.of("..", "README.md");
         assertThat(readme).as("the README, from " + Path.of("").toAbsolutePath()).isRegularFile();
         List<String> blocks = javaBlocks(Files.readString(readme, StandardCharsets.UTF_8));
-        assertThat(blocks).as("the quick start's two blocks and the LEAN one").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(blocks).as("the quick start's two blocks, the LEAN one and the metric one").hasSizeGreaterThanOrEqualTo(4);
         assertThat(blocks.get(0)).contains("HakmemBootstraps.use(b)");
 
         Path src = dir.resolve("ReadmeSnippets.java");
