@@ -64,13 +64,17 @@ abstract class SlabIdentity {
     public final long baseAddress;
     /** The superslab's ByteBuffer, shared by every buffer over this span. */
     public final ByteBuffer memory;
-    /** Next slot of each slot on the local or the remote free list (-1 ends a list). */
+    /**
+     * Next slot of each slot on the local or the remote free list (-1 ends a list). An entry is written
+     * before it is read (a slot's entry when it is freed), so the pool hands a new span of the class
+     * the array of a released one as it is (SuperslabPool.takeNextArray).
+     */
     final short[] next;
     /** remoteHead, readyFlag and readyNext, on their own cache lines (see RemoteFrees). */
     final RemoteFrees remote = new RemoteFrees();
     volatile SlabOwner owner;
 
-    SlabIdentity(Superslab superslab, int firstSlab, int sizeClass) {
+    SlabIdentity(Superslab superslab, int firstSlab, int sizeClass, short[] next) {
         this.superslab = superslab;
         this.firstSlab = firstSlab;
         this.slabCount = SizeClasses.spanSlabs(sizeClass);
@@ -80,7 +84,11 @@ abstract class SlabIdentity {
         this.baseOffset = firstSlab << Superslab.SLAB_SHIFT;
         this.baseAddress = superslab.base + baseOffset;
         this.memory = superslab.memory;
-        this.next = new short[slotCount];
+        if (next.length != slotCount) {
+            throw new IllegalArgumentException("next[] of " + next.length + " entries for a span of " + slotCount
+                    + " slots (class " + sizeClass + ")");
+        }
+        this.next = next;
     }
 }
 
@@ -88,8 +96,8 @@ abstract class SlabIdentity {
 abstract class SlabPadding extends SlabIdentity {
     long p00, p01, p02, p03, p04, p05, p06, p07;
 
-    SlabPadding(Superslab superslab, int firstSlab, int sizeClass) {
-        super(superslab, firstSlab, sizeClass);
+    SlabPadding(Superslab superslab, int firstSlab, int sizeClass, short[] next) {
+        super(superslab, firstSlab, sizeClass, next);
     }
 }
 
@@ -123,8 +131,8 @@ public final class Slab extends SlabPadding {
     public Slab ownedPrev;
     public Slab ownedNext;
 
-    Slab(Superslab superslab, int firstSlab, int sizeClass) {
-        super(superslab, firstSlab, sizeClass);
+    Slab(Superslab superslab, int firstSlab, int sizeClass, short[] next) {
+        super(superslab, firstSlab, sizeClass, next);
     }
 
     /** Link of the owner's ready stack; written by the pusher before its CAS. */

@@ -67,6 +67,8 @@ import java.util.function.LongFunction;
  * where the first stopped. Production code never subclasses it.
  */
 public class SuperslabPool {
+    /** next[] arrays kept per class from released spans (the most spare spans a heap keeps of a class). */
+    static final int NEXT_ARRAYS_KEPT = 4;
     private final OsMemory os;
     private final ReleasePolicy policy;
     /** Every mapped superslab. Guarded by this. */
@@ -82,6 +84,12 @@ public class SuperslabPool {
     /** Spans cut for heaps and spans taken back, since creation. Guarded by this. */
     private long spansAcquired;
     private long spansReleased;
+    /**
+     * The next[] arrays of released spans, up to NEXT_ARRAYS_KEPT per class, for the class's next
+     * spans: span churn then makes no array garbage (8 KiB for a span of 16-byte slots). Guarded by this.
+     */
+    private final short[][][] nextArrays = new short[SizeClasses.COUNT][NEXT_ARRAYS_KEPT][];
+    private final int[] nextArrayCount = new int[SizeClasses.COUNT];
     /** The same, per size class, for the metric's rows. Guarded by this. */
     private final long[] spansAcquiredByClass = new long[SizeClasses.COUNT];
     private final long[] spansReleasedByClass = new long[SizeClasses.COUNT];
@@ -125,7 +133,7 @@ public class SuperslabPool {
     }
 
     private Slab newSpan(Superslab ss, int first, int sizeClass, SlabOwner owner) {
-        Slab s = new Slab(ss, first, sizeClass);
+        Slab s = new Slab(ss, first, sizeClass, takeNextArray(sizeClass));
         spansAcquired++;
         spansAcquiredByClass[sizeClass]++;
         ss.markLive(first, s.slabCount, sizeClass);
@@ -134,7 +142,10 @@ public class SuperslabPool {
         return s;
     }
 
-    /** Takes back an empty span. Its descriptor is never reused (see ThreadHeap's ready stack). */
+    /**
+     * Takes back an empty span. Its descriptor is never reused (see ThreadHeap's ready stack); its
+     * next[] array is (keepNextArray).
+     */
     public synchronized void releaseSpan(Slab s) {
         if (s.used != 0) {
             throw new IllegalStateException("releasing a span with " + s.used + " live slots: " + s);
@@ -150,6 +161,37 @@ public class SuperslabPool {
         // reachable from one that lives on. Plain stores after every call: an error leaves them be.
         s.ownedPrev = null;
         s.ownedNext = null;
+        keepNextArray(s);
+    }
+
+    /**
+     * A next[] array for a new span of the class: a released span's, or a new one. One that another
+     * span used may hold anything; no entry is read before the span writes it (see Slab.next).
+     */
+    private short[] takeNextArray(int sizeClass) {
+        int n = nextArrayCount[sizeClass];
+        if (n == 0) {
+            return new short[SizeClasses.slotsPerSpan(sizeClass)];
+        }
+        short[] next = nextArrays[sizeClass][--n];
+        nextArrays[sizeClass][n] = null;
+        nextArrayCount[sizeClass] = n;
+        return next;
+    }
+
+    /**
+     * Keeps a released span's next[] array for the class's next span, if there is room. Only the
+     * array: no thread reads or writes it any more. Its slots were all freed and collected (used is
+     * 0), so no remote free is left to write an entry, and setOwner(null) waited out a push in flight,
+     * which touches the span's RemoteFrees, never next[]. The descriptor and its RemoteFrees are not
+     * reused (a stale entry on a ready stack still reads them).
+     */
+    private void keepNextArray(Slab s) {
+        int n = nextArrayCount[s.sizeClass];
+        if (n < NEXT_ARRAYS_KEPT) {
+            nextArrays[s.sizeClass][n] = s.next;
+            nextArrayCount[s.sizeClass] = n + 1;
+        }
     }
 
     // ---- giving memory back ----

@@ -1,9 +1,5 @@
 package org.hakmem.netty.slab;
 
-import org.hakmem.netty.os.DecommitMode;
-import org.hakmem.netty.os.OsMemory;
-import org.hakmem.netty.policy.FastPolicy;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -19,17 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ready flag, once cleared by the owner, lets the next remote free tell the owner again; and the
  * pool's orphans (spans whose owner died with live slots in them): reaped once empty, else adopted.
  */
-class SlabSlotsTest {
+class SlabSlotsTest extends FastPoolFixture {
     private static final int C1M = SizeClasses.classOf(SizeClasses.MAX_SIZE); // one slot per span
     private static final int C64 = SizeClasses.classOf(64);
-    private static final SlabOwner OWNER = CallingThreadOwner.INSTANCE;
-
-    private final SuperslabPool pool = new SuperslabPool(new OsMemory(64L << 20), FastPolicy.INSTANCE);
-
-    @AfterEach
-    void unmap() {
-        pool.purge(true, DecommitMode.DONTNEED);
-    }
 
     @Test
     void slotZeroFreedLocallyIsHandedOutAgainAndAFullSpanAnswersMinusOne() {
