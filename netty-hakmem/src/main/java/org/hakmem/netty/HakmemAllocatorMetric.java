@@ -92,8 +92,8 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
 
     /**
      * Returns one row per size class, all 65 in order of slot size (16 B to 1 MiB), with its spans, the
-     * slots live buffers hold, and the spans the class has acquired and released (its churn): where {@link #spanBytes()} and the slot part of
-     * {@link #usedDirectMemory()} are, class by class. Walks the live spans while holding the lock
+     * slots live buffers hold, and the spans the class has acquired and released (its churn): where
+     * {@link #spanBytes()} and the slot part of {@link #usedDirectMemory()} are, class by class. Walks the live spans while holding the lock
      * threads take for new spans: for monitoring, not per request. A snapshot in the sense of this
      * class: exact once the threads that used the allocator are quiet.
      *
