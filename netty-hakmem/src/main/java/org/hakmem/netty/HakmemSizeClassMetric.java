@@ -29,7 +29,6 @@ import org.hakmem.netty.slab.Superslab;
  */
 public final class HakmemSizeClassMetric {
     private final int sizeClass;
-    private final int slotSize;
     private final int spans;
     private final long liveSlots;
     private final long spansAcquired;
@@ -37,7 +36,6 @@ public final class HakmemSizeClassMetric {
 
     HakmemSizeClassMetric(int sizeClass, int spans, long liveSlots, long spansAcquired, long spansReleased) {
         this.sizeClass = sizeClass;
-        this.slotSize = SizeClasses.slotSize(sizeClass);
         this.spans = spans;
         this.liveSlots = liveSlots;
         this.spansAcquired = spansAcquired;
@@ -60,7 +58,7 @@ public final class HakmemSizeClassMetric {
      * @return the slot size in bytes
      */
     public int slotSize() {
-        return slotSize;
+        return SizeClasses.slotSize(sizeClass);
     }
 
     /**
@@ -107,7 +105,7 @@ public final class HakmemSizeClassMetric {
      * @return {@code liveSlots() * slotSize()}
      */
     public long liveBytes() {
-        return liveSlots * slotSize;
+        return liveSlots * slotSize();
     }
 
     /**
@@ -143,7 +141,7 @@ public final class HakmemSizeClassMetric {
 
     @Override
     public String toString() {
-        return "class " + sizeClass + " (" + slotSize + " B): spans " + spans + " (" + spanBytes() + " B), live slots "
+        return "class " + sizeClass + " (" + slotSize() + " B): spans " + spans + " (" + spanBytes() + " B), live slots "
                 + liveSlots + " of " + slots() + " (" + liveBytes() + " B), spans acquired " + spansAcquired
                 + ", released " + spansReleased;
     }

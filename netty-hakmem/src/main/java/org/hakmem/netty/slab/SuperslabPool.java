@@ -55,6 +55,7 @@ import org.hakmem.netty.policy.ReleasePolicy;
 import org.hakmem.netty.policy.ReleasePolicy.Release;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -81,16 +82,13 @@ public class SuperslabPool {
     /** Orphans in all classes; read without the lock to skip the monitor when there are none. */
     private volatile int orphanCount;
     private final AtomicLong hugeBytes = new AtomicLong();
-    /** Spans cut for heaps and spans taken back, since creation. Guarded by this. */
-    private long spansAcquired;
-    private long spansReleased;
     /**
      * The next[] arrays of released spans, up to NEXT_ARRAYS_KEPT per class, for the class's next
      * spans: span churn then makes no array garbage (8 KiB for a span of 16-byte slots). Guarded by this.
      */
     private final short[][][] nextArrays = new short[SizeClasses.COUNT][NEXT_ARRAYS_KEPT][];
     private final int[] nextArrayCount = new int[SizeClasses.COUNT];
-    /** The same, per size class, for the metric's rows. Guarded by this. */
+    /** Spans cut for heaps and spans taken back since creation, per size class. Guarded by this. */
     private final long[] spansAcquiredByClass = new long[SizeClasses.COUNT];
     private final long[] spansReleasedByClass = new long[SizeClasses.COUNT];
     /**
@@ -134,7 +132,6 @@ public class SuperslabPool {
 
     private Slab newSpan(Superslab ss, int first, int sizeClass, SlabOwner owner) {
         Slab s = new Slab(ss, first, sizeClass, takeNextArray(sizeClass));
-        spansAcquired++;
         spansAcquiredByClass[sizeClass]++;
         ss.markLive(first, s.slabCount, sizeClass);
         s.setOwner(owner);
@@ -150,7 +147,6 @@ public class SuperslabPool {
         if (s.used != 0) {
             throw new IllegalStateException("releasing a span with " + s.used + " live slots: " + s);
         }
-        spansReleased++;
         spansReleasedByClass[s.sizeClass]++;
         s.setOwner(null);
         s.state = Slab.RELEASED;
@@ -392,12 +388,12 @@ public class SuperslabPool {
 
     /** Spans cut for thread heaps since creation: churn = how often heaps come back for one. */
     public synchronized long spansAcquired() {
-        return spansAcquired;
+        return Arrays.stream(spansAcquiredByClass).sum();
     }
 
     /** Empty spans taken back from thread heaps since creation. */
     public synchronized long spansReleased() {
-        return spansReleased;
+        return Arrays.stream(spansReleasedByClass).sum();
     }
 
     /** Parks a span whose owner died with live slots in it. */
