@@ -3,7 +3,7 @@
  *
  *   usedDirectMemory  bytes of slots (and huge mappings) held by live direct buffers
  *   usedHeapMemory    bytes of arrays held by live heap buffers
- *   mappedBytes       address space mapped from the kernel (superslabs + huge mappings)
+ *   mappedBytes       address space mapped from the kernel (superslabs + huge mappings, live or kept)
  *   residentBytes     pages of those mappings that are resident now (mincore; costs a system call
  *                     per mapping, so call it from monitoring, not per request). Pages given back
  *                     with MADV_FREE count until the kernel reclaims them.
@@ -11,14 +11,16 @@
  *                     spans, free slabs not yet decommitted, huge blocks. No system call; LEAN's
  *                     budget is checked against it.
  *     = spanBytes          slabs cut into spans for thread heaps: used slots plus free ones
- *     + freeCommittedBytes free slabs waiting for the purge (LEAN) or kept (FAST)
- *     + huge mappings      (usedDirectMemory covers those too)
+ *     + freeCommittedBytes free slabs waiting for the purge (LEAN) or kept (FAST), and
+ *                          keptHugeBytes: released huge mappings kept for the next huge buffers
+ *     + huge mappings      of live buffers (usedDirectMemory covers those too)
  *                     spanBytes - (usedDirectMemory - live huge blocks) is the fragmentation
  *                     inside spans: free slots and the rounding of requests up to their size class
  *                     (usedDirectMemory counts huge blocks, spanBytes does not).
  *   lazyFreeBytes     bytes given back with MADV_FREE that the kernel has not reclaimed yet
  *                     (LazyFree in /proc/self/smaps): still in RSS. Slow (reads smaps).
  *   hugeBytes         the mappings of live buffers over 1 MiB (usedDirectMemory counts them too)
+ *   keptHugeBytes     mappings of released buffers over 1 MiB, kept for reuse (in freeCommittedBytes)
  *   sizeClasses       one row per size class (HakmemSizeClassMetric): spans, their bytes, live
  *                     slots, spans acquired and released; their live bytes plus hugeBytes are
  *                     usedDirectMemory
@@ -157,13 +159,27 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
     }
 
     /**
-     * Returns the bytes of free slabs, in no span, that have not been decommitted: what LEAN's purge
-     * waits to give back, or what FAST keeps.
+     * Returns the bytes of free memory that may still be resident: free slabs, in no span, that have not
+     * been decommitted (what LEAN's purge waits to give back, or what FAST keeps), plus
+     * {@link #keptHugeBytes()}.
      *
-     * @return bytes of free slabs that may still be resident
+     * @return bytes of free memory that may still be resident
      */
     public long freeCommittedBytes() {
         return alloc.pool().freeCommittedBytes();
+    }
+
+    /**
+     * Returns the bytes of the mappings of released buffers over 1 MiB that the allocator keeps for its
+     * next buffers of about their size: up to 8 mappings and 64 MiB (a quarter of the mapping cap if
+     * that is less). FAST keeps them until {@link HakmemByteBufAllocator#trim()} or until the cap needs
+     * room; LEAN gives them back as it does free memory, after the decay (100 ms while over the budget).
+     * Part of {@link #freeCommittedBytes()}.
+     *
+     * @return bytes of released huge mappings kept for reuse
+     */
+    public long keptHugeBytes() {
+        return alloc.pool().keptHugeBytes();
     }
 
     /**

@@ -491,7 +491,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     }
 
     void freeHuge(HugeBlock block) {
-        pool.unmapHuge(block);
+        pool.releaseHuge(block);
     }
 
     byte[] allocateHeapArray(int length) {

@@ -194,7 +194,8 @@ class AllocatorBehaviourTest {
         assertEquals(9, huge.getByte(3 * MIB));
         long mapped = alloc.metric().mappedBytes();
         huge.release();
-        assertEquals(mapped - 3 * MIB - OsMemoryPage(), alloc.metric().mappedBytes(), "huge mapping is unmapped");
+        assertEquals(112, alloc.metric().usedDirectMemory(), "the huge buffer's mapping is no longer used");
+        assertEquals(mapped, alloc.metric().mappedBytes(), "and is kept for the next huge buffer (HugeCache)");
         small.release();
         assertEquals(0, alloc.metric().usedDirectMemory());
     }
@@ -671,19 +672,32 @@ class AllocatorBehaviourTest {
 
     /** A FAST allocator whose system calls fail when the test says so. */
     private static HakmemByteBufAllocator fastOver(FaultySyscalls faults) {
+        return fastOver(faults, 256L * MIB);
+    }
+
+    private static HakmemByteBufAllocator fastOver(FaultySyscalls faults, long cap) {
         return new HakmemByteBufAllocator(HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(),
-                faults.newOsMemory(256L * MIB));
+                faults.newOsMemory(cap));
     }
 
     /**
-     * A buffer over 1 MiB is unmapped when it is released. If the kernel refuses, release() says so
+     * A FAST allocator that keeps no released 3 MiB mapping: under an 8 MiB cap it keeps at most 2 MiB
+     * of them (a quarter of the cap, HugeCache), so such a buffer is unmapped at its release.
+     */
+    private static HakmemByteBufAllocator fastKeepingNo3MiBMapping(FaultySyscalls faults) {
+        return fastOver(faults, 8L * MIB);
+    }
+
+    /**
+     * A buffer over 1 MiB that the allocator does not keep for reuse is unmapped when it is released.
+     * If the kernel refuses, release() says so
      * (loud) and the mapping stays (leaked, never reused: safe); no buffer holds it any more, so it
      * leaves usedDirectMemory() and stays in mappedBytes().
      */
     @Test
     void aHugeBufferWhoseUnmapFailsIsNoLongerCountedAsUsed() {
         FaultySyscalls faults = new FaultySyscalls();
-        HakmemByteBufAllocator alloc = fastOver(faults);
+        HakmemByteBufAllocator alloc = fastKeepingNo3MiBMapping(faults);
         ByteBuf huge = alloc.directBuffer(3 * MIB);
         huge.setByte(0, 1);
         long mapped = alloc.metric().mappedBytes();
@@ -709,7 +723,7 @@ class AllocatorBehaviourTest {
     @Test
     void aHugeBufferShrunkWhileItsUnmapFailsKeepsToItsNewSlot() {
         FaultySyscalls faults = new FaultySyscalls();
-        HakmemByteBufAllocator alloc = fastOver(faults);
+        HakmemByteBufAllocator alloc = fastKeepingNo3MiBMapping(faults);
         ByteBuf huge = alloc.directBuffer(3 * MIB);
         huge.setLong(0, 0x0102030405060708L);
         alloc.directBuffer(16).release(); // the 16 B class has its span: the move maps nothing

@@ -45,7 +45,9 @@
  *   4. a new superslab.
  *
  * Huge buffers (more than SizeClasses.MAX_SIZE) bypass superslabs: each gets its own page-aligned
- * mapping, unmapped when the buffer is released.
+ * mapping. A released one is kept for the next huge buffers of about its size (HugeCache, up to 8
+ * blocks and 64 MiB), and the purge unmaps kept blocks as it retires empty superslabs; one that is
+ * not kept is unmapped at its release.
  */
 package org.hakmem.netty.slab;
 
@@ -82,6 +84,8 @@ public class SuperslabPool {
     /** Orphans in all classes; read without the lock to skip the monitor when there are none. */
     private volatile int orphanCount;
     private final AtomicLong hugeBytes = new AtomicLong();
+    /** Released huge blocks kept for reuse. Guarded by this. */
+    private final HugeCache hugeCache;
     /**
      * The next[] arrays of released spans, up to NEXT_ARRAYS_KEPT per class, for the class's next
      * spans: span churn then makes no array garbage (8 KiB for a span of 16-byte slots). Guarded by this.
@@ -104,6 +108,7 @@ public class SuperslabPool {
     public SuperslabPool(OsMemory os, ReleasePolicy policy) {
         this.os = os;
         this.policy = policy;
+        this.hugeCache = new HugeCache(os.maxMappedBytes());
         this.cutOrder = new int[] {Superslab.SAME_LAYOUT,
                 policy.cleanSlabsFirst() ? Superslab.CLEAN : Superslab.DIRTY, Superslab.ANY};
         for (int c = 0; c < orphans.length; c++) {
@@ -209,6 +214,7 @@ public class SuperslabPool {
         List<Superslab> retiring = new ArrayList<>();
         List<long[]> runs = new ArrayList<>(); // {superslab index in purging list, first, count}
         List<Superslab> purging = new ArrayList<>();
+        List<HugeBlock> unmapping;
         // Once giving back is off, a superslab taken out of the list to be retired would only be put
         // back after a refused call, and a thread that needs a span meanwhile would map a new one.
         boolean givingBackDisabled = os.givingBackDisabled();
@@ -216,6 +222,11 @@ public class SuperslabPool {
             long now = System.nanoTime();
             long committed = committedBytes();
             long mapped = os.mappedBytes();
+            unmapping = dueHugeBlocks(force, now, committed, mapped);
+            for (HugeBlock b : unmapping) {
+                committed -= b.size;
+                mapped -= b.size;
+            }
             for (Iterator<Superslab> it = superslabs.iterator(); it.hasNext(); ) {
                 Superslab ss = it.next();
                 boolean all = false;
@@ -253,7 +264,64 @@ public class SuperslabPool {
                 }
             }
         }
-        return carryOut(retiring, purging, runs, mode);
+        long bytes;
+        try {
+            bytes = carryOut(retiring, purging, runs, mode);
+        } catch (RuntimeException | Error e) {
+            putBackKept(unmapping, 0); // not tried: still mapped and intact
+            throw e;
+        }
+        return bytes + unmapKept(unmapping);
+    }
+
+    /**
+     * The kept huge blocks to unmap now (under the monitor): all of them when forced, else those the
+     * policy would give back as an empty superslab that has been free as long. Giving back switched
+     * off does not keep them: a huge block's munmap never depended on it (releaseHuge).
+     */
+    private List<HugeBlock> dueHugeBlocks(boolean force, long now, long committed, long mapped) {
+        if (hugeCache.count() == 0) {
+            return List.of();
+        }
+        return hugeCache.takeDue(now, (block, keptNanos) ->
+                force || policy.release(true, keptNanos, committed, mapped) != Release.KEEP);
+    }
+
+    /**
+     * Unmaps kept huge blocks outside the monitor, as a release unmaps a block it does not keep. A
+     * refused munmap is counted and thrown once the others are unmapped: the block stays mapped and
+     * unused, never handed out again, as at a release. If a call throws anything else (a JNA Error,
+     * as in carryOut), the blocks not tried yet are kept again, still mapped and intact.
+     */
+    private long unmapKept(List<HugeBlock> blocks) {
+        long bytes = 0;
+        IllegalStateException refused = null;
+        int tried = 0;
+        try {
+            for (; tried < blocks.size(); tried++) {
+                HugeBlock b = blocks.get(tried);
+                try {
+                    os.unmap(b.address, b.size);
+                    bytes += b.size;
+                } catch (IllegalStateException e) {
+                    refused = refused == null ? e : refused;
+                }
+            }
+        } finally {
+            putBackKept(blocks, tried + 1);
+        }
+        if (refused != null) {
+            throw refused;
+        }
+        return bytes;
+    }
+
+    /** Keeps blocks[from..] again, after a purge stopped before it tried them. */
+    private synchronized void putBackKept(List<HugeBlock> blocks, int from) {
+        long now = System.nanoTime();
+        for (int i = from; i < blocks.size(); i++) {
+            hugeCache.putBack(blocks.get(i), now);
+        }
     }
 
     /** Splits a mask into runs of consecutive slabs: one madvise each. */
@@ -356,7 +424,7 @@ public class SuperslabPool {
         for (Superslab ss : superslabs) {
             slabs += Integer.bitCount(ss.slabMask | ss.dirtyMask | ss.purgingMask);
         }
-        return (slabs << Superslab.SLAB_SHIFT) + hugeBytes.get();
+        return (slabs << Superslab.SLAB_SHIFT) + hugeBytes.get() + hugeCache.bytes();
     }
 
     /** Bytes of the slabs in live spans (held by thread heaps or orphaned), used slots or not. */
@@ -368,13 +436,21 @@ public class SuperslabPool {
         return slabs << Superslab.SLAB_SHIFT;
     }
 
-    /** Bytes of free slabs that may still be resident: released and not yet decommitted. */
+    /**
+     * Bytes of free memory that may still be resident: free slabs released and not yet decommitted,
+     * and released huge blocks kept for reuse.
+     */
     public synchronized long freeCommittedBytes() {
         long slabs = 0;
         for (Superslab ss : superslabs) {
             slabs += Integer.bitCount(ss.dirtyMask | ss.purgingMask);
         }
-        return slabs << Superslab.SLAB_SHIFT;
+        return (slabs << Superslab.SLAB_SHIFT) + hugeCache.bytes();
+    }
+
+    /** Bytes of the released huge blocks kept for reuse (part of freeCommittedBytes()). */
+    public synchronized long keptHugeBytes() {
+        return hugeCache.bytes();
     }
 
     /**
@@ -442,12 +518,25 @@ public class SuperslabPool {
         return released;
     }
 
-    /** Maps a huge block of its own (page-rounded). */
+    /** A huge block for capacity: a kept one it fits (HugeCache), else a new mapping (page-rounded). */
     public HugeBlock mapHuge(int capacity) {
         long size = hugeSize(capacity);
+        HugeBlock kept = takeKeptHuge(size);
+        if (kept != null) {
+            return kept;
+        }
         HugeBlock block = mapThen(size, OsMemory.PAGE_SIZE, address -> new HugeBlock(address, size));
         hugeBytes.addAndGet(size);
         return block;
+    }
+
+    /** Moves a kept block to the live ones in one step, so committedBytes() counts it throughout. */
+    private synchronized HugeBlock takeKeptHuge(long size) {
+        HugeBlock b = hugeCache.take(size);
+        if (b != null) {
+            hugeBytes.addAndGet(b.size);
+        }
+        return b;
     }
 
     /** Whether the cap could ever hold a huge block of this capacity (with nothing else mapped). */
@@ -474,15 +563,24 @@ public class SuperslabPool {
     }
 
     /**
-     * Unmaps a released buffer's block. It leaves the live and committed figures first: no buffer
-     * holds it any more, also while the munmap is in the kernel (outside OsMemory's monitor), and also
-     * when the kernel refuses it (the mapping then stays, counted as a failure and in mappedBytes, but
-     * unused). Taken out after the munmap, as before, it counted in both while the munmap ran and for
-     * a moment after mappedBytes dropped, when both exceeded it.
+     * Takes back a released buffer's block: kept for reuse if the cache has room (HugeCache), else
+     * unmapped. An unmapped block leaves the live and committed figures first: no buffer holds it any
+     * more, also while the munmap is in the kernel (outside OsMemory's monitor), and also when the
+     * kernel refuses it (the mapping then stays, counted as a failure and in mappedBytes, but unused).
+     * Taken out after the munmap, it counted in both while the munmap ran and for a moment after
+     * mappedBytes dropped, when both exceeded it.
      */
-    public void unmapHuge(HugeBlock block) {
-        hugeBytes.addAndGet(-block.size);
+    public void releaseHuge(HugeBlock block) {
+        if (keepHuge(block)) {
+            return;
+        }
         os.unmap(block.address, block.size);
+    }
+
+    /** Moves a released block from the live ones to the kept ones in one step, if there is room. */
+    private synchronized boolean keepHuge(HugeBlock block) {
+        hugeBytes.addAndGet(-block.size);
+        return hugeCache.keep(block, System.nanoTime());
     }
 
     /** Bytes of slots and huge blocks held by live buffers. */

@@ -166,7 +166,7 @@ class SpanReuseTest {
             fail("refused without making room: " + refused);
         } finally {
             if (block != null) {
-                capped.unmapHuge(block);
+                capped.releaseHuge(block);
             }
             capped.purge(true, DecommitMode.DONTNEED);
         }
