@@ -105,12 +105,7 @@ public final class HakmemBootstraps {
      *         from the settings (the first use of that class; later uses throw NoClassDefFoundError)
      */
     public static boolean useIfAvailable(ServerBootstrap bootstrap) {
-        checkBootstrap(bootstrap);
-        if (!available()) {
-            return false;
-        }
-        use(bootstrap);
-        return true;
+        return ifAvailable(bootstrap, () -> use(bootstrap));
     }
 
     /**
@@ -125,22 +120,25 @@ public final class HakmemBootstraps {
      *         from the settings (the first use of that class; later uses throw NoClassDefFoundError)
      */
     public static boolean useIfAvailable(Bootstrap bootstrap) {
-        checkBootstrap(bootstrap);
-        if (!available()) {
-            return false;
-        }
-        use(bootstrap);
-        return true;
+        return ifAvailable(bootstrap, () -> use(bootstrap));
     }
 
-    /** Hakmem.isAvailable(), saying the first time it is false why the bootstraps keep their allocator. */
-    private static boolean available() {
+    /**
+     * Runs {@code use} where netty-hakmem is available; elsewhere says, the first time, why the
+     * bootstraps keep their allocator.
+     */
+    private static boolean ifAvailable(Object bootstrap, Runnable use) {
+        checkBootstrap(bootstrap);
         Throwable cause = Hakmem.unavailabilityCause();
-        if (cause != null && UNAVAILABLE_LOGGED.compareAndSet(false, true)) {
+        if (cause == null) {
+            use.run();
+            return true;
+        }
+        if (UNAVAILABLE_LOGGED.compareAndSet(false, true)) {
             LOG.info("netty-hakmem is not available here, so HakmemBootstraps.useIfAvailable leaves bootstraps"
                     + " with the allocator they have (Netty's default unless one was set): {}", cause.toString());
         }
-        return cause == null;
+        return false;
     }
 
     /** Lets a netty-hakmem allocator reach the group's idle event loops (watchEventLoops), if set yet. */
