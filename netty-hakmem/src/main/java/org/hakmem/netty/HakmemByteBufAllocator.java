@@ -68,7 +68,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Thread-safe: any thread may allocate, and any thread may release any buffer. Each platform thread
  * that allocates gets a heap of its own, with no lock on its path; virtual threads share a few heaps,
- * one per CPU, each behind a lock. Runs on 64-bit Linux only.
+ * one per CPU, each behind a lock. Runs on 64-bit Linux only: elsewhere the first use of this class
+ * fails, and {@link Hakmem#isAvailable()} tells beforehand without initialising it.
  */
 public final class HakmemByteBufAllocator extends AbstractByteBufAllocator implements ByteBufAllocatorMetricProvider {
 

@@ -32,6 +32,7 @@ class ApiDocsTest {
             "org/hakmem/netty/HakmemAllocatorMetric.java",
             "org/hakmem/netty/HakmemSizeClassMetric.java",
             "org/hakmem/netty/HakmemBootstraps.java",
+            "org/hakmem/netty/Hakmem.java",
             "org/hakmem/netty/Profile.java",
             "org/hakmem/netty/os/DecommitMode.java",
             "org/hakmem/netty/os/OsStats.java");

@@ -5,7 +5,8 @@
  * argument boxing, so a call costs about as much as a hand-written JNI call. Addresses travel as
  * `long`: this library only runs on 64-bit Linux, where a pointer fits a long exactly.
  *
- * Nothing outside the os package calls these: OsMemory is the one gate (see its banner).
+ * Nothing outside the os package calls these: OsMemory is the one gate (see its banner). The class is
+ * first initialised through LibCBinding, which keeps what the initialiser threw.
  */
 package org.hakmem.netty.os;
 
@@ -55,6 +56,13 @@ final class LibC {
     }
 
     private LibC() {
+    }
+
+    /**
+     * Does nothing: calling it initialises this class, which binds libc or throws why it cannot. Only
+     * LibCBinding calls it, so that the first attempt's error is kept (see its banner).
+     */
+    static void bind() {
     }
 
     static native long mmap(long addr, long length, int prot, int flags, int fd, long offset)

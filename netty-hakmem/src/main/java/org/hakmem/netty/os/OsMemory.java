@@ -54,7 +54,7 @@ import java.util.function.BooleanSupplier;
 
 public final class OsMemory {
     /** The system page size, read once from sysconf(_SC_PAGESIZE). */
-    public static final long PAGE_SIZE = LibC.sysconf(LibC.SC_PAGESIZE);
+    public static final long PAGE_SIZE = pageSize();
 
     private final long maxMappedBytes;
     /** Start address -> length of every live mapping made by this instance. Guarded by this. */
@@ -83,6 +83,15 @@ public final class OsMemory {
         this.maxMappedBytes = maxMappedBytes;
         this.syscalls = syscalls;
         this.decommitSwitch = decommitSwitch;
+    }
+
+    /**
+     * Binds libc through LibCBinding first, which throws its first error where it cannot (the
+     * allocator's first use fails with the same error that Hakmem.unavailabilityCause() reports).
+     */
+    private static long pageSize() {
+        LibCBinding.ensureBound();
+        return LibC.sysconf(LibC.SC_PAGESIZE);
     }
 
     public long maxMappedBytes() {
