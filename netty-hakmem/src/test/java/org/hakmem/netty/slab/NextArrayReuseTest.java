@@ -60,6 +60,33 @@ class NextArrayReuseTest extends FastPoolFixture {
     }
 
     /**
+     * An array is kept once per span, and only when the span is released: an orphan still holds slots,
+     * so it keeps its array until a reap releases it, and one release serves one later span. An array
+     * kept twice, or kept from a span still in use, would put two live spans on one free list.
+     */
+    @Test
+    void anArrayIsKeptOnceAndOnlyOnceItsSpanIsReleased() {
+        Slab keeper = pool.acquireSpan(CLASS_1K, OWNER);
+        Slab orphan = pool.acquireSpan(CLASS_16, OWNER);
+        int held = orphan.pop();
+        pool.addOrphan(orphan); // its thread died holding a slot
+        Slab beside = pool.acquireSpan(CLASS_16, OWNER);
+        assertNotSame(orphan.next, beside.next, "a span cut beside a live orphan gets an array of its own");
+        pool.releaseSpan(beside);
+        Slab first = pool.acquireSpan(CLASS_16, OWNER);
+        Slab second = pool.acquireSpan(CLASS_16, OWNER);
+        assertSame(beside.next, first.next);
+        assertNotSame(first.next, second.next, "one release gives its array to one span");
+        orphan.pushRemote(held); // another thread releases the orphan's last buffer
+        assertEquals(1, pool.reapOrphans());
+        Slab afterReap = pool.acquireSpan(CLASS_16, OWNER);
+        assertSame(orphan.next, afterReap.next, "the reaped orphan's array goes to the next span");
+        for (Slab s : List.of(first, second, afterReap, keeper)) {
+            pool.releaseSpan(s);
+        }
+    }
+
+    /**
      * A span over an array a busy span left (its free lists through every entry, local and remote)
      * hands out each of its slots exactly once, bump first, then its own free list.
      */
