@@ -24,7 +24,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * of odd sizes (the client's framing must still complete every message), one that returns the
  * right number of bytes but alters one of them, and one that answers every message with the first one
  * it received, as a server whose allocator handed out a buffer still holding an old message would (the
- * client must fail, not report figures).
+ * client must fail, not report figures). Others close some or all connections a moment after they
+ * accept them: the client must end at once, not after its whole warmup and duration, with one line
+ * that says how many of its connections the server closed and in which phase.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EchoLoadClientTest {
@@ -42,6 +44,64 @@ class EchoLoadClientTest {
             String line = client.awaitLine("CLIENT ", 60);
             client.awaitExit(60);
             assertThat(line).contains("msgs_per_s=");
+            // the client closes its own connections at the end: no report of a close by the server
+            assertThat(client.output()).noneMatch(l -> l.contains("closed"));
+        }
+    }
+
+    /**
+     * A server that ends every connection cleanly (FIN, no error) half a second in. The client waited
+     * out its warmup and duration (600 s here) and only then said "2 connection(s) closed during the run".
+     */
+    @Test
+    void aServerThatClosesEveryConnectionEndsTheRunAtOnce() throws Exception {
+        StandInServer server = start(-1).ending(StandInServer.EVERY, 500, End.CLEAN);
+        try (ChildJvm client = client(server.port(), 2, 300, 300)) {
+            assertThatThrownBy(() -> client.awaitExit(60)).isInstanceOf(ChildJvm.ChildFailure.class)
+                    .hasMessageContaining("exited with 1")
+                    .hasMessageContaining("error: the server closed 2 of 2 connections in the warmup");
+            assertThat(client.output()).noneMatch(l -> l.startsWith("MEASURING") || l.startsWith("CLIENT "));
+        }
+    }
+
+    /** One connection of three closed abruptly in the measured phase: the others echo on, the run still ends. */
+    @Test
+    void aServerThatClosesOneConnectionEndsTheRunAtOnce() throws Exception {
+        StandInServer server = start(-1).ending(1, 1000, End.ABRUPT);
+        try (ChildJvm client = client(server.port(), 3, 0, 300)) {
+            assertThatThrownBy(() -> client.awaitExit(60)).isInstanceOf(ChildJvm.ChildFailure.class)
+                    .hasMessageContaining("exited with 1")
+                    .hasMessageContaining("error: the server closed 1 of 3 connections in the measured phase");
+            assertThat(client.output()).noneMatch(l -> l.startsWith("CLIENT "));
+        }
+    }
+
+    /**
+     * A server that keeps one connection of two open but never answers it: the client measured the
+     * other alone and printed its CLIENT line, a figure of half the load asked for, and exited 0.
+     */
+    @Test
+    void aConnectionTheServerNeverAnswersFailsTheRun() throws Exception {
+        StandInServer server = start(-1).ending(1, 0, End.MUTE);
+        try (ChildJvm client = client(server.port(), 2, 0, 1)) {
+            assertThatThrownBy(() -> client.awaitExit(60)).isInstanceOf(ChildJvm.ChildFailure.class)
+                    .hasMessageContaining("exited with 1")
+                    .hasMessageContaining("error: 1 of 2 connections completed no message in the measured phase");
+            assertThat(client.output()).noneMatch(l -> l.startsWith("CLIENT "));
+        }
+    }
+
+    /**
+     * A connection that fails (here: an echo that differs) ends a long run at once too, and is reported
+     * as that failure: the client's own close of the failed connection is not a close by the server.
+     */
+    @Test
+    void aFailedConnectionEndsTheRunAtOnce() throws Exception {
+        StandInServer server = start(1000);
+        try (ChildJvm client = client(server.port(), 2, 0, 300)) {
+            assertThatThrownBy(() -> client.awaitExit(60)).isInstanceOf(ChildJvm.ChildFailure.class)
+                    .hasMessageContaining("exited with 1").hasMessageContaining("differ");
+            assertThat(client.output()).noneMatch(l -> l.contains("server closed"));
         }
     }
 
@@ -90,6 +150,16 @@ class EchoLoadClientTest {
         }
     }
 
+    /** How StandInServer.ending(..) ends a connection. */
+    private enum End {
+        /** Shuts its output (the client reads the end of the stream, no error), then drops what comes in. */
+        CLEAN,
+        /** A plain close with the client's bytes unread, which the kernel makes a reset. */
+        ABRUPT,
+        /** Keeps it open but stops answering: drops what comes in. */
+        MUTE
+    }
+
     private StandInServer start(long corruptAt) throws IOException {
         StandInServer s = new StandInServer(corruptAt);
         servers.add(s);
@@ -98,23 +168,37 @@ class EchoLoadClientTest {
 
     /** 2 connections, 100-byte messages, 3 in flight, no warmup, 1 s measured, NIO. */
     private static ChildJvm client(int port) throws IOException {
+        return client(port, 2, 0, 1);
+    }
+
+    /** connections of 100-byte messages, 3 in flight, warmup and duration in seconds, NIO. */
+    private static ChildJvm client(int port, int connections, int warmupS, int durationS) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ChildJvm("echo load client", List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                EchoLoadClient.class.getName(), "127.0.0.1", String.valueOf(port), "2",
-                String.valueOf(StandInServer.MESSAGE), "3", "0", "1", "unpooled", "nio"));
+                EchoLoadClient.class.getName(), "127.0.0.1", String.valueOf(port), String.valueOf(connections),
+                String.valueOf(StandInServer.MESSAGE), "3", String.valueOf(warmupS), String.valueOf(durationS),
+                "unpooled", "nio"));
     }
 
     /**
      * Echoes each connection's bytes back in pieces of 1 to 37 bytes; optionally alters one byte, or
      * (REPLAY_FIRST) answers every MESSAGE bytes received with the first MESSAGE bytes it received.
+     * ending(..) makes it end (or stop answering) some connections a while after it accepted them.
      */
     private static final class StandInServer implements AutoCloseable {
         static final long REPLAY_FIRST = -2;
+        /** ending(EVERY, ..) ends every connection. */
+        static final int EVERY = Integer.MAX_VALUE;
+        /** The close time of a connection that is not ended. */
+        private static final long KEPT = Long.MIN_VALUE;
         /** The client's message size (client()). */
         static final int MESSAGE = 100;
         private final ServerSocket socket;
         private final long corruptAt;
         private final List<Socket> accepted = new ArrayList<>();
+        private volatile int toEnd;        // the first toEnd connections accepted are ended
+        private volatile long endAfterMs;
+        private volatile End how = End.CLEAN;
 
         StandInServer(long corruptAt) throws IOException {
             this.corruptAt = corruptAt;
@@ -128,15 +212,26 @@ class EchoLoadClientTest {
             return socket.getLocalPort();
         }
 
+        /** Ends the first {@code count} connections it accepts {@code afterMs} after accepting each, {@code how}. */
+        StandInServer ending(int count, long afterMs, End how) {
+            this.endAfterMs = afterMs;
+            this.how = how;
+            this.toEnd = count;
+            return this;
+        }
+
         private void accept() {
             try {
                 while (true) {
                     Socket s = socket.accept();
                     s.setTcpNoDelay(true);
+                    long closeAt;
                     synchronized (accepted) {
+                        closeAt = accepted.size() < toEnd
+                                ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(endAfterMs) : KEPT;
                         accepted.add(s);
                     }
-                    Thread t = new Thread(() -> echo(s), "stand-in-echo");
+                    Thread t = new Thread(() -> echo(s, closeAt), "stand-in-echo");
                     t.setDaemon(true);
                     t.start();
                 }
@@ -145,7 +240,7 @@ class EchoLoadClientTest {
             }
         }
 
-        private void echo(Socket s) {
+        private void echo(Socket s, long closeAt) {
             if (corruptAt == REPLAY_FIRST) {
                 replayFirst(s);
                 return;
@@ -155,6 +250,10 @@ class EchoLoadClientTest {
             int piece = 1;
             try (InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
                 for (int n; (n = in.read(buf)) > 0; ) {
+                    if (closeAt != KEPT && System.nanoTime() - closeAt >= 0) {
+                        end(s, in);
+                        return;
+                    }
                     if (corruptAt >= position && corruptAt < position + n) {
                         buf[(int) (corruptAt - position)] ^= 0x40;
                     }
@@ -170,6 +269,21 @@ class EchoLoadClientTest {
             } catch (IOException closed) {
                 // the client went away
             }
+        }
+
+        /** Ends the connection as ending(..) asked. */
+        private void end(Socket s, InputStream in) throws IOException {
+            if (how == End.ABRUPT) {
+                s.close();
+                return;
+            }
+            if (how == End.CLEAN) {
+                s.shutdownOutput(); // FIN: the client reads the end of the stream, no error
+            }
+            while (in.read(new byte[4096]) >= 0) {
+                // drop what the client sends (until it closes): unread bytes would make a reset
+            }
+            s.close();
         }
 
         private void replayFirst(Socket s) {
