@@ -17,6 +17,7 @@
  * So is a connection that the server keeps open but never answers in the measured phase (the figure
  * would be that of fewer connections than asked for):
  *   error: 1 of 64 connections completed no message in the measured phase; ...
+ * No server at the address is one line too: "error: connect to <host>:<port> failed: <why>".
  * After `warmup`
  * seconds the histogram is reset and "MEASURING" is printed (the launcher tells the server, which
  * starts its measured-phase peak RSS there); after `duration` more seconds the histogram is read and
@@ -73,6 +74,8 @@ public final class EchoLoadClient {
     static final int GRACE_SECONDS = 20;
     /** After the server's first close, how long the client waits for it to close the others (RunWatch.settle). */
     private static final long SETTLE_MS = 1000;
+    /** How long a connect may take (its own timeout, CONNECT_TIMEOUT_MILLIS, is 5 s). */
+    private static final long CONNECT_WAIT_S = 10;
 
     private EchoLoadClient() {
     }
@@ -159,10 +162,7 @@ public final class EchoLoadClient {
                 connects.add(b.connect(host, port));
             }
             for (ChannelFuture f : connects) {
-                if (!f.awaitUninterruptibly(10, TimeUnit.SECONDS) || !f.isSuccess()) {
-                    throw new IllegalStateException("connect to " + host + ":" + port + " failed", f.cause());
-                }
-                channels.add(f.channel());
+                channels.add(connected(f, host, port));
             }
             // Start the load only once every connection is up.
             watch.enter(RunWatch.Phase.WARMUP);
@@ -191,7 +191,7 @@ public final class EchoLoadClient {
             }
             int silent = connections - load.answered.get();
             if (silent > 0) {
-                throw new RunEnded(silent + " of " + connections + " connections completed no message in the"
+                throw new RunFailed(silent + " of " + connections + " connections completed no message in the"
                         + " measured phase (the server kept them open but did not answer); no figures for this run");
             }
             double msgsPerS = h.getTotalCount() / (elapsed / 1e9);
@@ -201,7 +201,7 @@ public final class EchoLoadClient {
                     h.getValueAtPercentile(50) / 1000.0,
                     h.getValueAtPercentile(99) / 1000.0,
                     h.getValueAtPercentile(99.9) / 1000.0));
-        } catch (RunEnded e) {
+        } catch (RunFailed e) {
             e.print();
             exit = 1;
         } catch (Exception e) {
@@ -223,6 +223,20 @@ public final class EchoLoadClient {
         System.exit(exit);
     }
 
+    /**
+     * The channel of a connect that succeeded. No server at the address is one line, as EchoClient
+     * says it (Cli: a valid command line that the system refuses), not two with Java's class names.
+     */
+    private static Channel connected(ChannelFuture f, String host, int port) throws RunFailed {
+        if (!f.awaitUninterruptibly(CONNECT_WAIT_S, TimeUnit.SECONDS)) {
+            throw new RunFailed("connect to " + host + ":" + port + " timed out after " + CONNECT_WAIT_S + " s");
+        }
+        if (!f.isSuccess()) {
+            throw new RunFailed("connect to " + host + ":" + port + " failed: " + Cli.reason(f.cause()));
+        }
+        return f.channel();
+    }
+
     /** Starts a connection's load, unless the server closed it already (its pipeline is then empty). */
     private static void start(Channel ch) {
         Conn conn = ch.pipeline().get(Conn.class);
@@ -236,22 +250,22 @@ public final class EchoLoadClient {
      * rest (the report then counts every connection it closed), then stops the load. Only then: from
      * load.stopped on, closes are taken for the client's own and are not reported.
      */
-    private static RunEnded ended(Load load, RunWatch watch) throws InterruptedException {
+    private static RunFailed ended(Load load, RunWatch watch) throws InterruptedException {
         watch.settle(SETTLE_MS);
         load.stopped = true;
-        return new RunEnded(watch.closeReport(), watch.failure());
+        return new RunFailed(watch.closeReport(), watch.failure());
     }
 
     /**
-     * A run without valid figures: a problem with the connections (message: the server's closes, or
-     * connections it did not answer) and/or a connection's failure (cause).
+     * A run without valid figures: a problem with the connections (message, one line: a connect that
+     * failed, the server's closes, or connections it did not answer) and/or a connection's failure (cause).
      */
-    private static final class RunEnded extends Exception {
-        RunEnded(String problem, Throwable failure) {
+    private static final class RunFailed extends Exception {
+        RunFailed(String problem, Throwable failure) {
             super(problem, failure, false, false);
         }
 
-        RunEnded(String problem) {
+        RunFailed(String problem) {
             this(problem, null);
         }
 

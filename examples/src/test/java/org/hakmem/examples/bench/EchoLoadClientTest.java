@@ -1,6 +1,7 @@
 package org.hakmem.examples.bench;
 
 import io.netty.buffer.UnpooledByteBufAllocator;
+import org.hakmem.examples.MainRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -103,6 +104,24 @@ class EchoLoadClientTest {
                     .hasMessageContaining("exited with 1").hasMessageContaining("differ");
             assertThat(client.output()).noneMatch(l -> l.contains("server closed"));
         }
+    }
+
+    /**
+     * No server at the address is one line, as EchoClient says it (Cli: "a valid command line that the
+     * system refuses ... one line, exit 1"). It was two, with Java's class names: "error:
+     * java.lang.IllegalStateException: connect to ... failed" and "cause: io.netty...AnnotatedConnectException: ...".
+     */
+    @Test
+    void noServerAtTheAddressIsOneLine() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort(); // closed again: nothing listens there now
+        }
+        MainRun run = MainRun.of(EchoLoadClient.class, "127.0.0.1", String.valueOf(port), "2", "100", "1", "0", "1",
+                "unpooled", "nio");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(run.output()).as(run.toString()).contains("error: connect to 127.0.0.1:" + port + " failed: ")
+                .containsIgnoringCase("connection refused").doesNotContain("Exception").doesNotContain("cause:");
     }
 
     @Test
