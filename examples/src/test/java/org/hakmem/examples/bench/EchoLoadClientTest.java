@@ -57,24 +57,16 @@ class EchoLoadClientTest {
     @Test
     void aServerThatClosesEveryConnectionEndsTheRunAtOnce() throws Exception {
         StandInServer server = start(-1).ending(StandInServer.EVERY, 500, End.CLEAN);
-        try (ChildJvm client = client(server.port(), 2, 300, 300)) {
-            assertThatThrownBy(() -> client.awaitExit(60)).isInstanceOf(ChildJvm.ChildFailure.class)
-                    .hasMessageContaining("exited with 1")
-                    .hasMessageContaining("error: the server closed 2 of 2 connections in the warmup");
-            assertThat(client.output()).noneMatch(l -> l.startsWith("MEASURING") || l.startsWith("CLIENT "));
-        }
+        List<String> output = assertTheRunFails(server, 2, 300, 300,
+                "error: the server closed 2 of 2 connections in the warmup");
+        assertThat(output).noneMatch(l -> l.startsWith("MEASURING"));
     }
 
     /** One connection of three closed abruptly in the measured phase: the others echo on, the run still ends. */
     @Test
     void aServerThatClosesOneConnectionEndsTheRunAtOnce() throws Exception {
         StandInServer server = start(-1).ending(1, 1000, End.ABRUPT);
-        try (ChildJvm client = client(server.port(), 3, 0, 300)) {
-            assertThatThrownBy(() -> client.awaitExit(60)).isInstanceOf(ChildJvm.ChildFailure.class)
-                    .hasMessageContaining("exited with 1")
-                    .hasMessageContaining("error: the server closed 1 of 3 connections in the measured phase");
-            assertThat(client.output()).noneMatch(l -> l.startsWith("CLIENT "));
-        }
+        assertTheRunFails(server, 3, 0, 300, "error: the server closed 1 of 3 connections in the measured phase");
     }
 
     /**
@@ -84,12 +76,7 @@ class EchoLoadClientTest {
     @Test
     void aConnectionTheServerNeverAnswersFailsTheRun() throws Exception {
         StandInServer server = start(-1).ending(1, 0, End.MUTE);
-        try (ChildJvm client = client(server.port(), 2, 0, 1)) {
-            assertThatThrownBy(() -> client.awaitExit(60)).isInstanceOf(ChildJvm.ChildFailure.class)
-                    .hasMessageContaining("exited with 1")
-                    .hasMessageContaining("error: 1 of 2 connections completed no message in the measured phase");
-            assertThat(client.output()).noneMatch(l -> l.startsWith("CLIENT "));
-        }
+        assertTheRunFails(server, 2, 0, 1, "error: 1 of 2 connections completed no message in the measured phase");
     }
 
     /**
@@ -99,11 +86,8 @@ class EchoLoadClientTest {
     @Test
     void aFailedConnectionEndsTheRunAtOnce() throws Exception {
         StandInServer server = start(1000);
-        try (ChildJvm client = client(server.port(), 2, 0, 300)) {
-            assertThatThrownBy(() -> client.awaitExit(60)).isInstanceOf(ChildJvm.ChildFailure.class)
-                    .hasMessageContaining("exited with 1").hasMessageContaining("differ");
-            assertThat(client.output()).noneMatch(l -> l.contains("server closed"));
-        }
+        List<String> output = assertTheRunFails(server, 2, 0, 300, "differ");
+        assertThat(output).noneMatch(l -> l.contains("server closed"));
     }
 
     /**
@@ -177,6 +161,21 @@ class EchoLoadClientTest {
         ABRUPT,
         /** Keeps it open but stops answering: drops what comes in. */
         MUTE
+    }
+
+    /**
+     * Runs the client against server and asserts that it exits 1, saying {@code line}, with no CLIENT
+     * line; returns its output. The 60 s is a bound on hanging, far below the long runs asked for.
+     */
+    private static List<String> assertTheRunFails(StandInServer server, int connections, int warmupS, int durationS,
+                                                  String line) throws IOException {
+        try (ChildJvm client = client(server.port(), connections, warmupS, durationS)) {
+            assertThatThrownBy(() -> client.awaitExit(60)).isInstanceOf(ChildJvm.ChildFailure.class)
+                    .hasMessageContaining("exited with 1").hasMessageContaining(line);
+            List<String> output = client.output();
+            assertThat(output).noneMatch(l -> l.startsWith("CLIENT "));
+            return output;
+        }
     }
 
     private StandInServer start(long corruptAt) throws IOException {
