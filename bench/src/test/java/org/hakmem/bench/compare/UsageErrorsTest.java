@@ -190,4 +190,32 @@ class UsageErrorsTest {
         assertTrue(report.contains("| mixed-ws400 | hakmem | 0 (1 failed) |"), report);
         assertFalse(Files.readString(out.resolve("runs.csv")).contains(",ok,"), "no run can be ok");
     }
+
+    /**
+     * An echo client that stops because the server closed its connections (EchoLoadClient's one line,
+     * exit 1) makes a failed run, never a figure: the row counts it as failed with no msgs/s, the
+     * report quotes the line, and the failure's first line (the CSV's failure column, the A/B verdict's
+     * reason) says why, not only that the client "exited with 1 before printing a 'MEASURING' line".
+     */
+    @Test
+    void anEchoClientWhoseServerClosedItsConnectionsIsAFailedRun() throws IOException {
+        String closed = "error: the server closed 64 of 64 connections in the warmup, the first 0.4 s into it;"
+                + " no figures for this run";
+        // A stand-in java: the echo server prints its start lines and waits; the client prints the line and fails.
+        Path fakeJava = StandInJava.write(tmp, "fake-java-echo", "case \"$*\" in\n"
+                + "  *EchoBenchServer*) echo 'TRANSPORT nio ALLOCATOR hakmem'; echo 'PORT 9'; exec cat >/dev/null ;;\n"
+                + "  *EchoLoadClient*) echo '" + closed + "' >&2; exit 1 ;;\n"
+                + "esac\n");
+        Path out = tmp.resolve("out");
+
+        ToolRun run = ToolRun.of("compare", "--quick", "--workloads", "echo", "--allocators", "hakmem",
+                "--rounds", "1", "--java", fakeJava.toString(), "--out", out.toString());
+
+        assertEquals(1, run.exit(), run::transcript);
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("| hakmem | 0 (1 failed) | n/a |"), report);
+        assertTrue(report.contains("## Failed runs (1)") && report.contains(closed), report);
+        String csv = Files.readString(out.resolve("runs.csv"));
+        assertTrue(csv.contains(",failed,") && csv.contains("the server closed 64 of 64 connections"), csv);
+    }
 }

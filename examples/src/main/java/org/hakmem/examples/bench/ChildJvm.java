@@ -141,12 +141,17 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** A failure that names this child, says what went wrong and quotes the tail of its output. */
+    /**
+     * A failure that names this child, says what went wrong and quotes the tail of its output. Its first
+     * line also quotes the child's first "error: " line, the one-line reason the tools print: the
+     * comparison tool shows only that line in its CSV and its A/B verdict.
+     */
     public ChildFailure failure(String what) {
         List<String> all = output();
         List<String> tail = all.subList(Math.max(0, all.size() - TAIL_LINES), all.size());
         String skipped = all.size() > tail.size() ? "    (" + (all.size() - tail.size()) + " earlier lines omitted)\n" : "";
-        return new ChildFailure(label + " " + what + "; its output:\n" + skipped
+        String reason = all.stream().filter(l -> l.startsWith("error: ")).findFirst().map(l -> " (" + l + ")").orElse("");
+        return new ChildFailure(label + " " + what + reason + "; its output:\n" + skipped
                 + String.join("\n", tail).indent(4));
     }
 

@@ -11,7 +11,14 @@
  * differs between connections), and every byte that comes back is checked against the message it
  * should belong to: a difference fails the run (exit 1), also where the server sent back another
  * message's bytes (a buffer reused while it still held an older message), as does a connection that
- * fails or closes. After `warmup`
+ * fails or that the server closes. Such a run ends at once (RunWatch), not after warmup + duration,
+ * and prints no CLIENT line; a close by the server is one line on stderr:
+ *   error: the server closed 64 of 64 connections in the warmup, the first 0.4 s into it; ...
+ * So is a connection that the server keeps open but never answers in the measured phase (the figure
+ * would be that of fewer connections than asked for):
+ *   error: 1 of 64 connections completed no message in the measured phase; ...
+ * No server at the address is one line too: "error: connect to <host>:<port> failed: <why>".
+ * After `warmup`
  * seconds the histogram is reset and "MEASURING" is printed (the launcher tells the server, which
  * starts its measured-phase peak RSS there); after `duration` more seconds the histogram is read and
  * one line is printed:
@@ -36,13 +43,13 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 public final class EchoLoadClient {
 
@@ -65,6 +72,10 @@ public final class EchoLoadClient {
     static final int MAX_INFLIGHT = 65536;
     /** Extra seconds after warmup + duration before the watchdog halts the JVM. */
     static final int GRACE_SECONDS = 20;
+    /** After the server's first close, how long the client waits for it to close the others (RunWatch.settle). */
+    private static final long SETTLE_MS = 1000;
+    /** How long a connect may take (its own timeout, CONNECT_TIMEOUT_MILLIS, is 5 s). */
+    private static final long CONNECT_WAIT_S = 10;
 
     private EchoLoadClient() {
     }
@@ -126,8 +137,8 @@ public final class EchoLoadClient {
         watchdog.start();
 
         Recorder recorder = new Recorder(MAX_LATENCY_NS, 3);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Load load = new Load(recorder, failure, size, inflight);
+        RunWatch watch = new RunWatch(connections);
+        Load load = new Load(recorder, watch, size, inflight);
 
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(
                 Math.max(1, Runtime.getRuntime().availableProcessors()), transport.ioHandlerFactory);
@@ -151,36 +162,37 @@ public final class EchoLoadClient {
                 connects.add(b.connect(host, port));
             }
             for (ChannelFuture f : connects) {
-                if (!f.awaitUninterruptibly(10, TimeUnit.SECONDS) || !f.isSuccess()) {
-                    throw new IllegalStateException("connect to " + host + ":" + port + " failed", f.cause());
-                }
-                channels.add(f.channel());
+                channels.add(connected(f, host, port));
             }
             // Start the load only once every connection is up.
+            watch.enter(RunWatch.Phase.WARMUP);
             for (Channel ch : channels) {
-                ch.eventLoop().execute(() -> ch.pipeline().get(Conn.class).start(ch));
+                ch.eventLoop().execute(() -> start(ch));
             }
 
-            Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
+            if (!watch.runFor(TimeUnit.SECONDS.toMillis(warmup))) {
+                throw ended(load, watch);
+            }
             recorder.getIntervalHistogram(); // discard the warmup
             System.out.println("MEASURING");
             System.out.flush();
+            watch.enter(RunWatch.Phase.MEASURED);
+            load.measuring = true;
             long t0 = System.nanoTime();
-            Thread.sleep(TimeUnit.SECONDS.toMillis(duration));
+            boolean whole = watch.runFor(TimeUnit.SECONDS.toMillis(duration));
             Histogram h = recorder.getIntervalHistogram();
             long elapsed = System.nanoTime() - t0;
+            if (!whole || watch.failure() != null || watch.closeReport() != null) {
+                throw ended(load, watch); // also a close in the moment between the wait and the read
+            }
             load.stopped = true;
-
-            Throwable err = failure.get();
-            if (err != null) {
-                throw new IllegalStateException("connection failed during the run", err);
-            }
-            long closedEarly = channels.stream().filter(ch -> !ch.isActive()).count();
-            if (closedEarly > 0) {
-                throw new IllegalStateException(closedEarly + " connection(s) closed during the run");
-            }
             if (h.getTotalCount() == 0) {
                 throw new IllegalStateException("no messages completed during the measurement");
+            }
+            int silent = connections - load.answered.get();
+            if (silent > 0) {
+                throw new RunFailed(silent + " of " + connections + " connections completed no message in the"
+                        + " measured phase (the server kept them open but did not answer); no figures for this run");
             }
             double msgsPerS = h.getTotalCount() / (elapsed / 1e9);
             System.out.println(String.format(Locale.ROOT,
@@ -189,6 +201,9 @@ public final class EchoLoadClient {
                     h.getValueAtPercentile(50) / 1000.0,
                     h.getValueAtPercentile(99) / 1000.0,
                     h.getValueAtPercentile(99.9) / 1000.0));
+        } catch (RunFailed e) {
+            e.print();
+            exit = 1;
         } catch (Exception e) {
             System.err.println("error: " + e);
             if (e.getCause() != null) {
@@ -208,22 +223,83 @@ public final class EchoLoadClient {
         System.exit(exit);
     }
 
+    /**
+     * The channel of a connect that succeeded. No server at the address is one line, as EchoClient
+     * says it (Cli: a valid command line that the system refuses), not two with Java's class names.
+     */
+    private static Channel connected(ChannelFuture f, String host, int port) throws RunFailed {
+        if (!f.awaitUninterruptibly(CONNECT_WAIT_S, TimeUnit.SECONDS)) {
+            throw new RunFailed("connect to " + host + ":" + port + " timed out after " + CONNECT_WAIT_S + " s");
+        }
+        if (!f.isSuccess()) {
+            throw new RunFailed("connect to " + host + ":" + port + " failed: " + Cli.reason(f.cause()));
+        }
+        return f.channel();
+    }
+
+    /** Starts a connection's load, unless the server closed it already (its pipeline is then empty). */
+    private static void start(Channel ch) {
+        Conn conn = ch.pipeline().get(Conn.class);
+        if (conn != null) {
+            conn.start(ch);
+        }
+    }
+
+    /**
+     * For a run that a failed or closed connection cut short: gives the server a moment to close the
+     * rest (the report then counts every connection it closed), then stops the load. Only then: from
+     * load.stopped on, closes are taken for the client's own and are not reported.
+     */
+    private static RunFailed ended(Load load, RunWatch watch) throws InterruptedException {
+        watch.settle(SETTLE_MS);
+        load.stopped = true;
+        return new RunFailed(watch.closeReport(), watch.failure());
+    }
+
+    /**
+     * A run without valid figures: a problem with the connections (message, one line: a connect that
+     * failed, the server's closes, or connections it did not answer) and/or a connection's failure (cause).
+     */
+    private static final class RunFailed extends Exception {
+        RunFailed(String problem, Throwable failure) {
+            super(problem, failure, false, false);
+        }
+
+        RunFailed(String problem) {
+            this(problem, null);
+        }
+
+        /** On stderr: the failure in the two lines the client always printed for it, then the problem's line. */
+        void print() {
+            if (getCause() != null) {
+                System.err.println("error: java.lang.IllegalStateException: connection failed during the run");
+                System.err.println("cause: " + getCause());
+            }
+            if (getMessage() != null) {
+                System.err.println("error: " + getMessage());
+            }
+        }
+    }
+
     /** State shared by all connections. */
     private static final class Load {
         final Recorder recorder;
-        final AtomicReference<Throwable> failure;
+        final RunWatch watch;
         /** Messages are windows of it: size + WINDOWS random bytes. */
         final byte[] pattern;
         /** The pattern as a buffer, to check echoed bytes against (read-only, shared by every connection). */
         final ByteBuf expected;
         final int size;
         final AtomicInteger connections = new AtomicInteger();
+        /** Connections that completed a message in the measured phase: all of them, in a valid run. */
+        final AtomicInteger answered = new AtomicInteger();
+        volatile boolean measuring;
         final int inflight;
         volatile boolean stopped;
 
-        Load(Recorder recorder, AtomicReference<Throwable> failure, int size, int inflight) {
+        Load(Recorder recorder, RunWatch watch, int size, int inflight) {
             this.recorder = recorder;
-            this.failure = failure;
+            this.watch = watch;
             this.size = size;
             this.pattern = new byte[size + WINDOWS];
             new SplittableRandom(PATTERN_SEED).nextBytes(pattern);
@@ -243,6 +319,9 @@ public final class EchoLoadClient {
         private int partial;         // bytes received of the oldest outstanding message
         private long sent;           // messages sent so far
         private long received;       // messages received whole so far
+        private boolean answeredInPhase; // completed a message in the measured phase (counted in load.answered)
+        private boolean failed;      // closed by this client after a failure: not the server's close
+        private boolean reset;       // the server reset the connection (an error, but a close of the server's)
 
         Conn(Load load, int index) {
             this.load = load;
@@ -303,6 +382,10 @@ public final class EchoLoadClient {
                         head = (head + 1) % sentAt.length;
                         outstanding--;
                         load.recorder.recordValue(Math.min(Math.max(latency, 0), MAX_LATENCY_NS));
+                        if (!answeredInPhase && load.measuring) {
+                            answeredInPhase = true;
+                            load.answered.incrementAndGet();
+                        }
                         if (!load.stopped) {
                             send(ctx.channel());
                         }
@@ -318,12 +401,29 @@ public final class EchoLoadClient {
             ctx.flush();
         }
 
+        /**
+         * A reset by the server, and writes that fail with it or after the close, are the server's close
+         * (channelInactive reports it, once per connection, as PeerErrors does for the servers); anything
+         * else fails the run.
+         */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (!load.stopped) {
-                load.failure.compareAndSet(null, cause);
+            if (PeerErrors.isPeerReset(cause)) {
+                reset = true;
+            } else if (!(cause instanceof ClosedChannelException && !ctx.channel().isOpen()) && !load.stopped) {
+                failed = true;
+                load.watch.failed(cause);
             }
             ctx.close();
+        }
+
+        /** A close that is neither the client's own at the end nor after a failure is the server's. */
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!load.stopped && !failed) {
+                load.watch.serverClosed(reset);
+            }
+            ctx.fireChannelInactive();
         }
     }
 }

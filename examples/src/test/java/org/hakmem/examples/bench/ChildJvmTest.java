@@ -9,11 +9,13 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * ChildJvm's children do not outlive their parent: a benchmark launcher stopped with SIGTERM (kill,
  * a CI job's cancel) takes its running child with it rather than leaving it to run on, reparented to
- * init, for as long as its run lasts (a 30-minute soak child ran on for 30 minutes).
+ * init, for as long as its run lasts (a 30-minute soak child ran on for 30 minutes). And a failure's
+ * first line says why the child failed.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ChildJvmTest {
@@ -33,6 +35,21 @@ class ChildJvmTest {
                 child.get().destroyForcibly(); // leave nothing behind, then fail
             }
             assertThat(childGone).as("the child of a parent stopped with SIGTERM has exited").isTrue();
+        }
+    }
+
+    /**
+     * The first line of a failure says why the child failed, where the child said it in an "error: "
+     * line: the comparison tool's CSV and A/B verdict show that first line only, which read
+     * "exited with 1; its output:" for every failure alike.
+     */
+    @Test
+    void aFailureQuotesTheChildsErrorLineInItsFirstLine() throws Exception {
+        try (ChildJvm child = new ChildJvm("failing", List.of("sh", "-c",
+                "echo starting; echo 'error: the server closed 2 of 2 connections' >&2; exit 1"))) {
+            assertThatThrownBy(() -> child.awaitExit(60)).isInstanceOf(ChildJvm.ChildFailure.class)
+                    .satisfies(e -> assertThat(e.getMessage().lines().findFirst()).contains(
+                            "failing exited with 1 (error: the server closed 2 of 2 connections); its output:"));
         }
     }
 
