@@ -3,9 +3,9 @@
  *
  * A buffer over SizeClasses.MAX_SIZE has a mapping of its own. A new mapping costs an mmap, a page
  * fault for each 4 KiB page the buffer writes (the kernel zeroes every one) and an munmap when it is
- * released: about 1 ms for 2 MiB on this project's machines, where Pooled and Adaptive hand out
- * chunks that are already mapped and resident (50-90 us for the same buffer, written page by page;
- * docs/BENCHMARKS.md, "Buffers over 1 MiB"). A server that encodes large responses, or a decoder
+ * released: 1-2 ms for a 2 MiB buffer written page by page on this project's machines, against
+ * 70-150 us with Pooled and Adaptive, and 4 us once the mapping is kept (docs/BENCHMARKS.md,
+ * "Buffers over 1 MiB"). A server that encodes large responses, or a decoder
  * whose cumulation outgrows 1 MiB, pays that on every one. So a released block is kept, and the next
  * huge request it fits takes it back as it is:
  *
