@@ -149,6 +149,11 @@ public class SuperslabPool {
      * next[] array is (keepNextArray).
      */
     public synchronized void releaseSpan(Slab s) {
+        if (s.state == Slab.RELEASED) {
+            // Its slabs may hold a new span by now, and its next[] array is kept: a second release
+            // would free those slabs under the new span and give the array to two spans.
+            throw new IllegalStateException("span released twice: " + s);
+        }
         if (s.used != 0) {
             throw new IllegalStateException("releasing a span with " + s.used + " live slots: " + s);
         }

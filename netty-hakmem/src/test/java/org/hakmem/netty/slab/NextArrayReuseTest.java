@@ -11,6 +11,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -33,6 +34,26 @@ class NextArrayReuseTest extends FastPoolFixture {
         assertSame(first.next, again.next, "the class's next span takes the released span's array");
         pool.releaseSpan(again);
         pool.releaseSpan(other);
+        pool.releaseSpan(keeper);
+    }
+
+    /**
+     * A span released twice would keep its array twice, and two later spans would share one free
+     * list: the second release is refused, loudly, and keeps nothing.
+     */
+    @Test
+    void aSpanReleasedTwiceIsRefusedAndItsArrayKeptOnce() {
+        Slab keeper = pool.acquireSpan(CLASS_1K, OWNER);
+        Slab span = pool.acquireSpan(CLASS_16, OWNER);
+        pool.releaseSpan(span);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.releaseSpan(span));
+        assertTrue(e.getMessage().contains("released twice"), e.getMessage());
+        Slab first = pool.acquireSpan(CLASS_16, OWNER);
+        Slab second = pool.acquireSpan(CLASS_16, OWNER);
+        assertSame(span.next, first.next);
+        assertNotSame(first.next, second.next, "the refused release kept no second copy");
+        pool.releaseSpan(first);
+        pool.releaseSpan(second);
         pool.releaseSpan(keeper);
     }
 
