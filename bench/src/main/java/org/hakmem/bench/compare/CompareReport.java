@@ -38,7 +38,8 @@ final class CompareReport {
                     .append("Medians over the rounds, MiB. used: live buffers' slots (their class sizes). spans: ")
                     .append("slabs cut into spans for thread heaps; spans - used is the free slots inside spans. ")
                     .append("free slabs: released by heaps and not yet decommitted (waiting for LEAN's purge, or ")
-                    .append("kept by FAST). committed = spans + free slabs. resident: mincore over the mappings. ")
+                    .append("kept by FAST), with the kept mappings of released buffers over 1 MiB (none in these ")
+                    .append("workloads). committed = spans + free slabs. resident: mincore over the mappings. ")
                     .append("spans/op: spans heaps took from the pool per op in the measured phase (span churn).\n\n");
         }
         if (workloads.contains("burst-idle")) {
