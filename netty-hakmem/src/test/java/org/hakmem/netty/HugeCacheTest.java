@@ -201,6 +201,54 @@ class HugeCacheTest {
     }
 
     /**
+     * The cap makes room for an allocation by unmapping kept mappings, and the kernel refuses one of
+     * those munmaps: the refusal is counted and the mapping stays, never handed out again, but the
+     * others are gone and the allocation fits. It must get its buffer, not the refusal of a mapping it
+     * never held (an allocation under the cap, small or huge, is no trim()).
+     */
+    @Test
+    void aRefusedMunmapWhileTheCapMakesRoomDoesNotFailAnAllocationThatThenFits() {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
+                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(64L * MIB));
+        ByteBuf small = alloc.directBuffer(4 * MIB);
+        ByteBuf large = alloc.directBuffer(12 * MIB);
+        long refused = release(small);
+        large.release();
+        assertEquals(16L * MIB, alloc.metric().keptHugeBytes(), "a quarter of the cap: both kept");
+        faults.beforeMunmap = address -> faults.munmapErrno = address == refused ? 22 : 0;
+
+        ByteBuf big = alloc.directBuffer(52 * MIB); // 16 + 52 > 64: room is made; 4 + 52 fits
+        faults.beforeMunmap = null;
+        faults.munmapErrno = 0;
+        assertEquals(1, alloc.metric().osStats().munmapFailures());
+        assertEquals(56L * MIB, alloc.metric().mappedBytes(), "the refused 4 MiB and the new 52");
+        assertNotEquals(refused, big.memoryAddress());
+        big.setByte(52 * MIB - 1, 1);
+        big.release();
+        assertEquals(0, alloc.metric().usedDirectMemory());
+    }
+
+    /**
+     * Room was made but not enough, and a kept mapping's munmap was refused on the way: the
+     * allocation fails as the cap says (OutOfMemoryError), with the refusal attached to it.
+     */
+    @Test
+    void aRefusedMunmapWhileTheCapMakesRoomInVainIsAttachedToTheRefusal() {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
+                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(64L * MIB));
+        ByteBuf kept = alloc.directBuffer(12 * MIB);
+        kept.release();
+        faults.munmapErrno = 22;
+        OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> alloc.directBuffer(56 * MIB));
+        faults.munmapErrno = 0;
+        assertEquals(1, e.getSuppressed().length, () -> "suppressed: " + java.util.Arrays.toString(e.getSuppressed()));
+        assertThat(e.getSuppressed()[0].getMessage()).contains("munmap of " + 12 * MIB + " bytes").contains("errno 22");
+        assertEquals(1, alloc.metric().osStats().munmapFailures());
+    }
+
+    /**
      * Threads allocate huge buffers of sizes that kept mappings serve (1 to 4 MiB), fill each with a
      * pattern of its own, and release half of them on another thread; every buffer's pattern is
      * checked before its release, so two live buffers handed the same mapping fail the test.
