@@ -249,6 +249,59 @@ class HugeCacheTest {
     }
 
     /**
+     * A JNA Error (a fault in native code) from the munmap of the first kept mapping trim() tries: the
+     * one that threw may or may not be mapped, so it is never handed out again; the one not tried
+     * yet is kept again, mapped and intact, and serves the next buffer of its size.
+     */
+    @Test
+    void anErrorFromAKeptMappingsMunmapKeepsTheMappingsNotTriedYet() {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
+                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(256L * MIB));
+        ByteBuf a = alloc.directBuffer(3 * MIB);
+        ByteBuf b = alloc.directBuffer(3 * MIB);
+        List<Long> addresses = List.of(release(a), release(b));
+        AtomicReference<Long> threw = new AtomicReference<>();
+        faults.beforeMunmap = address -> faults.munmapThrows =
+                threw.compareAndSet(null, address) ? new Error("Invalid memory access (injected)") : null;
+
+        assertThrows(Error.class, alloc::trim);
+        faults.beforeMunmap = null;
+        faults.munmapThrows = null;
+        assertEquals(3L * MIB, alloc.metric().keptHugeBytes(), "the mapping not tried is kept again");
+        assertEquals(6L * MIB, alloc.metric().mappedBytes(), "the one that threw stays in the books");
+        ByteBuf next = alloc.directBuffer(3 * MIB);
+        long untried = addresses.get(0).equals(threw.get()) ? addresses.get(1) : addresses.get(0);
+        assertEquals(untried, next.memoryAddress(), "the mapping not tried serves the next buffer");
+        ByteBuf another = alloc.directBuffer(3 * MIB);
+        assertNotEquals(threw.get(), another.memoryAddress(), "the one that threw is never handed out");
+        next.release();
+        another.release();
+    }
+
+    /**
+     * A JNA Error from retiring an empty superslab, which trim() does before it unmaps kept mappings:
+     * those were never tried, so they stay kept (and a later trim() unmaps them).
+     */
+    @Test
+    void anErrorWhileRetiringASuperslabKeepsTheKeptMappings() {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
+                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(256L * MIB));
+        alloc.directBuffer(4096).release(); // an empty superslab for trim() to retire
+        long kept = release(alloc.directBuffer(3 * MIB));
+        faults.munmapThrows = new Error("Invalid memory access (injected)");
+        assertThrows(Error.class, alloc::trim);
+        faults.munmapThrows = null;
+        assertEquals(3L * MIB, alloc.metric().keptHugeBytes(), "not tried: kept again");
+        ByteBuf next = alloc.directBuffer(3 * MIB);
+        assertEquals(kept, next.memoryAddress());
+        next.release();
+        assertEquals(3L * MIB, alloc.trim());
+        assertEquals(0, alloc.metric().keptHugeBytes());
+    }
+
+    /**
      * Threads allocate huge buffers of sizes that kept mappings serve (1 to 4 MiB), fill each with a
      * pattern of its own, and release half of them on another thread; every buffer's pattern is
      * checked before its release, so two live buffers handed the same mapping fail the test.
