@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -299,6 +300,57 @@ class HugeCacheTest {
         next.release();
         assertEquals(3L * MIB, alloc.trim());
         assertEquals(0, alloc.metric().keptHugeBytes());
+    }
+
+    /**
+     * While trim()'s munmap of a kept mapping is in the kernel (held there by the test), the mapping
+     * is neither kept nor committed, only still mapped, and a buffer of its size allocated meanwhile
+     * gets a new mapping: never the one going away.
+     */
+    @Test
+    void aKeptMappingBeingUnmappedIsNeitherCountedNorHandedOut() throws Exception {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
+                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(256L * MIB));
+        long going = release(alloc.directBuffer(3 * MIB));
+        CountDownLatch inMunmap = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        faults.beforeMunmap = address -> {
+            if (address == going) {
+                inMunmap.countDown();
+                awaitUninterruptibly(letGo);
+            }
+        };
+        Thread trimmer = new Thread(alloc::trim);
+        trimmer.setDaemon(true);
+        trimmer.start();
+        ByteBuf meanwhile = null;
+        try {
+            assertTrue(inMunmap.await(20, TimeUnit.SECONDS), "trim() reached the munmap");
+            HakmemAllocatorMetric m = alloc.metric();
+            assertEquals(0, m.keptHugeBytes(), () -> "being unmapped: " + m);
+            assertEquals(0, m.committedBytes(), () -> "being unmapped: " + m);
+            assertEquals(3L * MIB, m.mappedBytes(), "mapped until the munmap returns");
+            meanwhile = alloc.directBuffer(3 * MIB);
+            assertNotEquals(going, meanwhile.memoryAddress(), "the mapping being unmapped was handed out");
+        } finally {
+            letGo.countDown();
+            trimmer.join();
+            faults.beforeMunmap = null;
+        }
+        Patterns.fill(meanwhile, 5);
+        Patterns.check(meanwhile, 5);
+        meanwhile.release();
+        alloc.trim();
+        assertEquals(0, alloc.metric().mappedBytes());
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
