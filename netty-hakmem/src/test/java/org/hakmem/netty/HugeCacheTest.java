@@ -146,6 +146,26 @@ class HugeCacheTest {
         alloc.trim();
     }
 
+    /**
+     * A kept mapping that no huge request fits must not starve the superslabs: a refill the cap
+     * refuses makes room, and that unmaps it. 8 MiB cap, 1 MiB + a page kept (a quarter of the cap
+     * allows 2 MiB), then 7.5 MiB of 64 KiB buffers: four 2 MiB superslabs, the whole cap.
+     */
+    @Test
+    void aRefillTheCapRefusesUnmapsKeptMappings() {
+        HakmemByteBufAllocator alloc = fast(8L * MIB);
+        alloc.directBuffer(MIB + 1).release();
+        assertEquals(MIB + 4096L, alloc.metric().keptHugeBytes());
+        List<ByteBuf> live = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            live.add(alloc.directBuffer(64 << 10, 64 << 10));
+        }
+        assertEquals(0, alloc.metric().keptHugeBytes(), "unmapped to make room for the fourth superslab");
+        assertEquals(8L * MIB, alloc.metric().mappedBytes());
+        live.forEach(ByteBuf::release);
+        alloc.trim();
+    }
+
     @Test
     void aBufferReleasedOnAnotherThreadLeavesItsMappingForThisOne() throws Exception {
         HakmemByteBufAllocator alloc = fast(256L * MIB);
