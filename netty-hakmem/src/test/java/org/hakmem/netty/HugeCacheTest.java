@@ -6,6 +6,7 @@ import org.hakmem.netty.os.FaultySyscalls;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -31,6 +32,12 @@ class HugeCacheTest {
 
     private static HakmemByteBufAllocator fast(long cap) {
         return HakmemByteBufAllocator.builder().profile(Profile.FAST).maxMappedBytes(cap).build();
+    }
+
+    /** A FAST allocator over system calls the test can make fail. */
+    private static HakmemByteBufAllocator fast(FaultySyscalls faults, long cap) {
+        return new HakmemByteBufAllocator(HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(),
+                faults.newOsMemory(cap));
     }
 
     @Test
@@ -203,8 +210,7 @@ class HugeCacheTest {
     @Test
     void aKeptMappingWhoseMunmapFailsIsReportedAndNeverReused() {
         FaultySyscalls faults = new FaultySyscalls();
-        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
-                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(256L * MIB));
+        HakmemByteBufAllocator alloc = fast(faults, 256L * MIB);
         ByteBuf b = alloc.directBuffer(3 * MIB);
         long address = b.memoryAddress();
         b.release();
@@ -230,8 +236,7 @@ class HugeCacheTest {
     @Test
     void aRefusedMunmapWhileTheCapMakesRoomDoesNotFailAnAllocationThatThenFits() {
         FaultySyscalls faults = new FaultySyscalls();
-        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
-                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(64L * MIB));
+        HakmemByteBufAllocator alloc = fast(faults, 64L * MIB);
         ByteBuf small = alloc.directBuffer(4 * MIB);
         ByteBuf large = alloc.directBuffer(12 * MIB);
         long refused = release(small);
@@ -257,14 +262,13 @@ class HugeCacheTest {
     @Test
     void aRefusedMunmapWhileTheCapMakesRoomInVainIsAttachedToTheRefusal() {
         FaultySyscalls faults = new FaultySyscalls();
-        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
-                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(64L * MIB));
+        HakmemByteBufAllocator alloc = fast(faults, 64L * MIB);
         ByteBuf kept = alloc.directBuffer(12 * MIB);
         kept.release();
         faults.munmapErrno = 22;
         OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> alloc.directBuffer(56 * MIB));
         faults.munmapErrno = 0;
-        assertEquals(1, e.getSuppressed().length, () -> "suppressed: " + java.util.Arrays.toString(e.getSuppressed()));
+        assertEquals(1, e.getSuppressed().length, () -> "suppressed: " + Arrays.toString(e.getSuppressed()));
         assertThat(e.getSuppressed()[0].getMessage()).contains("munmap of " + 12 * MIB + " bytes").contains("errno 22");
         assertEquals(1, alloc.metric().osStats().munmapFailures());
     }
@@ -277,8 +281,7 @@ class HugeCacheTest {
     @Test
     void anErrorFromAKeptMappingsMunmapKeepsTheMappingsNotTriedYet() {
         FaultySyscalls faults = new FaultySyscalls();
-        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
-                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(256L * MIB));
+        HakmemByteBufAllocator alloc = fast(faults, 256L * MIB);
         ByteBuf a = alloc.directBuffer(3 * MIB);
         ByteBuf b = alloc.directBuffer(3 * MIB);
         List<Long> addresses = List.of(release(a), release(b));
@@ -307,8 +310,7 @@ class HugeCacheTest {
     @Test
     void anErrorWhileRetiringASuperslabKeepsTheKeptMappings() {
         FaultySyscalls faults = new FaultySyscalls();
-        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
-                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(256L * MIB));
+        HakmemByteBufAllocator alloc = fast(faults, 256L * MIB);
         alloc.directBuffer(4096).release(); // an empty superslab for trim() to retire
         long kept = release(alloc.directBuffer(3 * MIB));
         faults.munmapThrows = new Error("Invalid memory access (injected)");
@@ -330,8 +332,7 @@ class HugeCacheTest {
     @Test
     void aKeptMappingBeingUnmappedIsNeitherCountedNorHandedOut() throws Exception {
         FaultySyscalls faults = new FaultySyscalls();
-        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
-                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(256L * MIB));
+        HakmemByteBufAllocator alloc = fast(faults, 256L * MIB);
         long going = release(alloc.directBuffer(3 * MIB));
         CountDownLatch inMunmap = new CountDownLatch(1);
         CountDownLatch letGo = new CountDownLatch(1);
