@@ -29,7 +29,8 @@
  * start it: before, it ran for good with the loader of whoever built the first LEAN allocator (in an
  * application server, a web application's loader, kept after its undeployment).
  *
- * A purge that throws (it should not: OsMemory turns OS failures into a disabled switch) is logged
+ * A purge that throws (a JNA Error, or the refused munmap of a kept huge mapping: OsMemory turns
+ * other OS failures into a disabled switch) is logged
  * (Netty's logger, at ERROR, with the stack trace) and the task keeps running, whatever it threw,
  * Errors included; an exception must not silently end the giving-back (ScheduledThreadPoolExecutor
  * never runs a task again once it has thrown). A fault that stays fails every round, 4 times a

@@ -44,6 +44,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import org.hakmem.netty.heap.HeapRegistry;
 import org.hakmem.netty.heap.ThreadHeap;
+import org.hakmem.netty.os.DecommitMode;
 import org.hakmem.netty.os.OsMemory;
 import org.hakmem.netty.policy.ReleasePolicy;
 import org.hakmem.netty.slab.HugeBlock;
@@ -328,8 +329,9 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
 
     /**
      * Gives back to the kernel everything that can be given back now, in either profile: the calling
-     * thread's empty spans, dead threads' memory, every empty superslab (unmapped) and every other
-     * free slab (decommitted with the configured mode; with OFF, only the unmapping happens). The heaps
+     * thread's empty spans, dead threads' memory, every empty superslab (unmapped), the mappings of
+     * released buffers over 1 MiB kept for reuse (unmapped) and every other free slab (decommitted
+     * with the configured mode; with OFF, only the unmapping happens). The heaps
      * virtual threads share give theirs back now, and so, in LEAN with FREE or DONTNEED, do idle
      * threads that hold no buffer (their heaps park). Event loops this allocator watches
      * ({@link #watchEventLoops}) and that hold buffers other threads released are asked to look, as a
@@ -341,6 +343,9 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
      * either profile; live buffers are never touched.
      *
      * @return bytes unmapped or decommitted by this call
+     * @throws IllegalStateException if the kernel refuses the munmap of a kept mapping: thrown once the
+     *         rest is given back and the watched loops asked; the refusal is counted
+     *         ({@link HakmemAllocatorMetric#osStats()}), and the mapping stays, never handed out again
      */
     public long trim() {
         ThreadCache own = table.getIfExists();
@@ -351,8 +356,28 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         shared.releaseEmptySpans();
         pool.requestHeapTrim();
         registry.reapDead(true);
-        long given = pool.purge(true, config.decommitMode());
-        askWatchedLoopsToLook(true); // last: the looks run later, and a watched group that throws stops nothing
+        return purgeThenAsk(true, config.decommitMode());
+    }
+
+    /**
+     * Purges, then asks watched loops to look: last, since the looks run later, and a watched group
+     * that throws stops nothing. A purge that throws (a kept huge mapping's refused munmap, a JNA
+     * Error) still asks them, as their memory does not depend on it; what asking throws then rides
+     * along on the purge's exception.
+     */
+    private long purgeThenAsk(boolean force, DecommitMode mode) {
+        long given;
+        try {
+            given = pool.purge(force, mode);
+        } catch (RuntimeException | Error purgeFailed) {
+            try {
+                askWatchedLoopsToLook(force);
+            } catch (RuntimeException | Error askFailed) {
+                purgeFailed.addSuppressed(askFailed);
+            }
+            throw purgeFailed;
+        }
+        askWatchedLoopsToLook(force);
         return given;
     }
 
@@ -431,10 +456,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
                 && policy.trimHeaps(pool.committedBytes())) {
             pool.requestHeapTrim();
         }
-        pool.purge(false, policy.decommitMode());
-        // Last: the looks run later on the loops, and a watched group that throws (logged by the
-        // purger) must not cost the round its purge.
-        askWatchedLoopsToLook(false);
+        purgeThenAsk(false, policy.decommitMode()); // a watched group that throws is logged by the purger
     }
 
     String policyName() {

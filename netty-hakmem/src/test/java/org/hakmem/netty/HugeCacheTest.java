@@ -6,10 +6,12 @@ import org.hakmem.netty.os.FaultySyscalls;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,6 +32,12 @@ class HugeCacheTest {
 
     private static HakmemByteBufAllocator fast(long cap) {
         return HakmemByteBufAllocator.builder().profile(Profile.FAST).maxMappedBytes(cap).build();
+    }
+
+    /** A FAST allocator over system calls the test can make fail. */
+    private static HakmemByteBufAllocator fast(FaultySyscalls faults, long cap) {
+        return new HakmemByteBufAllocator(HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(),
+                faults.newOsMemory(cap));
     }
 
     @Test
@@ -145,6 +153,26 @@ class HugeCacheTest {
         alloc.trim();
     }
 
+    /**
+     * A kept mapping that no huge request fits must not starve the superslabs: a refill the cap
+     * refuses makes room, and that unmaps it. 8 MiB cap, 1 MiB + a page kept (a quarter of the cap
+     * allows 2 MiB), then 7.5 MiB of 64 KiB buffers: four 2 MiB superslabs, the whole cap.
+     */
+    @Test
+    void aRefillTheCapRefusesUnmapsKeptMappings() {
+        HakmemByteBufAllocator alloc = fast(8L * MIB);
+        alloc.directBuffer(MIB + 1).release();
+        assertEquals(MIB + 4096L, alloc.metric().keptHugeBytes());
+        List<ByteBuf> live = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            live.add(alloc.directBuffer(64 << 10, 64 << 10));
+        }
+        assertEquals(0, alloc.metric().keptHugeBytes(), "unmapped to make room for the fourth superslab");
+        assertEquals(8L * MIB, alloc.metric().mappedBytes());
+        live.forEach(ByteBuf::release);
+        alloc.trim();
+    }
+
     @Test
     void aBufferReleasedOnAnotherThreadLeavesItsMappingForThisOne() throws Exception {
         HakmemByteBufAllocator alloc = fast(256L * MIB);
@@ -182,8 +210,7 @@ class HugeCacheTest {
     @Test
     void aKeptMappingWhoseMunmapFailsIsReportedAndNeverReused() {
         FaultySyscalls faults = new FaultySyscalls();
-        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
-                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(256L * MIB));
+        HakmemByteBufAllocator alloc = fast(faults, 256L * MIB);
         ByteBuf b = alloc.directBuffer(3 * MIB);
         long address = b.memoryAddress();
         b.release();
@@ -198,6 +225,153 @@ class HugeCacheTest {
         Patterns.fill(next, 4);
         Patterns.check(next, 4);
         next.release();
+    }
+
+    /**
+     * The cap makes room for an allocation by unmapping kept mappings, and the kernel refuses one of
+     * those munmaps: the refusal is counted and the mapping stays, never handed out again, but the
+     * others are gone and the allocation fits. It must get its buffer, not the refusal of a mapping it
+     * never held (an allocation under the cap, small or huge, is no trim()).
+     */
+    @Test
+    void aRefusedMunmapWhileTheCapMakesRoomDoesNotFailAnAllocationThatThenFits() {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator alloc = fast(faults, 64L * MIB);
+        ByteBuf small = alloc.directBuffer(4 * MIB);
+        ByteBuf large = alloc.directBuffer(12 * MIB);
+        long refused = release(small);
+        large.release();
+        assertEquals(16L * MIB, alloc.metric().keptHugeBytes(), "a quarter of the cap: both kept");
+        faults.beforeMunmap = address -> faults.munmapErrno = address == refused ? 22 : 0;
+
+        ByteBuf big = alloc.directBuffer(52 * MIB); // 16 + 52 > 64: room is made; 4 + 52 fits
+        faults.beforeMunmap = null;
+        faults.munmapErrno = 0;
+        assertEquals(1, alloc.metric().osStats().munmapFailures());
+        assertEquals(56L * MIB, alloc.metric().mappedBytes(), "the refused 4 MiB and the new 52");
+        assertNotEquals(refused, big.memoryAddress());
+        big.setByte(52 * MIB - 1, 1);
+        big.release();
+        assertEquals(0, alloc.metric().usedDirectMemory());
+    }
+
+    /**
+     * Room was made but not enough, and a kept mapping's munmap was refused on the way: the
+     * allocation fails as the cap says (OutOfMemoryError), with the refusal attached to it.
+     */
+    @Test
+    void aRefusedMunmapWhileTheCapMakesRoomInVainIsAttachedToTheRefusal() {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator alloc = fast(faults, 64L * MIB);
+        ByteBuf kept = alloc.directBuffer(12 * MIB);
+        kept.release();
+        faults.munmapErrno = 22;
+        OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> alloc.directBuffer(56 * MIB));
+        faults.munmapErrno = 0;
+        assertEquals(1, e.getSuppressed().length, () -> "suppressed: " + Arrays.toString(e.getSuppressed()));
+        assertThat(e.getSuppressed()[0].getMessage()).contains("munmap of " + 12 * MIB + " bytes").contains("errno 22");
+        assertEquals(1, alloc.metric().osStats().munmapFailures());
+    }
+
+    /**
+     * A JNA Error (a fault in native code) from the munmap of the first kept mapping trim() tries: the
+     * one that threw may or may not be mapped, so it is never handed out again; the one not tried
+     * yet is kept again, mapped and intact, and serves the next buffer of its size.
+     */
+    @Test
+    void anErrorFromAKeptMappingsMunmapKeepsTheMappingsNotTriedYet() {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator alloc = fast(faults, 256L * MIB);
+        ByteBuf a = alloc.directBuffer(3 * MIB);
+        ByteBuf b = alloc.directBuffer(3 * MIB);
+        List<Long> addresses = List.of(release(a), release(b));
+        AtomicReference<Long> threw = new AtomicReference<>();
+        faults.beforeMunmap = address -> faults.munmapThrows =
+                threw.compareAndSet(null, address) ? new Error("Invalid memory access (injected)") : null;
+
+        assertThrows(Error.class, alloc::trim);
+        faults.beforeMunmap = null;
+        faults.munmapThrows = null;
+        assertEquals(3L * MIB, alloc.metric().keptHugeBytes(), "the mapping not tried is kept again");
+        assertEquals(6L * MIB, alloc.metric().mappedBytes(), "the one that threw stays in the books");
+        ByteBuf next = alloc.directBuffer(3 * MIB);
+        long untried = addresses.get(0).equals(threw.get()) ? addresses.get(1) : addresses.get(0);
+        assertEquals(untried, next.memoryAddress(), "the mapping not tried serves the next buffer");
+        ByteBuf another = alloc.directBuffer(3 * MIB);
+        assertNotEquals(threw.get(), another.memoryAddress(), "the one that threw is never handed out");
+        next.release();
+        another.release();
+    }
+
+    /**
+     * A JNA Error from retiring an empty superslab, which trim() does before it unmaps kept mappings:
+     * those were never tried, so they stay kept (and a later trim() unmaps them).
+     */
+    @Test
+    void anErrorWhileRetiringASuperslabKeepsTheKeptMappings() {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator alloc = fast(faults, 256L * MIB);
+        alloc.directBuffer(4096).release(); // an empty superslab for trim() to retire
+        long kept = release(alloc.directBuffer(3 * MIB));
+        faults.munmapThrows = new Error("Invalid memory access (injected)");
+        assertThrows(Error.class, alloc::trim);
+        faults.munmapThrows = null;
+        assertEquals(3L * MIB, alloc.metric().keptHugeBytes(), "not tried: kept again");
+        ByteBuf next = alloc.directBuffer(3 * MIB);
+        assertEquals(kept, next.memoryAddress());
+        next.release();
+        assertEquals(3L * MIB, alloc.trim());
+        assertEquals(0, alloc.metric().keptHugeBytes());
+    }
+
+    /**
+     * While trim()'s munmap of a kept mapping is in the kernel (held there by the test), the mapping
+     * is neither kept nor committed, only still mapped, and a buffer of its size allocated meanwhile
+     * gets a new mapping: never the one going away.
+     */
+    @Test
+    void aKeptMappingBeingUnmappedIsNeitherCountedNorHandedOut() throws Exception {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator alloc = fast(faults, 256L * MIB);
+        long going = release(alloc.directBuffer(3 * MIB));
+        CountDownLatch inMunmap = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        faults.beforeMunmap = address -> {
+            if (address == going) {
+                inMunmap.countDown();
+                awaitUninterruptibly(letGo);
+            }
+        };
+        Thread trimmer = new Thread(alloc::trim);
+        trimmer.setDaemon(true);
+        trimmer.start();
+        ByteBuf meanwhile = null;
+        try {
+            assertTrue(inMunmap.await(20, TimeUnit.SECONDS), "trim() reached the munmap");
+            HakmemAllocatorMetric m = alloc.metric();
+            assertEquals(0, m.keptHugeBytes(), () -> "being unmapped: " + m);
+            assertEquals(0, m.committedBytes(), () -> "being unmapped: " + m);
+            assertEquals(3L * MIB, m.mappedBytes(), "mapped until the munmap returns");
+            meanwhile = alloc.directBuffer(3 * MIB);
+            assertNotEquals(going, meanwhile.memoryAddress(), "the mapping being unmapped was handed out");
+        } finally {
+            letGo.countDown();
+            trimmer.join();
+            faults.beforeMunmap = null;
+        }
+        Patterns.fill(meanwhile, 5);
+        Patterns.check(meanwhile, 5);
+        meanwhile.release();
+        alloc.trim();
+        assertEquals(0, alloc.metric().mappedBytes());
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.hakmem.netty.os.DecommitMode;
+import org.hakmem.netty.os.FaultySyscalls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -75,6 +76,29 @@ class WatchedEventLoopsTest {
             return alloc.metric().mappedBytes();
         });
         assertEquals(0, mapped, () -> "the loop's spans were not given back; " + alloc.metric());
+    }
+
+    /**
+     * trim() that meets a kept huge mapping whose munmap the kernel refuses throws (the refusal is
+     * reported), but still asks the watched loop to look: the loop's memory has nothing to do with it.
+     */
+    @Test
+    void trimThatMeetsARefusedMunmapOfAKeptMappingStillAsksTheWatchedLoop() throws Exception {
+        FaultySyscalls faults = new FaultySyscalls();
+        HakmemByteBufAllocator alloc = new HakmemByteBufAllocator(
+                HakmemByteBufAllocator.builder().profile(Profile.FAST).resolve(), faults.newOsMemory(512 * MIB));
+        EventLoopGroup loop = group();
+        alloc.watchEventLoops(loop);
+        burstOnTheLoopReleasedHere(alloc, loop);
+        ByteBuf huge = alloc.directBuffer(3 << 20);
+        long refused = huge.memoryAddress();
+        huge.release(); // kept
+        faults.beforeMunmap = address -> faults.munmapErrno = address == refused ? 22 : 0;
+
+        assertThatThrownBy(alloc::trim).isInstanceOf(IllegalStateException.class).hasMessageContaining("errno 22");
+        faults.beforeMunmap = null;
+        faults.munmapErrno = 0;
+        assertThat(alloc.ownerLooksAsked()).as("trim() asked the loop all the same").isPositive();
     }
 
     @Test

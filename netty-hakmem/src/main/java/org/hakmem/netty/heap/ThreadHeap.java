@@ -96,6 +96,7 @@ import org.hakmem.netty.util.SpinWait;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * The read-mostly part of a heap. Remote releasers read {@code thread} on every release (to tell a
@@ -276,15 +277,37 @@ public final class ThreadHeap extends ThreadHeapPadding {
      * heaps' spares are out of this thread's reach; they are asked to give them back at their next
      * refill. The shared heaps of virtual threads (lanes) are reachable under their locks: those
      * whose lock is free give theirs back too (a lane that virtual threads stopped using keeps its
-     * spans for good in FAST, which has no purger).
+     * spans for good in FAST, which has no purger). The purge also unmaps the kept mappings of
+     * released huge buffers; one whose munmap the kernel refuses is counted and never handed out again,
+     * and the purge throws that once it has unmapped the others: returned here, not thrown, since
+     * the room made may well be enough, and an allocation must not fail on a mapping it never held.
+     *
+     * @return the purge's refused munmap, for the second refusal to carry; null if there was none
      */
-    private void makeRoom() {
+    private IllegalStateException makeRoom() {
         resume();
         pool.requestHeapTrim();
         giveBackEmptySpans();
         registry.releaseFreeSharedHeaps();
         registry.reapDead(true);
-        pool.purge(true, DecommitMode.OFF);
+        try {
+            pool.purge(true, DecommitMode.OFF);
+            return null;
+        } catch (IllegalStateException unmapRefused) {
+            return unmapRefused;
+        }
+    }
+
+    /** The second try after makeRoom; its refusal carries the munmap makeRoom saw refused, if any. */
+    private static <T> T afterRoomMade(Supplier<T> secondTry, IllegalStateException unmapRefused) {
+        try {
+            return secondTry.get();
+        } catch (OutOfMemoryError refused) {
+            if (unmapRefused != null) {
+                refused.addSuppressed(unmapRefused);
+            }
+            throw refused;
+        }
     }
 
     /**
@@ -300,8 +323,8 @@ public final class ThreadHeap extends ThreadHeapPadding {
             if (!pool.hugeFitsUnderCap(capacity)) {
                 throw refused;
             }
-            makeRoom();
-            return pool.mapHuge(capacity);
+            IllegalStateException unmapRefused = makeRoom();
+            return afterRoomMade(() -> pool.mapHuge(capacity), unmapRefused);
         }
     }
 
@@ -503,8 +526,8 @@ public final class ThreadHeap extends ThreadHeapPadding {
                     if (!mayMakeRoom) {
                         throw refused;
                     }
-                    makeRoom(); // nothing of this refill has changed the heap yet
-                    return refill(c, false);
+                    IllegalStateException unmapRefused = makeRoom(); // nothing of this refill has changed the heap yet
+                    return afterRoomMade(() -> refill(c, false), unmapRefused);
                 }
             }
             liveSlots += next.used; // an adopted orphan comes with its live slots

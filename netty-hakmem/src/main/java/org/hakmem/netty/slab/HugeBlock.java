@@ -12,6 +12,12 @@ public final class HugeBlock {
     public final long address;
     public final long size;
     public final ByteBuffer memory;
+    /**
+     * Held by a buffer: true from its mapping or its taking out of HugeCache to its release. A release
+     * of a block that is not live is refused (SuperslabPool.keepHuge). Guarded by the pool's monitor
+     * (set at construction, before the block reaches any buffer).
+     */
+    boolean live = true;
 
     HugeBlock(long address, long size) {
         this.address = address;

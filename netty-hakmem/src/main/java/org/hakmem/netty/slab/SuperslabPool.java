@@ -539,6 +539,7 @@ public class SuperslabPool {
     private synchronized HugeBlock takeKeptHuge(long size) {
         HugeBlock b = hugeCache.take(size);
         if (b != null) {
+            b.live = true;
             hugeBytes.addAndGet(b.size);
         }
         return b;
@@ -582,8 +583,19 @@ public class SuperslabPool {
         os.unmap(block.address, block.size);
     }
 
-    /** Moves a released block from the live ones to the kept ones in one step, if there is room. */
+    /**
+     * Moves a released block from the live ones to the kept ones in one step, if there is room. A block
+     * released twice (two threads releasing a buffer's last reference at once both deallocate it) is
+     * refused before anything changes: kept twice it would go to two buffers, kept after a purge
+     * unmapped it, to one buffer unmapped. (Unmapped at once, as before HugeCache, OsMemory refused
+     * the second munmap.)
+     */
     private synchronized boolean keepHuge(HugeBlock block) {
+        if (!block.live) {
+            throw new IllegalStateException("huge block released twice: " + block.size + " bytes at 0x"
+                    + Long.toHexString(block.address) + " (expected: a block a live buffer holds)");
+        }
+        block.live = false;
         hugeBytes.addAndGet(-block.size);
         return hugeCache.keep(block, System.nanoTime());
     }
