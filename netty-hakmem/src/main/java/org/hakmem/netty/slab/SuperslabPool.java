@@ -322,7 +322,13 @@ public class SuperslabPool {
     }
 
     /** Keeps blocks[from..] again, after a purge stopped before it tried them. */
-    private synchronized void putBackKept(List<HugeBlock> blocks, int from) {
+    private void putBackKept(List<HugeBlock> blocks, int from) {
+        if (from < blocks.size()) { // a purge that tried every block (the usual case) takes no lock here
+            putBackKeptLocked(blocks, from);
+        }
+    }
+
+    private synchronized void putBackKeptLocked(List<HugeBlock> blocks, int from) {
         long now = System.nanoTime();
         for (int i = from; i < blocks.size(); i++) {
             hugeCache.putBack(blocks.get(i), now);
