@@ -428,14 +428,11 @@ public class SuperslabPool {
     /**
      * Bytes that may be resident: slabs in live spans, free slabs not yet decommitted, and huge
      * blocks, kept without a system call. An upper bound of what mincore reports, except for pages
-     * given back with MADV_FREE, which mincore counts until the kernel reclaims them.
+     * given back with MADV_FREE, which mincore counts until the kernel reclaims them. The sum of
+     * committedParts(), read under the same lock (a slab is in one state only).
      */
     public synchronized long committedBytes() {
-        long slabs = 0;
-        for (Superslab ss : superslabs) {
-            slabs += Integer.bitCount(ss.slabMask | ss.dirtyMask | ss.purgingMask);
-        }
-        return (slabs << Superslab.SLAB_SHIFT) + hugeBytes.get() + hugeCache.bytes();
+        return spanBytes() + freeCommittedBytes() + hugeBytes.get();
     }
 
     /** Bytes of the slabs in live spans (held by thread heaps or orphaned), used slots or not. */
