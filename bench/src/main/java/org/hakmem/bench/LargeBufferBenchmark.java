@@ -53,6 +53,7 @@ public class LargeBufferBenchmark {
 
     private ByteBufAllocator alloc;
     private byte[] chunk;
+    private boolean grow;
     private int round;
 
     @Setup
@@ -60,13 +61,14 @@ public class LargeBufferBenchmark {
         if (!op.equals("fill") && !op.equals("grow")) {
             throw new IllegalArgumentException("unknown op '" + op + "'; expected one of [fill, grow]");
         }
+        grow = op.equals("grow");
         alloc = Allocators.create(allocator);
         chunk = new byte[CHUNK];
     }
 
     @Benchmark
     public int allocateTouchRelease() {
-        ByteBuf b = op.equals("fill") ? filled() : grown();
+        ByteBuf b = grow ? grown() : filled();
         try {
             int sum = 0;
             for (int i = PAGE - 1; i < size; i += PAGE) {
