@@ -128,7 +128,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         this.config = config;
         this.policy = config.policy();
         this.os = os;
-        this.pool = new SuperslabPool(os, policy);
+        this.pool = new SuperslabPool(os, policy, config.keptHugeBytes(os.maxMappedBytes()));
         this.registry = new HeapRegistry(pool, policy, () -> table.removeDead(), this::releaseFreeLanes);
         this.shared = new SharedCaches(this, registry, Runtime.getRuntime().availableProcessors());
         this.metric = new HakmemAllocatorMetric(this);

@@ -21,6 +21,9 @@
  *                                                                                                           -XX:MaxDirectMemorySize, else
  *                                                                                                           the max heap), at least 64 MiB
  *   prefer direct      preferDirect(boolean)      hakmem.preferDirect        HAKMEM_PREFER_DIRECT           true (true|false|1|0)
+ *   kept huge memory   keptHugeBytes(long)        hakmem.keptHugeMB          HAKMEM_KEPT_HUGE_MB            64 MiB, at most a quarter
+ *                                                                                                           of the cap, in LEAN at most
+ *                                                                                                           the budget; 0 keeps none
  *
  * The decommit mode is also the one trim() uses, in either profile.
  *
@@ -37,6 +40,7 @@ import org.hakmem.netty.policy.FastPolicy;
 import org.hakmem.netty.policy.LeanPolicy;
 import org.hakmem.netty.policy.ReleasePolicy;
 import org.hakmem.netty.slab.Superslab;
+import org.hakmem.netty.slab.SuperslabPool;
 
 import java.util.HashMap;
 import java.util.Locale;
@@ -68,9 +72,11 @@ public final class HakmemConfig {
     private final boolean osStatsAtExit;
     private final long maxMappedBytes;
     private final boolean preferDirect;
+    /** The keptHugeMB setting in bytes, or null where it was not set (the default then follows the cap). */
+    private final Long keptHugeBytesSet;
 
     private HakmemConfig(Profile profile, long leanTargetBytes, DecommitMode decommitMode, long leanDecayMillis,
-                         boolean osStatsAtExit, long maxMappedBytes, boolean preferDirect) {
+                         boolean osStatsAtExit, long maxMappedBytes, boolean preferDirect, Long keptHugeBytesSet) {
         this.profile = profile;
         this.leanTargetBytes = leanTargetBytes;
         this.decommitMode = decommitMode;
@@ -78,6 +84,7 @@ public final class HakmemConfig {
         this.osStatsAtExit = osStatsAtExit;
         this.maxMappedBytes = maxMappedBytes;
         this.preferDirect = preferDirect;
+        this.keptHugeBytesSet = keptHugeBytesSet;
     }
 
     /**
@@ -160,6 +167,28 @@ public final class HakmemConfig {
     }
 
     /**
+     * Returns the most bytes of released buffers over 1 MiB whose mappings are kept for the next such
+     * buffers, up to 8 mappings ({@link HakmemAllocatorMetric#keptHugeBytes()} shows those kept now).
+     * They count against the cap, which unmaps them when it needs room; FAST keeps them until
+     * {@link HakmemByteBufAllocator#trim()}, LEAN for its decay.
+     *
+     * @return the bytes; 0 keeps none. By default 64 MiB, at most a quarter of
+     *         {@link #maxMappedBytes()}, and in LEAN at most {@link #leanTargetBytes()}
+     */
+    public long keptHugeBytes() {
+        return keptHugeBytes(maxMappedBytes);
+    }
+
+    /** keptHugeBytes() with the default taken from this cap: the OS gate's, which tests may set apart. */
+    long keptHugeBytes(long cap) {
+        if (keptHugeBytesSet != null) {
+            return keptHugeBytesSet;
+        }
+        long kept = SuperslabPool.defaultKeptHugeBytes(cap);
+        return profile == Profile.LEAN ? Math.min(kept, leanTargetBytes) : kept;
+    }
+
+    /**
      * Returns the settings in one line, for logs.
      *
      * @return a description of the settings
@@ -168,7 +197,8 @@ public final class HakmemConfig {
     public String toString() {
         return "profile: " + profile + (profile == Profile.LEAN ? " (target " + (leanTargetBytes >> 20) + " MiB, decay "
                 + leanDecayMillis + " ms)" : "") + ", decommit: " + decommitMode + ", maxMappedBytes: " + maxMappedBytes
-                + ", preferDirect: " + preferDirect + (osStatsAtExit ? ", osStatsAtExit" : "");
+                + ", keptHugeBytes: " + keptHugeBytes() + ", preferDirect: " + preferDirect
+                + (osStatsAtExit ? ", osStatsAtExit" : "");
     }
 
     /**
@@ -191,6 +221,7 @@ public final class HakmemConfig {
         private Boolean osStatsAtExit;
         private Long maxMappedBytes;
         private Boolean preferDirect;
+        private Long keptHugeBytes;
         /** Null: the JVM's system properties and the process's environment, read at build(). */
         private Map<String, String> properties;
         private Map<String, String> environment;
@@ -330,6 +361,30 @@ public final class HakmemConfig {
             return this;
         }
 
+        /**
+         * Sets the most bytes of released buffers over 1 MiB whose mappings are kept (up to 8 of them)
+         * for the next buffers of about their size, which then cost no {@code mmap}, no page faults and
+         * no {@code munmap}. Kept mappings count against the cap (which unmaps them when it needs room)
+         * and in {@link HakmemAllocatorMetric#committedBytes()}; FAST keeps them until
+         * {@link HakmemByteBufAllocator#trim()}, LEAN for its decay. 0 keeps none: each such buffer is
+         * unmapped at its release. Unset, it comes from {@code -Dhakmem.keptHugeMB} or
+         * {@code HAKMEM_KEPT_HUGE_MB} (in MiB, 0 or more), else it is 64 MiB, at most a quarter of the
+         * cap and, in LEAN, at most the resident budget.
+         *
+         * @param bytes the bytes, from 0 to the cap ({@link #maxMappedBytes(long)})
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is negative; {@link #build()} throws it if
+         *         {@code bytes} is above the cap
+         */
+        public Builder keptHugeBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("keptHugeBytes: " + bytes + " (expected: 0 to the cap on"
+                        + " mapped bytes)");
+            }
+            this.keptHugeBytes = bytes;
+            return this;
+        }
+
         /** Replaces where system properties and environment variables are read (for tests). */
         Builder sources(Map<String, String> properties, Map<String, String> environment) {
             this.properties = properties;
@@ -376,7 +431,26 @@ public final class HakmemConfig {
             boolean direct = preferDirect != null ? preferDirect
                     : setting(props, env, SettingNames.PREFER_DIRECT, Boolean.TRUE, Builder::parseBoolean,
                     "true, false, 1 or 0");
-            return new HakmemConfig(p, targetMB << 20, mode, decay, stats, cap, direct);
+            Long kept = keptHugeBytes != null ? keptHugeBytes
+                    : setting(props, env, SettingNames.KEPT_HUGE, null, v -> parseKeptHugeMB(v) << 20,
+                    "an integer number of MiB from 0 to " + (Long.MAX_VALUE >> 20));
+            if (kept != null && kept > cap) {
+                throw new IllegalArgumentException("netty-hakmem: " + keptHugeSource(props, env)
+                        + " asks to keep " + kept + " bytes of mappings, more than the cap on mapped bytes, "
+                        + cap + " (expected: 0 to the cap)");
+            }
+            return new HakmemConfig(p, targetMB << 20, mode, decay, stats, cap, direct, kept);
+        }
+
+        /** Where the keptHuge setting came from, for the message that refuses it. */
+        private String keptHugeSource(Map<String, String> props, Map<String, String> env) {
+            if (keptHugeBytes != null) {
+                return "keptHugeBytes(" + keptHugeBytes + ")";
+            }
+            String name = props.containsKey(SettingNames.KEPT_HUGE.property()) ? SettingNames.KEPT_HUGE.property()
+                    : SettingNames.KEPT_HUGE.variable();
+            String value = props.containsKey(name) ? props.get(name) : env.get(name);
+            return name + "='" + value + "'";
         }
 
         /** A copy of the system properties that are strings, read once so that every check sees the same. */
@@ -435,16 +509,20 @@ public final class HakmemConfig {
         }
 
         private static long parseDecay(String v) {
-            long n = Long.parseLong(v);
-            if (n < 0 || n > MAX_LEAN_DECAY_MS) {
-                throw new IllegalArgumentException("out of range");
-            }
-            return n;
+            return parseInRange(v, 0, MAX_LEAN_DECAY_MS);
         }
 
         private static long parsePositive(String v) {
+            return parseInRange(v, 1, Long.MAX_VALUE >> 20);
+        }
+
+        private static long parseKeptHugeMB(String v) {
+            return parseInRange(v, 0, Long.MAX_VALUE >> 20);
+        }
+
+        private static long parseInRange(String v, long min, long max) {
             long n = Long.parseLong(v);
-            if (n <= 0 || n > Long.MAX_VALUE >> 20) {
+            if (n < min || n > max) {
                 throw new IllegalArgumentException("out of range");
             }
             return n;

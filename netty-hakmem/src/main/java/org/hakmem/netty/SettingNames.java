@@ -38,9 +38,10 @@ final class SettingNames {
     static final Names OS_STATS = new Names("hakmem.ss.osStats", "HAKMEM_SS_OS_STATS");
     static final Names MAX_MAPPED = new Names("hakmem.maxMappedMB", "HAKMEM_MAX_MAPPED_MB");
     static final Names PREFER_DIRECT = new Names("hakmem.preferDirect", "HAKMEM_PREFER_DIRECT");
+    static final Names KEPT_HUGE = new Names("hakmem.keptHugeMB", "HAKMEM_KEPT_HUGE_MB");
 
     static final List<Names> ALL = List.of(PROFILE, LEAN_TARGET, DECOMMIT, DECAY, OS_STATS, MAX_MAPPED,
-            PREFER_DIRECT);
+            PREFER_DIRECT, KEPT_HUGE);
 
     /** Edits (insertions, deletions, substitutions) within which a name counts as a typo of ours. */
     private static final int MAX_EDITS = 2;

@@ -511,7 +511,7 @@ class AllocatorBehaviourTest {
             {"system property", "hakmem.maxMappedMiB", "did you mean hakmem.maxMappedMB?"},
             {"system property", "hakmem.ss.memLeanDecay", "did you mean hakmem.ss.memLeanDecayMs?"},
             {"system property", "hakmem.maxMappedBytes", "expected one of: hakmem.ss.memLean, hakmem.ss.memLeanTargetMB,"},
-            {"system property", "hakmem.ss.prewarm", "hakmem.maxMappedMB, hakmem.preferDirect;"},
+            {"system property", "hakmem.ss.prewarm", "hakmem.preferDirect, hakmem.keptHugeMB;"},
             {"environment variable", "HAKMEM_SS_MEM_LEAN_DECOMIT", "did you mean HAKMEM_SS_MEM_LEAN_DECOMMIT?"},
             {"environment variable", "HAKMEM_SS_MEMLEAN", "did you mean HAKMEM_SS_MEM_LEAN?"},
             {"environment variable", "hakmem_prefer_direct", "did you mean HAKMEM_PREFER_DIRECT?"},

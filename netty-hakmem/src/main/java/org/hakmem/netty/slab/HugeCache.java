@@ -9,7 +9,8 @@
  * whose cumulation outgrows 1 MiB, pays that on every one. So a released block is kept, and the next
  * huge request it fits takes it back as it is:
  *
- *     release:   block --keep--> [ b0 | b1 | ... ]   at most KEPT_BLOCKS blocks and maxBytes in all;
+ *     release:   block --keep--> [ b0 | b1 | ... ]   at most KEPT_BLOCKS blocks and maxBytes in all
+ *                                                     (the setting keptHugeMB; SuperslabPool gives the default);
  *                                                     a block that does not fit is unmapped, as before
  *     allocate:  [ ... ] --take(size)--> the smallest block of size..size * 5/4 bytes (waste at most
  *                                       25%, as the size classes'), else a new mapping
@@ -28,8 +29,6 @@ import java.util.List;
 final class HugeCache {
     /** At most this many blocks are kept. */
     static final int KEPT_BLOCKS = 8;
-    /** At most this many bytes of blocks are kept (less under a small cap: see the constructor). */
-    static final long KEPT_BYTES = 64L << 20;
 
     private final HugeBlock[] blocks = new HugeBlock[KEPT_BLOCKS];
     private final long[] keptAt = new long[KEPT_BLOCKS];
@@ -37,12 +36,17 @@ final class HugeCache {
     private int count;
     private long bytes;
 
-    /**
-     * @param maxMappedBytes the allocator's cap on mapped memory: at most a quarter of it is kept,
-     *                       so that kept blocks leave the cap to live memory
-     */
-    HugeCache(long maxMappedBytes) {
-        this.maxBytes = Math.min(KEPT_BYTES, maxMappedBytes / 4);
+    /** @param maxBytes at most this many bytes of blocks are kept; 0 keeps none */
+    HugeCache(long maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: 0 or more)");
+        }
+        this.maxBytes = maxBytes;
+    }
+
+    /** The most bytes kept, as given. */
+    long maxBytes() {
+        return maxBytes;
     }
 
     /** The smallest kept block that serves size bytes with at most 25% to spare, taken out; or null. */

@@ -46,8 +46,9 @@
  *
  * Huge buffers (more than SizeClasses.MAX_SIZE) bypass superslabs: each gets its own page-aligned
  * mapping. A released one is kept for the next huge buffers of about its size (HugeCache, up to 8
- * blocks and 64 MiB), and the purge unmaps kept blocks as it retires empty superslabs; one that is
- * not kept is unmapped at its release.
+ * blocks and the keptHugeMB setting's bytes: by default 64 MiB, or a quarter of the cap, or LEAN's
+ * budget, whichever is least), and the purge unmaps kept blocks as it retires empty superslabs; one
+ * that is not kept is unmapped at its release.
  */
 package org.hakmem.netty.slab;
 
@@ -72,6 +73,8 @@ import java.util.function.LongFunction;
 public class SuperslabPool {
     /** next[] arrays kept per class from released spans (the most spare spans a heap keeps of a class). */
     static final int NEXT_ARRAYS_KEPT = 4;
+    /** The default bound on kept huge blocks, before the cap's quarter (defaultKeptHugeBytes). */
+    private static final long KEPT_HUGE_BYTES = 64L << 20;
     private final OsMemory os;
     private final ReleasePolicy policy;
     /** Every mapped superslab. Guarded by this. */
@@ -105,10 +108,24 @@ public class SuperslabPool {
     /** Bumped to ask every thread heap to give its empty spans back (see ThreadHeap). */
     private volatile int trimEpoch;
 
+    /**
+     * The most bytes of released huge blocks kept for reuse when nothing says otherwise: 64 MiB, and
+     * at most a quarter of the cap, so that kept blocks leave the cap to live memory.
+     */
+    public static long defaultKeptHugeBytes(long maxMappedBytes) {
+        return Math.min(KEPT_HUGE_BYTES, maxMappedBytes / 4);
+    }
+
+    /** A pool that keeps released huge blocks up to defaultKeptHugeBytes of the OS gate's cap. */
     public SuperslabPool(OsMemory os, ReleasePolicy policy) {
+        this(os, policy, defaultKeptHugeBytes(os.maxMappedBytes()));
+    }
+
+    /** @param keptHugeBytes at most this many bytes of released huge blocks are kept for reuse; 0 or more */
+    public SuperslabPool(OsMemory os, ReleasePolicy policy, long keptHugeBytes) {
         this.os = os;
         this.policy = policy;
-        this.hugeCache = new HugeCache(os.maxMappedBytes());
+        this.hugeCache = new HugeCache(keptHugeBytes);
         this.cutOrder = new int[] {Superslab.SAME_LAYOUT,
                 policy.cleanSlabsFirst() ? Superslab.CLEAN : Superslab.DIRTY, Superslab.ANY};
         for (int c = 0; c < orphans.length; c++) {
