@@ -59,9 +59,7 @@ class EchoLoadClientTest {
     @Test
     void aServerThatClosesEveryConnectionEndsTheRunAtOnce() throws Exception {
         StandInServer server = start(-1).ending(StandInServer.EVERY, 500, End.CLEAN);
-        List<String> output = assertTheRunFails(server, 2, 300, 300,
-                "error: the server closed 2 of 2 connections in the warmup");
-        assertThat(output).noneMatch(l -> l.startsWith("MEASURING"));
+        assertTheWarmupFails(server, 2, 300, "error: the server closed 2 of 2 connections in the warmup");
     }
 
     /** One connection of three closed abruptly in the measured phase: the others echo on, the run still ends. */
@@ -99,8 +97,7 @@ class EchoLoadClientTest {
     @Test
     void aServerThatStopsAnsweringOneConnectionEndsTheWarmup() throws Exception {
         StandInServer server = start(-1).ending(1, 500, End.MUTE);
-        List<String> output = assertTheRunFails(server, 3, 300, 1, "error: 1 of 3 connections stalled in the warmup");
-        assertThat(output).noneMatch(l -> l.startsWith("MEASURING"));
+        assertTheWarmupFails(server, 3, 1, "error: 1 of 3 connections stalled in the warmup");
     }
 
     /**
@@ -215,6 +212,13 @@ class EchoLoadClientTest {
             assertThat(output).noneMatch(l -> l.startsWith("CLIENT "));
             return output;
         }
+    }
+
+    /** As assertTheRunFails with a warmup of 300 s, which the failure must end before anything is measured. */
+    private static void assertTheWarmupFails(StandInServer server, int connections, int durationS, String line)
+            throws IOException {
+        List<String> output = assertTheRunFails(server, connections, 300, durationS, line);
+        assertThat(output).noneMatch(l -> l.startsWith("MEASURING"));
     }
 
     private StandInServer start(long corruptAt) throws IOException {
