@@ -2,7 +2,7 @@
  * EchoLoadClient: the load side of the echo benchmark, run in its own JVM by EchoBenchmark.
  *
  *   EchoLoadClient <host> <port> [connections=64] [size=256] [inflight=4] [warmup_s=3] [duration_s=10]
- *                  [allocator=hakmem] [transport=epoll]
+ *                  [allocator=hakmem] [transport=epoll] [stall_s=max(5, 2% of warmup_s + duration_s)]
  *
  * Opens `connections` connections; each keeps `inflight` messages of `size` bytes outstanding. The
  * server echoes the byte stream back in order, so every `size` bytes received complete the oldest
@@ -14,9 +14,15 @@
  * fails or that the server closes. Such a run ends at once (RunWatch), not after warmup + duration,
  * and prints no CLIENT line; a close by the server is one line on stderr:
  *   error: the server closed 64 of 64 connections in the warmup, the first 0.4 s into it; ...
- * So is a connection that the server keeps open but never answers in the measured phase (the figure
- * would be that of fewer connections than asked for):
+ * So is a connection that the server keeps open but whose oldest outstanding message it leaves
+ * unanswered for more than stall_s seconds, in the warmup or the measured phase (a wedged handler, lost
+ * bytes: the figure would be that of fewer connections, and its percentiles would leave out the
+ * messages that never came back):
+ *   error: 1 of 64 connections stalled in the measured phase, the longest waiting 5.3 s for an echo (bound 5 s, stall_s); ...
+ * and one that never answers in a measured phase shorter than that bound:
  *   error: 1 of 64 connections completed no message in the measured phase; ...
+ * (The phase is the one in which the first connection passed the bound. A stall that begins less than
+ * stall_s before the end of the run goes unnoticed.)
  * No server at the address is one line too: "error: connect to <host>:<port> failed: <why>".
  * After `warmup`
  * seconds the histogram is reset and "MEASURING" is printed (the launcher tells the server, which
@@ -76,16 +82,26 @@ public final class EchoLoadClient {
     private static final long SETTLE_MS = 1000;
     /** How long a connect may take (its own timeout, CONNECT_TIMEOUT_MILLIS, is 5 s). */
     private static final long CONNECT_WAIT_S = 10;
+    /**
+     * The default stall bound is the larger of STALL_MIN_S and 1/STALL_RUN_FRACTION of warmup + duration.
+     * A healthy echo comes back in well under a millisecond to tens of ms (p99.9 on a noisy shared 2-CPU
+     * machine); GC and JIT pauses in the warmup, and a shared machine's moments of starving a process,
+     * last up to a second or two. 5 s is far above all of them, yet a stall ends a run early. A long run
+     * meets rarer, longer hiccups, and a bound of 2% of it still ends the run with 98% of it unspent.
+     */
+    private static final int STALL_MIN_S = 5;
+    private static final int STALL_RUN_FRACTION = 50;
 
     private EchoLoadClient() {
     }
 
     private static final String USAGE = "usage: EchoLoadClient <host> <port> [connections=64] [size=256] [inflight=4]"
-                + " [warmup_s=3] [duration_s=10] [" + String.join("|", Allocators.NAMES) + "] [epoll|nio]";
+                + " [warmup_s=3] [duration_s=10] [" + String.join("|", Allocators.NAMES) + "] [epoll|nio]"
+                + " [stall_s=max(" + STALL_MIN_S + ", 2% of warmup_s + duration_s)]";
 
-    /** What the command line asks for. */
+    /** What the command line asks for; stallS: how long an outstanding message may wait before the run fails. */
     record Settings(String host, int port, int connections, int size, int inflight, int warmup, int duration,
-                    String allocator, String transport) {
+                    String allocator, String transport, int stallS) {
     }
 
     /**
@@ -96,18 +112,28 @@ public final class EchoLoadClient {
         if (Cli.isHelp(args)) {
             return null;
         }
-        if (args.length < 2 || args.length > 9) {
-            throw new IllegalArgumentException("expected 2 to 9 arguments, got " + args.length);
+        if (args.length < 2 || args.length > 10) {
+            throw new IllegalArgumentException("expected 2 to 10 arguments, got " + args.length);
         }
+        int warmup = Cli.intIn("warmup_s", BenchSupport.argOr(args, 5, "3"), 0, Cli.MAX_RUN_SECONDS);
+        int duration = Cli.intIn("duration_s", BenchSupport.argOr(args, 6, "10"), 1, Cli.MAX_RUN_SECONDS);
+        String stall = BenchSupport.argOr(args, 9, String.valueOf(defaultStallSeconds(warmup, duration)));
         return new Settings(args[0],
                 Cli.intIn("port", args[1], 1, 65535),
                 Cli.intAtLeast("connections", BenchSupport.argOr(args, 2, "64"), 1),
                 Cli.intIn("size", BenchSupport.argOr(args, 3, "256"), 1, MAX_SIZE),
                 Cli.intIn("inflight", BenchSupport.argOr(args, 4, "4"), 1, MAX_INFLIGHT),
-                Cli.intIn("warmup_s", BenchSupport.argOr(args, 5, "3"), 0, Cli.MAX_RUN_SECONDS),
-                Cli.intIn("duration_s", BenchSupport.argOr(args, 6, "10"), 1, Cli.MAX_RUN_SECONDS),
+                warmup,
+                duration,
                 Cli.oneOf("allocator", BenchSupport.argOr(args, 7, "hakmem"), Allocators.NAMES),
-                Cli.oneOf("transport", BenchSupport.argOr(args, 8, "epoll"), EchoRun.TRANSPORTS));
+                Cli.oneOf("transport", BenchSupport.argOr(args, 8, "epoll"), EchoRun.TRANSPORTS),
+                // whole seconds from 1: a bound under a second would take a healthy run's GC pause for a stall
+                Cli.intIn("stall_s", stall, 1, Cli.MAX_RUN_SECONDS));
+    }
+
+    /** The stall bound when stall_s is not given (STALL_MIN_S says why). */
+    static int defaultStallSeconds(int warmup, int duration) {
+        return Math.max(STALL_MIN_S, (int) (((long) warmup + duration) / STALL_RUN_FRACTION));
     }
 
     public static void main(String[] args) throws Exception {
@@ -137,7 +163,7 @@ public final class EchoLoadClient {
         watchdog.start();
 
         Recorder recorder = new Recorder(MAX_LATENCY_NS, 3);
-        RunWatch watch = new RunWatch(connections);
+        RunWatch watch = new RunWatch(connections, settings.stallS());
         Load load = new Load(recorder, watch, size, inflight);
 
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(
@@ -154,7 +180,7 @@ public final class EchoLoadClient {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new Conn(load, load.connections.getAndIncrement()));
+                            ch.pipeline().addLast(new Conn(load, load.connections.getAndIncrement(), ch));
                         }
                     });
             List<ChannelFuture> connects = new ArrayList<>(connections);
@@ -164,14 +190,16 @@ public final class EchoLoadClient {
             for (ChannelFuture f : connects) {
                 channels.add(connected(f, host, port));
             }
+            List<Conn> conns = conns(channels);
+            Runnable tick = () -> conns.forEach(Conn::check); // each connection says how long it has waited
             // Start the load only once every connection is up.
             watch.enter(RunWatch.Phase.WARMUP);
             for (Channel ch : channels) {
                 ch.eventLoop().execute(() -> start(ch));
             }
 
-            if (!watch.runFor(TimeUnit.SECONDS.toMillis(warmup))) {
-                throw ended(load, watch);
+            if (!watch.runFor(TimeUnit.SECONDS.toMillis(warmup), tick)) {
+                throw ended(load, watch, tick);
             }
             recorder.getIntervalHistogram(); // discard the warmup
             System.out.println("MEASURING");
@@ -179,11 +207,11 @@ public final class EchoLoadClient {
             watch.enter(RunWatch.Phase.MEASURED);
             load.measuring = true;
             long t0 = System.nanoTime();
-            boolean whole = watch.runFor(TimeUnit.SECONDS.toMillis(duration));
+            boolean whole = watch.runFor(TimeUnit.SECONDS.toMillis(duration), tick);
             Histogram h = recorder.getIntervalHistogram();
             long elapsed = System.nanoTime() - t0;
-            if (!whole || watch.failure() != null || watch.closeReport() != null) {
-                throw ended(load, watch); // also a close in the moment between the wait and the read
+            if (!whole || watch.failure() != null || watch.report() != null) {
+                throw ended(load, watch, tick); // also a close in the moment between the wait and the read
             }
             load.stopped = true;
             if (h.getTotalCount() == 0) {
@@ -237,6 +265,18 @@ public final class EchoLoadClient {
         return f.channel();
     }
 
+    /** The connections' handlers, but for those the server closed already (the close ends the run). */
+    private static List<Conn> conns(List<Channel> channels) {
+        List<Conn> conns = new ArrayList<>(channels.size());
+        for (Channel ch : channels) {
+            Conn conn = ch.pipeline().get(Conn.class);
+            if (conn != null) {
+                conns.add(conn);
+            }
+        }
+        return conns;
+    }
+
     /** Starts a connection's load, unless the server closed it already (its pipeline is then empty). */
     private static void start(Channel ch) {
         Conn conn = ch.pipeline().get(Conn.class);
@@ -246,19 +286,21 @@ public final class EchoLoadClient {
     }
 
     /**
-     * For a run that a failed or closed connection cut short: gives the server a moment to close the
-     * rest (the report then counts every connection it closed), then stops the load. Only then: from
-     * load.stopped on, closes are taken for the client's own and are not reported.
+     * For a run that a failed, closed or stalled connection cut short: gives the server a moment to close
+     * the rest, or the other stalled connections a moment to pass the bound (the report then counts every
+     * one), then stops the load. Only then: from load.stopped on, closes are taken for the client's own
+     * and are not reported.
      */
-    private static RunFailed ended(Load load, RunWatch watch) throws InterruptedException {
-        watch.settle(SETTLE_MS);
+    private static RunFailed ended(Load load, RunWatch watch, Runnable tick) throws InterruptedException {
+        watch.settle(SETTLE_MS, tick);
         load.stopped = true;
-        return new RunFailed(watch.closeReport(), watch.failure());
+        return new RunFailed(watch.report(), watch.failure());
     }
 
     /**
      * A run without valid figures: a problem with the connections (message, one line: a connect that
-     * failed, the server's closes, or connections it did not answer) and/or a connection's failure (cause).
+     * failed, the server's closes, or connections it stopped answering or did not answer) and/or a
+     * connection's failure (cause).
      */
     private static final class RunFailed extends Exception {
         RunFailed(String problem, Throwable failure) {
@@ -308,9 +350,13 @@ public final class EchoLoadClient {
         }
     }
 
-    /** One connection; touched only on its event loop. */
+    /** One connection; touched only on its event loop (check() hands its work there). */
     private static final class Conn extends ChannelInboundHandlerAdapter {
         private final Load load;
+        private final int index;
+        private final Channel channel;
+        /** Reports this connection's wait to the watch; one instance, run on each tick. */
+        private final Runnable reportWait = this::reportWait;
         private final int size;
         private final long first;    // where this connection's first message starts in the pattern
         private final long[] sentAt; // ring of send times of the outstanding messages
@@ -323,8 +369,10 @@ public final class EchoLoadClient {
         private boolean failed;      // closed by this client after a failure: not the server's close
         private boolean reset;       // the server reset the connection (an error, but a close of the server's)
 
-        Conn(Load load, int index) {
+        Conn(Load load, int index, Channel channel) {
             this.load = load;
+            this.index = index;
+            this.channel = channel;
             this.size = load.size;
             this.first = (long) index * CONNECTION_STRIDE;
             this.sentAt = new long[load.inflight];
@@ -346,6 +394,15 @@ public final class EchoLoadClient {
                 // connection would sit idle with its first messages unflushed while the others ran on.
                 ch.pipeline().fireExceptionCaught(t); // exceptionCaught: fails the run, closes (releases the writes)
             }
+        }
+
+        /** From the main thread's tick: has the event loop report how long the oldest outstanding message has waited. */
+        void check() {
+            channel.eventLoop().execute(reportWait);
+        }
+
+        private void reportWait() {
+            load.watch.waited(index, outstanding == 0 ? 0 : System.nanoTime() - sentAt[head]);
         }
 
         private void send(Channel ch) {

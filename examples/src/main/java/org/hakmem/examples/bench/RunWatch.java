@@ -10,12 +10,20 @@
  *   error: the server closed 64 of 64 connections in the warmup, the first 0.4 s into it
  * Closes that the client makes itself (at the end, or of a connection that failed) are not reported
  * to it: the caller stops reporting before it closes.
+ *
+ * A connection that the server keeps open but stops answering ends the run too. While the main thread
+ * waits it runs a tick every TICK_MS, on which the client has each connection say, on its own event
+ * loop, how long its oldest outstanding message has waited (waited()); a wait past the bound ends the
+ * run, and the report says how many connections have passed it, e.g.
+ *   error: 1 of 64 connections stalled in the measured phase, the longest waiting 6.3 s for an echo (bound 6 s, stall_s); ...
+ * Checking on the tick costs the measured load nothing per message.
  */
 package org.hakmem.examples.bench;
 
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 final class RunWatch {
@@ -33,9 +41,18 @@ final class RunWatch {
         }
     }
 
+    /** How often the connections are asked how long they have waited: far below any stall bound (1 s or more). */
+    static final long TICK_MS = 250;
+
     private final int connections;
+    private final int stallS;
+    private final long stallNs;
     private final CountDownLatch ended = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /** Per connection: the longest wait past the bound seen at its checks, in ns (0: none). */
+    private final AtomicLongArray stalledNs;
+    /** The phase of the first wait past the bound, or null. */
+    private final AtomicReference<Phase> stallPhase = new AtomicReference<>();
     private volatile Phase phase = Phase.CONNECTING;
     private volatile long phaseStartNs = System.nanoTime();
     // guarded by this
@@ -44,8 +61,12 @@ final class RunWatch {
     private Phase firstPhase;
     private long firstIntoNs;
 
-    RunWatch(int connections) {
+    /** {@code stallS}: how long a connection's oldest outstanding message may wait before the run fails. */
+    RunWatch(int connections, int stallS) {
         this.connections = connections;
+        this.stallS = stallS;
+        this.stallNs = TimeUnit.SECONDS.toNanos(stallS);
+        this.stalledNs = new AtomicLongArray(connections);
     }
 
     /** The main thread starts {@code next}; closes from now on are placed in it. */
@@ -73,17 +94,55 @@ final class RunWatch {
         ended.countDown();
     }
 
-    /** Waits {@code ms}; true if the run is still whole then, false as soon as a connection failed or closed. */
+    /**
+     * A connection's check, on its event loop: its oldest outstanding message has waited {@code ns} (0:
+     * none outstanding). A wait past the bound ends the run; the connection counts as stalled even if it
+     * answers again before the report (its figures are spoilt all the same).
+     */
+    void waited(int connection, long ns) {
+        if (ns > stallNs) {
+            stalledNs.accumulateAndGet(connection, ns, Math::max);
+            stallPhase.compareAndSet(null, phase);
+            ended.countDown();
+        }
+    }
+
+    /** Waits {@code ms}; true if the run is still whole then, false as soon as a connection failed, closed or stalled. */
     boolean runFor(long ms) throws InterruptedException {
-        return !ended.await(ms, TimeUnit.MILLISECONDS);
+        return runFor(ms, () -> { });
+    }
+
+    /** As runFor(ms), running {@code tick} (which has the connections check their waits) every TICK_MS meanwhile. */
+    boolean runFor(long ms, Runnable tick) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+            if (ended.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(TICK_MS)), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+            tick.run();
+        }
+        return ended.getCount() > 0;
     }
 
     /**
      * After a close, waits up to {@code ms} for the server to close the other connections too: a
      * server that drops them all drops them within a moment, and the report should count all of them,
-     * not the few that were closed when the first woke the client.
+     * not the few that were closed when the first woke the client. After a stall (and no close), ticks
+     * on for {@code ms}: connections that the server stopped answering at the same moment as the first
+     * pass the bound a moment after it, and should count too.
      */
-    synchronized void settle(long ms) throws InterruptedException {
+    void settle(long ms, Runnable tick) throws InterruptedException {
+        settleCloses(ms);
+        if (closeReport() == null && stallPhase.get() != null) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+            for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+                tick.run();
+                TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(TICK_MS)));
+            }
+        }
+    }
+
+    private synchronized void settleCloses(long ms) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
         for (long left; closed > 0 && closed < connections && (left = deadline - System.nanoTime()) > 0; ) {
             TimeUnit.NANOSECONDS.timedWait(this, left);
@@ -95,9 +154,42 @@ final class RunWatch {
         return failure.get();
     }
 
-    /** The report of the closes by the server so far, or null if the server closed none. */
-    synchronized String closeReport() {
+    /**
+     * The report of the closes by the server so far, else of the connections that stalled, else null.
+     * Closes come first: a close is certain, and a server that closes may have stalled before it.
+     */
+    String report() {
+        String closes = closeReport();
+        return closes != null ? closes : stallReport();
+    }
+
+    private synchronized String closeReport() {
         return closed == 0 ? null : closeLine(closed, connections, resets, firstPhase, firstIntoNs);
+    }
+
+    /** The connections that have waited past the bound at a check, or null if none has. */
+    private String stallReport() {
+        Phase phase = stallPhase.get();
+        if (phase == null) {
+            return null;
+        }
+        int stalled = 0;
+        long longest = 0;
+        for (int i = 0; i < connections; i++) {
+            long ns = stalledNs.get(i);
+            if (ns > 0) {
+                stalled++;
+                longest = Math.max(longest, ns);
+            }
+        }
+        return stallLine(stalled, connections, phase, longest, stallS);
+    }
+
+    /** The report, printed after "error: ": "1 of 64 connections stalled in the warmup, the longest waiting 6.3 s ...". */
+    static String stallLine(int stalled, int connections, Phase phase, long longestNs, int stallS) {
+        return String.format(Locale.ROOT, "%d of %d connection%s stalled %s, the longest waiting %.1f s for an echo"
+                        + " (bound %d s, stall_s); no figures for this run", stalled, connections,
+                connections == 1 ? "" : "s", phase.words, longestNs / 1e9, stallS);
     }
 
     /** The report, printed after "error: ": "the server closed 3 of 64 connections in the warmup, the first 0.4 s into it; ...". */

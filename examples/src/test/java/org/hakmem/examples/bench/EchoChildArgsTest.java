@@ -44,6 +44,21 @@ class EchoChildArgsTest {
                 .hasMessage("inflight '2147483647': expected an integer from 1 to 65536");
     }
 
+    /**
+     * The stall bound: by default the larger of 5 s and 2% of warmup + duration; stall_s sets it, in
+     * whole seconds from 1 (a bound under a second would fire on a GC pause of a healthy run).
+     */
+    @Test
+    void theLoadClientsStallBoundHasADefaultAndAnOption() throws Exception {
+        assertThat(EchoLoadClient.parse("127.0.0.1", "1").stallS()).isEqualTo(5);
+        assertThat(EchoLoadClient.parse("127.0.0.1", "1", "1", "16", "1", "0", "300").stallS()).isEqualTo(6);
+        assertThat(EchoLoadClient.parse("127.0.0.1", "1", "1", "16", "1", "300", "300").stallS()).isEqualTo(12);
+        assertThat(EchoLoadClient.parse("127.0.0.1", "1", "1", "16", "1", "0", "300", "unpooled", "nio", "2")
+                .stallS()).isEqualTo(2);
+        assertUsageError(MainRun.of(EchoLoadClient.class, "127.0.0.1", "1", "1", "16", "1", "0", "1", "unpooled",
+                "nio", "0"), "error: stall_s '0': expected an integer from 1 to 604800", "usage: EchoLoadClient");
+    }
+
     @Test
     void theServerNamesABadTransportAndPortWithTheAllowedValues() throws Exception {
         assertUsageError(MainRun.of(EchoBenchServer.class, "unpooled", "0", "kqueue"),

@@ -27,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * it received, as a server whose allocator handed out a buffer still holding an old message would (the
  * client must fail, not report figures). Others close some or all connections a moment after they
  * accept them: the client must end at once, not after its whole warmup and duration, with one line
- * that says how many of its connections the server closed and in which phase.
+ * that says how many of its connections the server closed and in which phase. Others keep connections
+ * open but stop answering them after a while: the client must end well before its long run is over,
+ * with one line that says how many stalled; a server that is only slow must not trip that.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EchoLoadClientTest {
@@ -57,9 +59,7 @@ class EchoLoadClientTest {
     @Test
     void aServerThatClosesEveryConnectionEndsTheRunAtOnce() throws Exception {
         StandInServer server = start(-1).ending(StandInServer.EVERY, 500, End.CLEAN);
-        List<String> output = assertTheRunFails(server, 2, 300, 300,
-                "error: the server closed 2 of 2 connections in the warmup");
-        assertThat(output).noneMatch(l -> l.startsWith("MEASURING"));
+        assertTheWarmupFails(server, 2, 300, "error: the server closed 2 of 2 connections in the warmup");
     }
 
     /** One connection of three closed abruptly in the measured phase: the others echo on, the run still ends. */
@@ -77,6 +77,42 @@ class EchoLoadClientTest {
     void aConnectionTheServerNeverAnswersFailsTheRun() throws Exception {
         StandInServer server = start(-1).ending(1, 0, End.MUTE);
         assertTheRunFails(server, 2, 0, 1, "error: 1 of 2 connections completed no message in the measured phase");
+    }
+
+    /**
+     * A server that echoes for half a second, then keeps both connections open but answers neither
+     * (a wedged handler, lost bytes). The client waited out its 300 s, then printed a CLIENT line whose
+     * figures came from that half second (both connections had answered in the measured phase) and
+     * exited 0: a server bug read as a slow allocator. The default bound for 300 s is 6 s.
+     */
+    @Test
+    void aServerThatStopsAnsweringEveryConnectionEndsALongRun() throws Exception {
+        StandInServer server = start(-1).ending(StandInServer.EVERY, 500, End.MUTE);
+        List<String> output = assertTheRunFails(server, 2, 0, 300,
+                "error: 2 of 2 connections stalled in the measured phase, the longest waiting ");
+        assertThat(output).anyMatch(l -> l.endsWith(" s for an echo (bound 6 s, stall_s); no figures for this run"));
+    }
+
+    /** One connection of three stalls in a long warmup while the others echo on: the run still ends, before measuring. */
+    @Test
+    void aServerThatStopsAnsweringOneConnectionEndsTheWarmup() throws Exception {
+        StandInServer server = start(-1).ending(1, 500, End.MUTE);
+        assertTheWarmupFails(server, 3, 1, "error: 1 of 3 connections stalled in the warmup");
+    }
+
+    /**
+     * A server that is slow but alive (each read held 200 ms before its echo) is not a stall, even
+     * with the smallest bound, 1 s: the client's figure is that of a slow server.
+     */
+    @Test
+    void aSlowServerIsNotAStall() throws Exception {
+        StandInServer server = start(-1).delaying(200);
+        try (ChildJvm client = client(server.port(), 2, 0, 3, "1")) {
+            String line = client.awaitLine("CLIENT ", 60);
+            client.awaitExit(60);
+            assertThat(line).contains("msgs_per_s=");
+            assertThat(client.output()).noneMatch(l -> l.contains("stalled"));
+        }
     }
 
     /**
@@ -178,6 +214,13 @@ class EchoLoadClientTest {
         }
     }
 
+    /** As assertTheRunFails with a warmup of 300 s, which the failure must end before anything is measured. */
+    private static void assertTheWarmupFails(StandInServer server, int connections, int durationS, String line)
+            throws IOException {
+        List<String> output = assertTheRunFails(server, connections, 300, durationS, line);
+        assertThat(output).noneMatch(l -> l.startsWith("MEASURING"));
+    }
+
     private StandInServer start(long corruptAt) throws IOException {
         StandInServer s = new StandInServer(corruptAt);
         servers.add(s);
@@ -190,18 +233,22 @@ class EchoLoadClientTest {
     }
 
     /** connections of 100-byte messages, 3 in flight, warmup and duration in seconds, NIO. */
-    private static ChildJvm client(int port, int connections, int warmupS, int durationS) throws IOException {
+    private static ChildJvm client(int port, int connections, int warmupS, int durationS, String... stallS)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ChildJvm("echo load client", List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
                 EchoLoadClient.class.getName(), "127.0.0.1", String.valueOf(port), String.valueOf(connections),
                 String.valueOf(StandInServer.MESSAGE), "3", String.valueOf(warmupS), String.valueOf(durationS),
                 "unpooled", "nio"));
+        command.addAll(List.of(stallS));
+        return new ChildJvm("echo load client", command);
     }
 
     /**
      * Echoes each connection's bytes back in pieces of 1 to 37 bytes; optionally alters one byte, or
      * (REPLAY_FIRST) answers every MESSAGE bytes received with the first MESSAGE bytes it received.
-     * ending(..) makes it end (or stop answering) some connections a while after it accepted them.
+     * ending(..) makes it end (or stop answering) some connections a while after it accepted them;
+     * delaying(..) holds each piece it read a while before it echoes it.
      */
     private static final class StandInServer implements AutoCloseable {
         static final long REPLAY_FIRST = -2;
@@ -217,6 +264,7 @@ class EchoLoadClientTest {
         private volatile int toEnd;        // the first toEnd connections accepted are ended
         private volatile long endAfterMs;
         private volatile End how = End.CLEAN;
+        private volatile long delayMs;
 
         StandInServer(long corruptAt) throws IOException {
             this.corruptAt = corruptAt;
@@ -235,6 +283,12 @@ class EchoLoadClientTest {
             this.endAfterMs = afterMs;
             this.how = how;
             this.toEnd = count;
+            return this;
+        }
+
+        /** Holds everything it reads {@code ms} before it echoes it: a slow server, but one that answers. */
+        StandInServer delaying(long ms) {
+            this.delayMs = ms;
             return this;
         }
 
@@ -276,6 +330,9 @@ class EchoLoadClientTest {
                         buf[(int) (corruptAt - position)] ^= 0x40;
                     }
                     position += n;
+                    if (delayMs > 0) {
+                        Thread.sleep(delayMs);
+                    }
                     for (int off = 0; off < n; ) {
                         int len = Math.min(piece, n - off);
                         out.write(buf, off, len);
@@ -284,8 +341,8 @@ class EchoLoadClientTest {
                         piece = piece % 37 + 1;
                     }
                 }
-            } catch (IOException closed) {
-                // the client went away
+            } catch (IOException | InterruptedException closed) {
+                // the client went away (or the test is over)
             }
         }
 
