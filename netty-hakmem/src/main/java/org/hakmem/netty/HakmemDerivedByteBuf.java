@@ -434,12 +434,39 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
         return this;
     }
 
-    /** A duplicate grows its parent, which frees the memory src may view (HakmemDirectByteBuf.readBeforeGrowing). */
+    // A duplicate's write may grow buf, which frees the memory src may view: buf holds it until the
+    // write is done (HakmemDirectByteBuf.holdingOldMemory). A slice cannot grow.
+
+    @Override
+    public ByteBuf writeBytes(ByteBuf src, int srcIndex, int length) {
+        if (length <= writableBytes()) {
+            return super.writeBytes(src, srcIndex, length);
+        }
+        return buf.holdingOldMemory(() -> super.writeBytes(src, srcIndex, length));
+    }
+
     @Override
     public ByteBuf writeBytes(ByteBuffer src) {
-        super.writeBytes(HakmemDirectByteBuf.readBeforeGrowing(this, src));
-        src.position(src.limit());
-        return this;
+        if (src.remaining() <= writableBytes()) {
+            return super.writeBytes(src);
+        }
+        return buf.holdingOldMemory(() -> super.writeBytes(src));
+    }
+
+    @Override
+    public int writeBytes(InputStream in, int length) throws IOException {
+        if (length <= writableBytes()) {
+            return super.writeBytes(in, length);
+        }
+        return buf.holdingOldMemory(() -> super.writeBytes(in, length));
+    }
+
+    @Override
+    public int writeBytes(ScatteringByteChannel in, int length) throws IOException {
+        if (length <= writableBytes()) {
+            return super.writeBytes(in, length);
+        }
+        return buf.holdingOldMemory(() -> super.writeBytes(in, length));
     }
 
     @Override
