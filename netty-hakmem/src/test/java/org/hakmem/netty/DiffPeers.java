@@ -111,6 +111,9 @@ final class DiffPeers {
         /**
          * Netty's wrapper of an NIO view of self's whole memory, as a source: a write that grows self
          * moves it, and the wrapper still shows the memory it moved from (HakmemDirectByteBuf.holdingOldMemory).
+         * The oracle gets a heap copy of those bytes instead: Pooled reads the memory it moved from after
+         * freeing it, and once that frees its chunk (a 4 MiB buffer that grows) it read other bytes
+         * (JDK 25) or crashed the JVM (JDK 17).
          */
         SELF_VIEW
     }
@@ -206,7 +209,9 @@ final class DiffPeers {
                 case OTHER:
                     return other.of(side);
                 case SELF_VIEW:
-                    return Unpooled.wrappedBuffer(self.nioBuffer(0, capacity)).setIndex(readerIndex, writerIndex);
+                    b = side.ours ? Unpooled.wrappedBuffer(self.nioBuffer(0, capacity))
+                            : Unpooled.wrappedBuffer(ByteBufUtil.getBytes(self, 0, capacity));
+                    return b.setIndex(readerIndex, writerIndex);
                 case HEAP:
                     b = Unpooled.buffer(capacity);
                     break;
