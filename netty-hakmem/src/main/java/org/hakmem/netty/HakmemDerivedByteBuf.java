@@ -221,14 +221,35 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
     /**
      * A plain slice checks the range first, as the Netty sliced buffers it stands for do (Pooled's plain
      * slices are such): AbstractByteBuf decodes an empty range at any index, and for a negative length
-     * ByteBufUtil throws NegativeArraySizeException.
+     * ByteBufUtil throws NegativeArraySizeException. Any other view checks that it is not released
+     * (decodingFrom).
      */
     @Override
     public CharSequence getCharSequence(int index, int length, Charset charset) {
         if (sharesCount && this.length >= 0) {
             checkIndex(index, length);
+        } else {
+            decodingFrom(length);
         }
         return super.getCharSequence(index, length, charset);
+    }
+
+    @Override
+    public String toString(int index, int length, Charset charset) {
+        decodingFrom(length);
+        return super.toString(index, length, charset);
+    }
+
+    /**
+     * A released view throws IllegalReferenceCountException before Netty's ByteBufUtil takes a temporary
+     * array of the length (a negative one: NegativeArraySizeException) or checks the range against the
+     * capacity, which a released view still answers. A length of 0 decodes "" without a check, as on
+     * every buffer of Netty's.
+     */
+    private void decodingFrom(int length) {
+        if (length != 0) {
+            ensureAccessible();
+        }
     }
 
     // ---- capacity and properties ----
@@ -434,12 +455,39 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
         return this;
     }
 
-    /** A duplicate grows its parent, which frees the memory src may view (HakmemDirectByteBuf.readBeforeGrowing). */
+    // A duplicate's write may grow buf, which frees the memory src may view: buf holds it until the
+    // write is done (HakmemDirectByteBuf.holdingOldMemory). A slice cannot grow.
+
+    @Override
+    public ByteBuf writeBytes(ByteBuf src, int srcIndex, int length) {
+        if (length <= writableBytes()) {
+            return super.writeBytes(src, srcIndex, length);
+        }
+        return buf.holdingOldMemory(() -> super.writeBytes(src, srcIndex, length));
+    }
+
     @Override
     public ByteBuf writeBytes(ByteBuffer src) {
-        super.writeBytes(HakmemDirectByteBuf.readBeforeGrowing(this, src));
-        src.position(src.limit());
-        return this;
+        if (src.remaining() <= writableBytes()) {
+            return super.writeBytes(src);
+        }
+        return buf.holdingOldMemory(() -> super.writeBytes(src));
+    }
+
+    @Override
+    public int writeBytes(InputStream in, int length) throws IOException {
+        if (length <= writableBytes()) {
+            return super.writeBytes(in, length);
+        }
+        return buf.holdingOldMemory(() -> super.writeBytes(in, length));
+    }
+
+    @Override
+    public int writeBytes(ScatteringByteChannel in, int length) throws IOException {
+        if (length <= writableBytes()) {
+            return super.writeBytes(in, length);
+        }
+        return buf.holdingOldMemory(() -> super.writeBytes(in, length));
     }
 
     @Override

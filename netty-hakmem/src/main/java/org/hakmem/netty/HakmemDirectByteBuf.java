@@ -51,6 +51,11 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
     private int slot;
     private HugeBlock huge;
     private ByteBuffer tmpNioBuf;
+    /**
+     * Null, except while a write that may grow this buffer runs (holdingOldMemory): then NONE, or the
+     * memory a move left behind, freed when the write is done.
+     */
+    private OldMemory held;
 
     HakmemDirectByteBuf(HakmemByteBufAllocator alloc, ThreadCache home) {
         super(0);
@@ -173,10 +178,53 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
             memory.put(offset, oldMemory, oldOffset, keep);
         }
         setLength(newCapacity);
+        if (held == OldMemory.NONE) {
+            held = new OldMemory(oldSlab, oldSlot, oldHuge);
+        } else {
+            free(oldSlab, oldSlot, oldHuge);
+        }
+    }
+
+    private void free(Slab oldSlab, int oldSlot, HugeBlock oldHuge) {
         if (oldSlab != null) {
             alloc.freeSlot(oldSlab, oldSlot);
         } else if (oldHuge != null) {
             alloc.freeHuge(oldHuge);
+        }
+    }
+
+    /** Memory a move left behind while a write may still read it (holdingOldMemory). */
+    private record OldMemory(Slab slab, int slot, HugeBlock huge) {
+        /** Holding, nothing moved yet. */
+        static final OldMemory NONE = new OldMemory(null, -1, null);
+    }
+
+    /** A write of this buffer or of a duplicate of it, which may grow it. */
+    interface GrowingWrite<T, E extends Exception> {
+        T run() throws E;
+    }
+
+    /**
+     * Runs a write that may grow this buffer (writeBytes from a ByteBuf, ByteBuffer, stream or
+     * channel) and frees the memory a move leaves behind only when the write is done. Growing copies
+     * the bytes to new memory and frees the old before the write reads its source, and the source may
+     * view that old memory: b.writeBytes(b.nioBuffer()), or a ByteBuf, stream or channel over such a
+     * view (Unpooled.wrappedBuffer(b.nioBuffer())). A huge buffer's old mapping is unmapped at once
+     * when it is not kept (past the keptHugeMB cache, or with it at 0), so reading it crashed the JVM;
+     * a slot could be reused or given back by LEAN's purger meanwhile. A write that fits never comes
+     * here; a write nested in one that holds already (its source reads this buffer) runs as it is.
+     */
+    <T, E extends Exception> T holdingOldMemory(GrowingWrite<T, E> write) throws E {
+        if (held != null) {
+            return write.run();
+        }
+        held = OldMemory.NONE;
+        try {
+            return write.run();
+        } finally {
+            OldMemory old = held;
+            held = null;
+            free(old.slab, old.slot, old.huge);
         }
     }
 
@@ -464,26 +512,38 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         return this;
     }
 
+    // ---- writes that may grow: the old memory is freed after the write (holdingOldMemory) ----
+
     @Override
-    public ByteBuf writeBytes(ByteBuffer src) {
-        ByteBuffer from = readBeforeGrowing(this, src);
-        super.writeBytes(from);
-        src.position(src.limit()); // (from is src, or src was read into it)
-        return this;
+    public ByteBuf writeBytes(ByteBuf src, int srcIndex, int length) {
+        if (length <= writableBytes()) {
+            return super.writeBytes(src, srcIndex, length);
+        }
+        return holdingOldMemory(() -> super.writeBytes(src, srcIndex, length));
     }
 
-    /**
-     * What a write of src into b should copy from: src, or, when b must grow for it and src is direct,
-     * a heap copy of src's bytes. src may be a view of b's own memory (b.writeBytes(b.nioBuffer())),
-     * which growing frees, a huge mapping at once, so that copying from the view afterwards crashed the
-     * JVM (Pooled does the same above its 4 MiB chunks). A heap src, and a write that fits, go straight
-     * through; src itself is left as it was.
-     */
-    static ByteBuffer readBeforeGrowing(ByteBuf b, ByteBuffer src) {
-        if (src.isDirect() && src.remaining() > b.writableBytes()) {
-            return ByteBuffer.allocate(src.remaining()).put(src.duplicate()).flip();
+    @Override
+    public ByteBuf writeBytes(ByteBuffer src) {
+        if (src.remaining() <= writableBytes()) {
+            return super.writeBytes(src);
         }
-        return src;
+        return holdingOldMemory(() -> super.writeBytes(src));
+    }
+
+    @Override
+    public int writeBytes(InputStream in, int length) throws IOException {
+        if (length <= writableBytes()) {
+            return super.writeBytes(in, length);
+        }
+        return holdingOldMemory(() -> super.writeBytes(in, length));
+    }
+
+    @Override
+    public int writeBytes(ScatteringByteChannel in, int length) throws IOException {
+        if (length <= writableBytes()) {
+            return super.writeBytes(in, length);
+        }
+        return holdingOldMemory(() -> super.writeBytes(in, length));
     }
 
     @Override

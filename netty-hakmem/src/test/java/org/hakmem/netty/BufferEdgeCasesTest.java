@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -396,6 +398,36 @@ class BufferEdgeCasesTest {
             dup.release();
             parent.release();
         }
+    }
+
+    /**
+     * Decoding a released retained view, or a plain view of one, throws IllegalReferenceCountException,
+     * also with a bad length. Netty's ByteBufUtil.decodeString takes a temporary array of the length
+     * before anything checks the buffer: outside a FastThreadLocalThread that was a
+     * NegativeArraySizeException (JDK 25; IllegalArgumentException on JDK 17), and for US-ASCII the
+     * range check came first (IndexOutOfBoundsException). Pooled's released derived buffers answer
+     * IllegalReferenceCountException or the same exceptions as ours did, depending on whether their
+     * recycled object still knows its parent; DifferentialBufferPropertyTest hit the first case (JDK 25,
+     * seed -2577262199612946654).
+     */
+    @Test
+    void releasedRetainedViewsRefuseToDecode() {
+        ByteBuf parent = HAKMEM.directBuffer(64);
+        ByteBuf slice = parent.retainedSlice(0, 8);
+        ByteBuf dup = parent.retainedDuplicate();
+        ByteBuf plain = dup.duplicate();
+        slice.release();
+        dup.release();
+        for (ByteBuf view : List.of(slice, dup, plain)) {
+            for (Charset cs : List.of(StandardCharsets.UTF_8, StandardCharsets.US_ASCII)) {
+                for (int length : new int[] {Integer.MIN_VALUE, -1, 4}) {
+                    String what = view + " " + cs + " " + length;
+                    assertThrows(IllegalReferenceCountException.class, () -> view.getCharSequence(0, length, cs), what);
+                    assertThrows(IllegalReferenceCountException.class, () -> view.toString(0, length, cs), what);
+                }
+            }
+        }
+        parent.release();
     }
 
     // ---- capacity moves ----

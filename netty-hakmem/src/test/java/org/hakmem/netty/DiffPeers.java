@@ -107,7 +107,15 @@ final class DiffPeers {
     // ---- ByteBuf peers ----
 
     enum BufKind {
-        HEAP, HEAP_OFFSET, DIRECT, SAME_ALLOC, COMPOSITE, COMPOSITE_SAME_ALLOC, READ_ONLY, SELF, SELF_DUPLICATE, OTHER
+        HEAP, HEAP_OFFSET, DIRECT, SAME_ALLOC, COMPOSITE, COMPOSITE_SAME_ALLOC, READ_ONLY, SELF, SELF_DUPLICATE, OTHER,
+        /**
+         * Netty's wrapper of an NIO view of self's whole memory, as a source: a write that grows self
+         * moves it, and the wrapper still shows the memory it moved from (HakmemDirectByteBuf.holdingOldMemory).
+         * The oracle gets a heap copy of those bytes instead: Pooled reads the memory it moved from after
+         * freeing it, and once that frees its chunk (a 4 MiB buffer that grows) it read other bytes
+         * (JDK 25) or crashed the JVM (JDK 17).
+         */
+        SELF_VIEW
     }
 
     static final class BufPeer extends Spec<ByteBuf> {
@@ -141,12 +149,19 @@ final class DiffPeers {
             if (kind == BufKind.OTHER && others.isEmpty()) {
                 kind = BufKind.SELF;
             }
+            if (kind == BufKind.SELF_VIEW && (destination || self.stale() || !self.inBounds() || self.readOnly
+                    || self.nettyDuplicate)) {
+                // Written through Netty's duplicate, the source is read after the move freed it (see
+                // DiffTwin.nettyDuplicate); read-only, released or past its root's end, it has no such view.
+                kind = BufKind.SELF;
+            }
             DiffTwin twin = kind == BufKind.OTHER ? others.get(a.below(others.size())) : self;
             if (destination && twin.readOnly && kind != BufKind.SAME_ALLOC) {
                 // Pooled with Unsafe writes into a read-only destination (see readOnly()): not into the model's buffers
                 kind = BufKind.READ_ONLY;
             }
-            if (kind == BufKind.SELF || kind == BufKind.SELF_DUPLICATE || kind == BufKind.OTHER) {
+            if (kind == BufKind.SELF || kind == BufKind.SELF_DUPLICATE || kind == BufKind.OTHER
+                    || kind == BufKind.SELF_VIEW) {
                 ByteBuf b = twin.theirs;
                 return new BufPeer(kind, twin.capacity(), b.readerIndex(), b.writerIndex(), 0,
                         kind == BufKind.OTHER ? twin : null);
@@ -193,6 +208,10 @@ final class DiffPeers {
                     return side.ours ? self.duplicate() : DiffOps.oracleDuplicate(self);
                 case OTHER:
                     return other.of(side);
+                case SELF_VIEW:
+                    b = side.ours ? Unpooled.wrappedBuffer(self.nioBuffer(0, capacity))
+                            : Unpooled.wrappedBuffer(ByteBufUtil.getBytes(self, 0, capacity));
+                    return b.setIndex(readerIndex, writerIndex);
                 case HEAP:
                     b = Unpooled.buffer(capacity);
                     break;
@@ -243,6 +262,9 @@ final class DiffPeers {
         Object effects(ByteBuf peer, DiffSide side) {
             if (kind == BufKind.SELF || kind == BufKind.SELF_DUPLICATE || kind == BufKind.OTHER) {
                 return "a buffer of the model"; // compared with the model's buffers after the step
+            }
+            if (kind == BufKind.SELF_VIEW) {
+                return "a view of a buffer of the model"; // the same; after a move it shows freed memory
             }
             return List.of(peer.readerIndex(), peer.writerIndex(), peer.capacity(), contentOf(peer));
         }

@@ -2,9 +2,15 @@ package org.hakmem.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import org.junit.jupiter.api.Test;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ScatteringByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -14,29 +20,102 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * b.writeBytes(b.nioBuffer(...)) where the write makes b grow: growing moves b to new memory and frees
- * the old, which the source view still shows. A huge buffer's old mapping is unmapped at once, so
- * copying from the view afterwards crashed the JVM (SIGSEGV; Pooled does the same above its 4 MiB
- * chunks). The copy runs in a child JVM, so that a crash fails this test instead of killing the run.
+ * A write that makes a buffer grow, from a source that views the buffer's own memory: b.writeBytes(
+ * b.nioBuffer(...)), or a ByteBuf, stream or channel over such a view. Growing moves b to new memory
+ * and frees the old, which the source still shows; the old memory is now freed only after the write
+ * (HakmemDirectByteBuf.holdingOldMemory). A huge buffer's old mapping is unmapped at once when it is
+ * not kept (keptHugeBytes 0 here; by default, past 64 MiB), so copying from the view afterwards
+ * crashed the JVM (SIGSEGV; Pooled does the same above its 4 MiB chunks). Each source's copies run in
+ * a child JVM, so that a crash fails this test instead of killing the run.
+ *
+ * <p>The huge buffer is 2 MiB, a whole number of pages, so that the write cannot take the rest of its
+ * mapping in place and must move (a 2,000,000-byte one, as this test had before, grew in place).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WriteFromOwnViewTest {
-    private static final int HUGE = 2_000_000;
+    private static final int HUGE = 2 << 20;
+    /** Fills its 5 KiB slot: the write moves to another class. */
+    private static final int SLOT = 5 << 10;
 
-    /** The child: a buffer and a retained duplicate, each written with a view of its own memory that makes it grow. */
-    public static void main(String[] args) {
-        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
-        for (int capacity : new int[] {HUGE, 5000}) {
+    /** The child: a buffer and a retained duplicate, each written from a view of its own memory that makes it grow. */
+    public static void main(String[] args) throws IOException {
+        String source = args[0];
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().keptHugeBytes(0).build();
+        for (int capacity : new int[] {HUGE, SLOT}) {
             ByteBuf b = filled(alloc.directBuffer(capacity, 8 << 20));
-            expectCopied(b.writeBytes(b.nioBuffer(10, 100)), capacity, 10);
+            expectCopied(write(b, b.nioBuffer(10, 100), source), capacity, 10);
             ByteBuf parent = filled(alloc.directBuffer(capacity, 8 << 20));
             ByteBuf dup = parent.retainedDuplicate();
-            expectCopied(dup.writeBytes(parent.nioBuffer(10, 100)), capacity, 10);
+            expectCopied(write(dup, parent.nioBuffer(10, 100), source), capacity, 10);
             dup.release();
             parent.release();
             b.release();
         }
         System.out.println("COPIED");
+    }
+
+    /** Writes the 100 bytes of view to b through the named kind of source. */
+    private static ByteBuf write(ByteBuf b, ByteBuffer view, String source) throws IOException {
+        switch (source) {
+            case "ByteBuffer" -> b.writeBytes(view);
+            case "ByteBuf" -> b.writeBytes(Unpooled.wrappedBuffer(view));
+            case "CompositeByteBuf" -> b.writeBytes(Unpooled.wrappedBuffer(view.slice(0, 50), view.slice(50, 50)));
+            case "InputStream" -> b.writeBytes(streamOver(view), 100);
+            case "ScatteringByteChannel" -> b.writeBytes(channelOver(view), 100);
+            default -> throw new IllegalArgumentException("source " + source);
+        }
+        return b;
+    }
+
+    private static InputStream streamOver(ByteBuffer view) {
+        return new InputStream() {
+            @Override
+            public int read() {
+                return view.hasRemaining() ? view.get() & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] into, int off, int len) {
+                int n = Math.min(len, view.remaining());
+                view.get(into, off, n);
+                return n == 0 && len > 0 ? -1 : n;
+            }
+        };
+    }
+
+    private static ScatteringByteChannel channelOver(ByteBuffer view) {
+        return new ScatteringByteChannel() {
+            @Override
+            public int read(ByteBuffer dst) {
+                int n = Math.min(dst.remaining(), view.remaining());
+                dst.put(view.slice(view.position(), n));
+                view.position(view.position() + n);
+                return n;
+            }
+
+            @Override
+            public long read(ByteBuffer[] dsts, int offset, int length) {
+                long n = 0;
+                for (int i = offset; i < offset + length; i++) {
+                    n += read(dsts[i]);
+                }
+                return n;
+            }
+
+            @Override
+            public long read(ByteBuffer[] dsts) {
+                return read(dsts, 0, dsts.length);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     private static ByteBuf filled(ByteBuf b) {
@@ -54,12 +133,13 @@ class WriteFromOwnViewTest {
         }
     }
 
-    @Test
-    void aBufferGrowsWhileWrittenFromAViewOfItself() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"ByteBuffer", "ByteBuf", "CompositeByteBuf", "InputStream", "ScatteringByteChannel"})
+    void aBufferGrowsWhileWrittenFromAViewOfItself(String source) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String crashLog = Path.of(System.getProperty("java.io.tmpdir"), "hakmem-hs_err_%p.log").toString();
         Process p = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:ErrorFile=" + crashLog,
-                "-cp", System.getProperty("java.class.path"), WriteFromOwnViewTest.class.getName()))
+                "-cp", System.getProperty("java.class.path"), WriteFromOwnViewTest.class.getName(), source))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
