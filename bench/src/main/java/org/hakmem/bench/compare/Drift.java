@@ -1,7 +1,10 @@
 /*
  * Drift: does memory creep up over a timed run? The mean of the last quarter of the epochs against
  * the mean of the first quarter. It uses the allocator's own resident bytes where the allocator can
- * tell (exact, and blind to the JVM's own growth), else the process RSS.
+ * tell (exact, and blind to the JVM's own growth), else the process RSS. Beside it, the same means of
+ * the process's LazyFree: pages given back with MADV_FREE that the kernel has not taken yet. They stay
+ * resident (mincore and RSS count them) until the kernel needs memory, so a LEAN+FREE run's resident
+ * bytes can rise while what its buffers hold does not; the column says how much of a drift they are.
  */
 package org.hakmem.bench.compare;
 
@@ -10,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-record Drift(String metric, int epochs, double firstMiB, double lastMiB) {
+record Drift(String metric, int epochs, double firstMiB, double lastMiB, double lazyFirstMiB, double lazyLastMiB) {
 
     /** The drift of a timed run's epochs; metric "n/a" with NaN means when it has none. */
     static Drift of(List<Map<String, String>> epochs) {
@@ -20,12 +23,20 @@ record Drift(String metric, int epochs, double firstMiB, double lastMiB) {
                 .mapToDouble(e -> resident ? RunRecord.num(e, "resident") / (1 << 20) : RunRecord.num(e, "rss_kib") / 1024)
                 .toArray();
         if (mib.length == 0 || Arrays.stream(mib).anyMatch(v -> !Double.isFinite(v))) {
-            return new Drift("n/a", mib.length, Double.NaN, Double.NaN);
+            return new Drift("n/a", mib.length, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
-        int q = Math.max(1, mib.length / 4);
-        return new Drift(resident ? "allocator resident" : "VmRSS", mib.length,
-                Arrays.stream(mib, 0, q).average().orElseThrow(),
-                Arrays.stream(mib, mib.length - q, mib.length).average().orElseThrow());
+        double[] lazy = epochs.stream().mapToDouble(e -> RunRecord.num(e, "lazyfree_kib") / 1024).toArray();
+        return new Drift(resident ? "allocator resident" : "VmRSS", mib.length, firstQuarter(mib), lastQuarter(mib),
+                firstQuarter(lazy), lastQuarter(lazy));
+    }
+
+    /** The mean of the first quarter of v (at least one value); NaN if any of them is. */
+    private static double firstQuarter(double[] v) {
+        return Arrays.stream(v, 0, Math.max(1, v.length / 4)).average().orElseThrow();
+    }
+
+    private static double lastQuarter(double[] v) {
+        return Arrays.stream(v, v.length - Math.max(1, v.length / 4), v.length).average().orElseThrow();
     }
 
     double deltaMiB() {

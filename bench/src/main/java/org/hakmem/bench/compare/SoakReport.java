@@ -27,19 +27,21 @@ final class SoakReport {
                 row.add(String.valueOf(r.round()));
             }
             if (!r.ok()) {
-                row.addAll(List.of("FAILED", "", "", "", "", "", "", ""));
+                row.addAll(List.of("FAILED", "", "", "", "", "", "", "", ""));
                 rows.add(row);
                 continue;
             }
             Summary s = Summary.of(epochOps(r));
             Drift d = Drift.of(r.epochs());
             row.addAll(List.of(String.valueOf(r.epochs().size()), Md.si(s.median()), s.cvText(),
-                    d.metric(), Md.num(d.firstMiB(), 1), Md.num(d.lastMiB(), 1), Md.num(d.deltaMiB(), 2) + " ("
+                    d.metric(), Md.num(d.firstMiB(), 1), Md.num(d.lastMiB(), 1),
+                    Md.num(d.lazyFirstMiB(), 1) + " -> " + Md.num(d.lazyLastMiB(), 1), Md.num(d.deltaMiB(), 2) + " ("
                             + Md.pct(d.relative()) + ")", d.drifts(driftMiB, driftFraction) ? "**yes**" : "no"));
             rows.add(row);
         }
         List<String> header = new ArrayList<>(List.of("allocator", "epochs", "ops/s median", "CV of epochs",
-                "memory measured", "first quarter MiB", "last quarter MiB", "drift", "drifts?"));
+                "memory measured", "first quarter MiB", "last quarter MiB", "of which LazyFree MiB", "drift",
+                "drifts?"));
         if (rounds) {
             header.add(1, "round");
         }
@@ -49,7 +51,9 @@ final class SoakReport {
                 + "\nDrift: mean of the last quarter of the epochs minus the mean of the first quarter, of the "
                 + "allocator's own resident bytes where it can tell (netty-hakmem), else of the process VmRSS. "
                 + "\"drifts?\" is yes above both " + Md.num(driftMiB, 1) + " MiB and " + Md.pct(driftFraction)
-                + ". CV of epochs: sample standard deviation / mean of the per-epoch ops/s.\n\n";
+                + ". LazyFree (the process's, first and last quarter): pages given back with MADV_FREE that the "
+                + "kernel has not taken yet; they count as resident until it needs memory, and leave RSS then. "
+                + "CV of epochs: sample standard deviation / mean of the per-epoch ops/s.\n\n";
     }
 
     /**

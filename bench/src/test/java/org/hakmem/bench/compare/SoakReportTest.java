@@ -58,6 +58,27 @@ class SoakReportTest {
                 table);
     }
 
+    @Test
+    void theLazilyFreedShareOfADriftIsShownAndTheJudgementStaysOnResidentBytes() {
+        // LEAN+FREE over 30 minutes of mixed-ws400-32k (session 19): resident 9.9 -> 12.5 MiB, of which the
+        // pages given back with MADV_FREE that the kernel had not taken yet 4.3 -> 6.4 MiB
+        List<Map<String, String>> epochs = new ArrayList<>();
+        for (int e = 1; e <= 8; e++) {
+            long lazyKib = e <= 2 ? 3 * 1024 : e >= 7 ? 6 * 1024 : 4 * 1024;
+            long resident = (e <= 2 ? 10L : e >= 7 ? 13L : 11L) << 20;
+            epochs.add(Map.of("epoch", String.valueOf(e), "t_ms", String.valueOf(e * 1000), "ops_per_s", "1e7",
+                    "rss_kib", "300000", "lazyfree_kib", String.valueOf(lazyKib), "resident", String.valueOf(resident)));
+        }
+        RunRecord lean = new RunRecord(1, "soak", "hakmem-lean-free", 5, Map.of("ops_per_s", "1e7"), List.of(),
+                epochs, null);
+        String table = SoakReport.table(List.of(lean), "soak", 2, 0.05);
+        assertTrue(table.contains("| last quarter MiB | of which LazyFree MiB | drift |"), table);
+        assertTrue(table.contains("| 10.0 | 13.0 | 3.0 -> 6.0 | 3.00 (30.0%) | **yes** |"), table);
+        assertTrue(table.contains("kernel has not taken yet"), table);
+        String withoutColumn = SoakReport.table(List.of(run(1, "pooled", 8e6)), "soak", 2, 0.05);
+        assertTrue(withoutColumn.contains("| 10.0 | 10.0 | n/a -> n/a | 0.00 (0.0%) | no |"), withoutColumn);
+    }
+
     /** A successful soak run whose epochs run at opsPerS, with a flat resident of 10 MiB. */
     private static RunRecord run(int round, String allocator, double opsPerS) {
         List<Map<String, String>> epochs = new ArrayList<>();
