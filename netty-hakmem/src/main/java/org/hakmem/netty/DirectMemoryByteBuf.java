@@ -3,12 +3,23 @@
  * (HakmemDirectByteBuf) or views one (HakmemDerivedByteBuf): direct, contiguous memory with an
  * address, no array, big-endian by default. One place for these answers, so that a buffer and its
  * views cannot disagree about them. No fields: the buffer's layout is AbstractByteBuf's and its own.
+ *
+ * The same holds for the writes that may grow the buffer that holds the memory (writeBytes from a
+ * ByteBuf, ByteBuffer, stream or channel, on the buffer or a duplicate of it): growing moves the bytes
+ * and frees the old memory, which the source may view (b.writeBytes(b.nioBuffer())), so the holder
+ * keeps it until the write is done (HakmemDirectByteBuf.holdingOldMemory). A write that fits costs one
+ * comparison and goes straight through.
  */
 package org.hakmem.netty;
 
 import io.netty.buffer.AbstractByteBuf;
+import io.netty.buffer.ByteBuf;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ScatteringByteChannel;
 
 abstract class DirectMemoryByteBuf extends AbstractByteBuf {
 
@@ -50,5 +61,42 @@ abstract class DirectMemoryByteBuf extends AbstractByteBuf {
     @Override
     public final boolean hasMemoryAddress() {
         return true;
+    }
+
+    /** The buffer that holds this buffer's memory and moves it when it grows: itself, or a view's root. */
+    abstract HakmemDirectByteBuf memoryHolder();
+
+    // ---- writes that may grow: the old memory is freed after the write (see the banner) ----
+
+    @Override
+    public final ByteBuf writeBytes(ByteBuf src, int srcIndex, int length) {
+        if (length <= writableBytes()) {
+            return super.writeBytes(src, srcIndex, length);
+        }
+        return memoryHolder().holdingOldMemory(() -> super.writeBytes(src, srcIndex, length));
+    }
+
+    @Override
+    public final ByteBuf writeBytes(ByteBuffer src) {
+        if (src.remaining() <= writableBytes()) {
+            return super.writeBytes(src);
+        }
+        return memoryHolder().holdingOldMemory(() -> super.writeBytes(src));
+    }
+
+    @Override
+    public final int writeBytes(InputStream in, int length) throws IOException {
+        if (length <= writableBytes()) {
+            return super.writeBytes(in, length);
+        }
+        return memoryHolder().holdingOldMemory(() -> super.writeBytes(in, length));
+    }
+
+    @Override
+    public final int writeBytes(ScatteringByteChannel in, int length) throws IOException {
+        if (length <= writableBytes()) {
+            return super.writeBytes(in, length);
+        }
+        return memoryHolder().holdingOldMemory(() -> super.writeBytes(in, length));
     }
 }

@@ -172,8 +172,8 @@ public final class HakmemAllocatorMetric implements ByteBufAllocatorMetric {
     /**
      * Returns the bytes of the mappings of released buffers over 1 MiB that the allocator keeps for its
      * next buffers of about their size: up to 8 mappings and {@link HakmemConfig#keptHugeBytes()} (by
-     * default 64 MiB, at most a quarter of the mapping cap and, in LEAN, the budget). FAST keeps them until {@link HakmemByteBufAllocator#trim()} or until the cap needs
-     * room; LEAN gives them back as it does free memory, after the decay (100 ms while over the budget).
+     * default 64 MiB, at most a quarter of the mapping cap and, in LEAN, the budget). FAST keeps them
+     * until {@link HakmemByteBufAllocator#trim()} or until the cap needs room; LEAN gives them back as it does free memory, after the decay (100 ms while over the budget).
      * Part of {@link #freeCommittedBytes()}.
      *
      * @return bytes of released huge mappings kept for reuse

@@ -455,39 +455,10 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
         return this;
     }
 
-    // A duplicate's write may grow buf, which frees the memory src may view: buf holds it until the
-    // write is done (HakmemDirectByteBuf.holdingOldMemory). A slice cannot grow.
-
+    /** A duplicate's write may grow buf (DirectMemoryByteBuf's writeBytes); a slice cannot grow. */
     @Override
-    public ByteBuf writeBytes(ByteBuf src, int srcIndex, int length) {
-        if (length <= writableBytes()) {
-            return super.writeBytes(src, srcIndex, length);
-        }
-        return buf.holdingOldMemory(() -> super.writeBytes(src, srcIndex, length));
-    }
-
-    @Override
-    public ByteBuf writeBytes(ByteBuffer src) {
-        if (src.remaining() <= writableBytes()) {
-            return super.writeBytes(src);
-        }
-        return buf.holdingOldMemory(() -> super.writeBytes(src));
-    }
-
-    @Override
-    public int writeBytes(InputStream in, int length) throws IOException {
-        if (length <= writableBytes()) {
-            return super.writeBytes(in, length);
-        }
-        return buf.holdingOldMemory(() -> super.writeBytes(in, length));
-    }
-
-    @Override
-    public int writeBytes(ScatteringByteChannel in, int length) throws IOException {
-        if (length <= writableBytes()) {
-            return super.writeBytes(in, length);
-        }
-        return buf.holdingOldMemory(() -> super.writeBytes(in, length));
+    HakmemDirectByteBuf memoryHolder() {
+        return buf;
     }
 
     @Override

@@ -512,38 +512,10 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         return this;
     }
 
-    // ---- writes that may grow: the old memory is freed after the write (holdingOldMemory) ----
-
+    /** Writes that may grow this buffer (DirectMemoryByteBuf's writeBytes) hold its old memory here. */
     @Override
-    public ByteBuf writeBytes(ByteBuf src, int srcIndex, int length) {
-        if (length <= writableBytes()) {
-            return super.writeBytes(src, srcIndex, length);
-        }
-        return holdingOldMemory(() -> super.writeBytes(src, srcIndex, length));
-    }
-
-    @Override
-    public ByteBuf writeBytes(ByteBuffer src) {
-        if (src.remaining() <= writableBytes()) {
-            return super.writeBytes(src);
-        }
-        return holdingOldMemory(() -> super.writeBytes(src));
-    }
-
-    @Override
-    public int writeBytes(InputStream in, int length) throws IOException {
-        if (length <= writableBytes()) {
-            return super.writeBytes(in, length);
-        }
-        return holdingOldMemory(() -> super.writeBytes(in, length));
-    }
-
-    @Override
-    public int writeBytes(ScatteringByteChannel in, int length) throws IOException {
-        if (length <= writableBytes()) {
-            return super.writeBytes(in, length);
-        }
-        return holdingOldMemory(() -> super.writeBytes(in, length));
+    HakmemDirectByteBuf memoryHolder() {
+        return this;
     }
 
     @Override

@@ -44,11 +44,6 @@ final class HugeCache {
         this.maxBytes = maxBytes;
     }
 
-    /** The most bytes kept, as given. */
-    long maxBytes() {
-        return maxBytes;
-    }
-
     /** The smallest kept block that serves size bytes with at most 25% to spare, taken out; or null. */
     HugeBlock take(long size) {
         int best = -1;
