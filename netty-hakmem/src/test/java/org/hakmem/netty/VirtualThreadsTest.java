@@ -7,6 +7,8 @@ import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -226,6 +230,65 @@ class VirtualThreadsTest {
         assertEquals(0, alloc.metric().usedDirectMemory());
         alloc.trim();
         assertEquals(0, alloc.metric().mappedBytes(), () -> "trim() took every lane's lock: " + alloc.metric());
+    }
+
+    /**
+     * Virtual threads (on the lanes) and platform threads trade buffers of up to 1.5 MiB under a cap
+     * of 8 MiB, moving some by capacity(int), while a trimmer empties the lanes under their locks and,
+     * in LEAN, the purger gives back idle lanes' spans at its most eager. A refused thread makes room
+     * (ThreadHeap.makeRoom): a virtual thread from its own lane, holding that lane's lock, and from the
+     * lanes whose lock is free; a platform thread from those lanes too. Making room that touched a
+     * live buffer's slot, or a lane used by two threads at once, breaks a pattern; a refusal other than
+     * the cap's, or a lane left locked, fails or hangs the test; afterwards nothing is left.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Profile.class)
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void virtualAndPlatformThreadsAtTheCapMakeRoomWithoutTouchingLiveBuffers(Profile profile) throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(profile)
+                .leanDecommit(DecommitMode.DONTNEED).leanDecayMillis(0).leanTargetMB(1)
+                .maxMappedBytes(8L << 20).build();
+        int workers = 6;
+        BufferTrade trade = new BufferTrade(alloc, workers).atTheCap(BufferTrade.STRESS_NANOS / 4);
+        BufferTrade.Shape shape = new BufferTrade.Shape(1, 3, 25, 3 << 19, 8);
+        List<Thread> platform = new ArrayList<>();
+        List<Callable<Void>> virtual = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int me = w;
+            if (w < 2) {
+                platform.add(new Thread(() -> trade.work(me, shape), "platform-at-the-cap-" + w));
+            } else {
+                virtual.add(() -> {
+                    trade.work(me, shape);
+                    return null;
+                });
+            }
+        }
+        AtomicReference<Throwable> trimFailure = new AtomicReference<>();
+        Thread trimmer = new Thread(() -> {
+            try {
+                while (trade.running()) {
+                    alloc.trim();
+                    LockSupport.parkNanos(500_000);
+                }
+            } catch (Throwable e) {
+                trimFailure.set(e);
+            }
+        }, "lane-trimmer");
+        platform.add(trimmer);
+        platform.forEach(Thread::start);
+        try (VirtualThreadExecutor executor = virtualThreads()) {
+            executor.runAll(virtual);
+        }
+        for (Thread t : platform) {
+            t.join();
+        }
+        trade.finish();
+        Item.rethrow(trimFailure, "the trimmer");
+        assertThat(alloc.metric().osStats().capRefusals()).as("the cap refused memory").isPositive();
+        assertEquals(0, alloc.metric().usedDirectMemory());
+        alloc.trim();
+        LifecycleStressTest.assertAllBackAtZero(alloc);
     }
 
     /**
