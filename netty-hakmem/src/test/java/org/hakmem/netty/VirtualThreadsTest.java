@@ -138,28 +138,7 @@ class VirtualThreadsTest {
         HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
         int workers = 8;
         BufferTrade trade = new BufferTrade(alloc, workers);
-        // Half the workers on platform threads, half on virtual threads.
-        List<Thread> platform = new ArrayList<>();
-        List<Callable<Void>> virtual = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            int me = w;
-            if (w < workers / 2) {
-                platform.add(new Thread(() -> trade.work(me, SHAPE), "platform-" + w));
-            } else {
-                virtual.add(() -> {
-                    trade.work(me, SHAPE);
-                    return null;
-                });
-            }
-        }
-        platform.forEach(Thread::start);
-        try (VirtualThreadExecutor executor = virtualThreads()) {
-            executor.runAll(virtual);
-        }
-        for (Thread t : platform) {
-            t.join();
-        }
-        trade.finish();
+        runTrade(trade, workers, workers / 2, SHAPE, List.of()); // half on platform threads, half virtual
         assertEquals(0, alloc.metric().usedDirectMemory());
         alloc.trim();
         assertEquals(0, alloc.metric().mappedBytes(), () -> "trim() empties the lanes too: " + alloc.metric());
@@ -250,20 +229,6 @@ class VirtualThreadsTest {
                 .maxMappedBytes(8L << 20).build();
         int workers = 6;
         BufferTrade trade = new BufferTrade(alloc, workers).atTheCap(BufferTrade.STRESS_NANOS / 4);
-        BufferTrade.Shape shape = new BufferTrade.Shape(1, 3, 25, 3 << 19, 8);
-        List<Thread> platform = new ArrayList<>();
-        List<Callable<Void>> virtual = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            int me = w;
-            if (w < 2) {
-                platform.add(new Thread(() -> trade.work(me, shape), "platform-at-the-cap-" + w));
-            } else {
-                virtual.add(() -> {
-                    trade.work(me, shape);
-                    return null;
-                });
-            }
-        }
         AtomicReference<Throwable> trimFailure = new AtomicReference<>();
         Thread trimmer = new Thread(() -> {
             try {
@@ -275,7 +240,34 @@ class VirtualThreadsTest {
                 trimFailure.set(e);
             }
         }, "lane-trimmer");
-        platform.add(trimmer);
+        runTrade(trade, workers, 2, new BufferTrade.Shape(1, 3, 25, 3 << 19, 8), List.of(trimmer));
+        Item.rethrow(trimFailure, "the trimmer");
+        assertThat(alloc.metric().osStats().capRefusals()).as("the cap refused memory").isPositive();
+        assertEquals(0, alloc.metric().usedDirectMemory());
+        alloc.trim();
+        LifecycleStressTest.assertAllBackAtZero(alloc);
+    }
+
+    /**
+     * Runs the trade's workers, the first {@code platformWorkers} on platform threads and the rest on
+     * virtual threads, beside {@code others} (started here too), and returns once all have ended and
+     * the trade is finished.
+     */
+    private static void runTrade(BufferTrade trade, int workers, int platformWorkers, BufferTrade.Shape shape,
+                                 List<Thread> others) throws Exception {
+        List<Thread> platform = new ArrayList<>(others);
+        List<Callable<Void>> virtual = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int me = w;
+            if (w < platformWorkers) {
+                platform.add(new Thread(() -> trade.work(me, shape), "platform-" + w));
+            } else {
+                virtual.add(() -> {
+                    trade.work(me, shape);
+                    return null;
+                });
+            }
+        }
         platform.forEach(Thread::start);
         try (VirtualThreadExecutor executor = virtualThreads()) {
             executor.runAll(virtual);
@@ -284,11 +276,6 @@ class VirtualThreadsTest {
             t.join();
         }
         trade.finish();
-        Item.rethrow(trimFailure, "the trimmer");
-        assertThat(alloc.metric().osStats().capRefusals()).as("the cap refused memory").isPositive();
-        assertEquals(0, alloc.metric().usedDirectMemory());
-        alloc.trim();
-        LifecycleStressTest.assertAllBackAtZero(alloc);
     }
 
     /**
