@@ -100,6 +100,14 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     private final FastThreadLocal<ThreadCache> caches = new FastThreadLocal<ThreadCache>() {
         @Override
         protected ThreadCache initialValue() {
+            ThreadCache kept = table.getIfExists();
+            if (kept != null) {
+                // The thread's map was dropped without onRemoval (FastThreadLocal.destroy()) and a
+                // colliding thread took its table entry: it goes on with the heap it has. A new one
+                // would leave the old heap's spans, with what other threads freed into them, out of
+                // everyone's reach for as long as the thread lives.
+                return kept;
+            }
             ThreadCache cache = new ThreadCache(HakmemByteBufAllocator.this, registry.register());
             table.add(cache);
             return cache;

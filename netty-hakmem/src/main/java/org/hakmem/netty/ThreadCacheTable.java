@@ -20,7 +20,6 @@ package org.hakmem.netty;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.Iterator;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 final class ThreadCacheTable {
@@ -29,11 +28,14 @@ final class ThreadCacheTable {
     private final ThreadCache[] entries = new ThreadCache[SIZE];
     private final FastThreadLocal<ThreadCache> fallback;
     /**
-     * Every cache made for a thread and not closed yet, whether the table holds it or not: a thread
-     * whose entry a colliding thread took over may die without taking it back, and removeDead must
-     * still find its cache. Touched once per thread (add) and per reap, never on the fast path.
+     * Every cache made for a thread and not closed yet, by thread, whether the table holds it or not:
+     * a thread whose entry a colliding thread took over may die without taking it back, and removeDead
+     * must still find its cache. It is also where a thread finds its own cache once its thread-local
+     * map is gone without the removal hook (FastThreadLocal.destroy(), for a container unloading an
+     * application): the thread lives on with its heap, and neither its trim() nor its next cache may
+     * lose it. Touched once per thread (add), per reap, and by getIfExists; never on the fast path.
      */
-    private final Set<ThreadCache> open = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<Thread, ThreadCache> open = new ConcurrentHashMap<>();
 
     ThreadCacheTable(FastThreadLocal<ThreadCache> fallback) {
         this.fallback = fallback;
@@ -49,9 +51,13 @@ final class ThreadCacheTable {
         return miss(t);
     }
 
-    /** The calling thread's cache if it has one; never creates one. */
+    /**
+     * The calling thread's cache if it has one; never creates one. Asked of the open caches, not of
+     * the FastThreadLocal: after FastThreadLocal.destroy() the thread-local says none, while the
+     * thread still allocates from its cache (through the table) and its heap still holds its spans.
+     */
     ThreadCache getIfExists() {
-        return fallback.isSet() ? fallback.get() : null;
+        return open.get(Thread.currentThread());
     }
 
     /** getIfExists with the table's hit first: for a path that may run often but must not create one. */
@@ -72,12 +78,12 @@ final class ThreadCacheTable {
 
     /** Registers a cache just made for its thread (the fallback's initial value). */
     void add(ThreadCache c) {
-        open.add(c);
+        open.put(c.thread, c);
     }
 
     /** Forgets a cache whose heap was retired (its thread may live on and get a new one). */
     void remove(ThreadCache c) {
-        open.remove(c);
+        open.remove(c.thread, c);
         int i = index(c.thread);
         if (entries[i] == c) {
             entries[i] = null;
@@ -93,7 +99,7 @@ final class ThreadCacheTable {
         // Not only the entries: a cache that lost its entry to a colliding thread was kept, with its
         // arrays and objects, by every live buffer of the dead thread (their home), and took back
         // the objects released later.
-        for (Iterator<ThreadCache> it = open.iterator(); it.hasNext();) {
+        for (Iterator<ThreadCache> it = open.values().iterator(); it.hasNext();) {
             ThreadCache c = it.next();
             if (!c.thread.isAlive()) {
                 it.remove();

@@ -1,7 +1,10 @@
 package org.hakmem.netty;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
 import org.hakmem.netty.os.DecommitMode;
 import org.hakmem.netty.os.FaultySyscalls;
 import org.hakmem.netty.slab.SizeClasses;
@@ -19,6 +22,7 @@ import java.util.Queue;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -73,6 +77,40 @@ class LifecycleStressTest {
         assertThat(alloc.metric().sharedHeaps()).as("virtual threads used the lanes").isPositive();
         alloc.trim();
         assertAllBackAtZero(alloc);
+    }
+
+    /**
+     * The short lives run on event loops the allocator watches, one loop per life. A loop idles after
+     * its task, for the next two batches of lives, which release what it left behind; meanwhile
+     * trim() (in a loop) and LEAN's purger ask it to look at those frees, as a task on the loop. Then
+     * it shuts down, a look pending or not (run before the loop's last removal of its thread-locals,
+     * or refused). Nothing may be stranded in a heap asked to look as it dies.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"FAST", "LEAN"})
+    void watchedEventLoopsThatDieWhileAskedToLookLeaveNothing(Profile profile) throws Exception {
+        HakmemByteBufAllocator alloc = eager(profile, DecommitMode.DONTNEED);
+        Queue<EventLoopGroup> idling = new ConcurrentLinkedQueue<>();
+        churn(alloc, (id, body) -> {
+            EventLoopGroup loop = new DefaultEventLoopGroup(1, new DefaultThreadFactory("watched-" + id));
+            alloc.watchEventLoops(loop);
+            Future<?> done = loop.submit(body);
+            return () -> {
+                done.syncUninterruptibly();
+                idling.add(loop);
+                while (idling.size() > 8) {
+                    shutDown(idling.poll());
+                }
+            };
+        });
+        idling.forEach(LifecycleStressTest::shutDown);
+        assertThat(alloc.ownerLooksAsked()).as("idle loops were asked to look").isPositive();
+        alloc.trim();
+        assertAllBackAtZero(alloc);
+    }
+
+    private static void shutDown(EventLoopGroup loop) {
+        loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     /**

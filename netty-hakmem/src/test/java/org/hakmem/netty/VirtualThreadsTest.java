@@ -7,6 +7,8 @@ import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -134,28 +138,7 @@ class VirtualThreadsTest {
         HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
         int workers = 8;
         BufferTrade trade = new BufferTrade(alloc, workers);
-        // Half the workers on platform threads, half on virtual threads.
-        List<Thread> platform = new ArrayList<>();
-        List<Callable<Void>> virtual = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            int me = w;
-            if (w < workers / 2) {
-                platform.add(new Thread(() -> trade.work(me, SHAPE), "platform-" + w));
-            } else {
-                virtual.add(() -> {
-                    trade.work(me, SHAPE);
-                    return null;
-                });
-            }
-        }
-        platform.forEach(Thread::start);
-        try (VirtualThreadExecutor executor = virtualThreads()) {
-            executor.runAll(virtual);
-        }
-        for (Thread t : platform) {
-            t.join();
-        }
-        trade.finish();
+        runTrade(trade, workers, workers / 2, SHAPE, List.of()); // half on platform threads, half virtual
         assertEquals(0, alloc.metric().usedDirectMemory());
         alloc.trim();
         assertEquals(0, alloc.metric().mappedBytes(), () -> "trim() empties the lanes too: " + alloc.metric());
@@ -226,6 +209,73 @@ class VirtualThreadsTest {
         assertEquals(0, alloc.metric().usedDirectMemory());
         alloc.trim();
         assertEquals(0, alloc.metric().mappedBytes(), () -> "trim() took every lane's lock: " + alloc.metric());
+    }
+
+    /**
+     * Virtual threads (on the lanes) and platform threads trade buffers of up to 1.5 MiB under a cap
+     * of 8 MiB, moving some by capacity(int), while a trimmer empties the lanes under their locks and,
+     * in LEAN, the purger gives back idle lanes' spans at its most eager. A refused thread makes room
+     * (ThreadHeap.makeRoom): a virtual thread from its own lane, holding that lane's lock, and from the
+     * lanes whose lock is free; a platform thread from those lanes too. Making room that touched a
+     * live buffer's slot, or a lane used by two threads at once, breaks a pattern; a refusal other than
+     * the cap's, or a lane left locked, fails or hangs the test; afterwards nothing is left.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Profile.class)
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void virtualAndPlatformThreadsAtTheCapMakeRoomWithoutTouchingLiveBuffers(Profile profile) throws Exception {
+        HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().profile(profile)
+                .leanDecommit(DecommitMode.DONTNEED).leanDecayMillis(0).leanTargetMB(1)
+                .maxMappedBytes(8L << 20).build();
+        int workers = 6;
+        BufferTrade trade = new BufferTrade(alloc, workers).atTheCap(BufferTrade.STRESS_NANOS / 4);
+        AtomicReference<Throwable> trimFailure = new AtomicReference<>();
+        Thread trimmer = new Thread(() -> {
+            try {
+                while (trade.running()) {
+                    alloc.trim();
+                    LockSupport.parkNanos(500_000);
+                }
+            } catch (Throwable e) {
+                trimFailure.set(e);
+            }
+        }, "lane-trimmer");
+        runTrade(trade, workers, 2, new BufferTrade.Shape(1, 3, 25, 3 << 19, 8), List.of(trimmer));
+        Item.rethrow(trimFailure, "the trimmer");
+        assertThat(alloc.metric().osStats().capRefusals()).as("the cap refused memory").isPositive();
+        assertEquals(0, alloc.metric().usedDirectMemory());
+        alloc.trim();
+        LifecycleStressTest.assertAllBackAtZero(alloc);
+    }
+
+    /**
+     * Runs the trade's workers, the first {@code platformWorkers} on platform threads and the rest on
+     * virtual threads, beside {@code others} (started here too), and returns once all have ended and
+     * the trade is finished.
+     */
+    private static void runTrade(BufferTrade trade, int workers, int platformWorkers, BufferTrade.Shape shape,
+                                 List<Thread> others) throws Exception {
+        List<Thread> platform = new ArrayList<>(others);
+        List<Callable<Void>> virtual = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int me = w;
+            if (w < platformWorkers) {
+                platform.add(new Thread(() -> trade.work(me, shape), "platform-" + w));
+            } else {
+                virtual.add(() -> {
+                    trade.work(me, shape);
+                    return null;
+                });
+            }
+        }
+        platform.forEach(Thread::start);
+        try (VirtualThreadExecutor executor = virtualThreads()) {
+            executor.runAll(virtual);
+        }
+        for (Thread t : platform) {
+            t.join();
+        }
+        trade.finish();
     }
 
     /**
