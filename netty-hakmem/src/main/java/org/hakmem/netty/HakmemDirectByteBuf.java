@@ -244,7 +244,28 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
     @Override
     public ByteBuf retainedDuplicate() {
         ensureAccessible();
-        return HakmemDerivedByteBuf.duplicate(this, this, 0, -1);
+        return HakmemDerivedByteBuf.duplicate(this, this);
+    }
+
+    // ---- plain derived buffers: HakmemDerivedByteBufs sharing this buffer's count ----
+    //
+    // Not Netty's UnpooledSlicedByteBuf/UnpooledDuplicatedByteBuf: a write through Netty's duplicate
+    // grows this buffer around holdingOldMemory, and Netty's slice reaches past this buffer's end once
+    // it shrank (HakmemDerivedByteBuf's banner).
+
+    /** A negative length is an IllegalArgumentException, as for Netty's slice (its maxCapacity), before the range. */
+    @Override
+    public ByteBuf slice(int index, int length) {
+        ensureAccessible();
+        ByteBuf slice = HakmemDerivedByteBuf.plainSlice(this, this, index, length);
+        checkIndex(index, length);
+        return slice;
+    }
+
+    @Override
+    public ByteBuf duplicate() {
+        ensureAccessible();
+        return HakmemDerivedByteBuf.plainDuplicate(this, this, this);
     }
 
     @Override
