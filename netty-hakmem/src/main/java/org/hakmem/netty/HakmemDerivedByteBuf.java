@@ -83,7 +83,11 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
     private final int adjustment;
     /** This buffer's capacity, or -1 for a duplicate of the whole of buf (buf's capacity, also after a move). */
     private final int length;
-    private volatile int refCnt = 1;
+    /**
+     * References held of this view (not read for a plain view, sharesCount). Read volatile, written
+     * through REF_CNT: a volatile initializer would cost every view, plain ones too, a full fence.
+     */
+    private volatile int refCnt;
 
     /** A retained slice: takes one reference of owner. */
     static HakmemDerivedByteBuf slice(HakmemDirectByteBuf buf, ByteBuf owner, int adjustment, int length) {
@@ -131,6 +135,9 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
         this.adjustment = adjustment;
         this.length = length;
         this.sharesCount = sharesCount;
+        if (!sharesCount) {
+            REF_CNT.setRelease(this, 1);
+        }
     }
 
     /** Takes b's indexes, marked, as a duplicate does. */

@@ -21,6 +21,7 @@ package org.hakmem.netty;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.internal.EmptyArrays;
+import io.netty.util.internal.MathUtil;
 import io.netty.util.internal.PlatformDependent;
 import org.hakmem.netty.slab.HugeBlock;
 import org.hakmem.netty.slab.Slab;
@@ -253,12 +254,17 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
     // grows this buffer around holdingOldMemory, and Netty's slice reaches past this buffer's end once
     // it shrank (HakmemDerivedByteBuf's banner).
 
-    /** A negative length is an IllegalArgumentException, as for Netty's slice (its maxCapacity), before the range. */
+    /**
+     * As Netty's slice: released, IllegalReferenceCountException; a negative length, IllegalArgumentException
+     * (the view's maxCapacity); then the range, IndexOutOfBoundsException.
+     */
     @Override
     public ByteBuf slice(int index, int length) {
         ensureAccessible();
         ByteBuf slice = HakmemDerivedByteBuf.plainSlice(this, this, index, length);
-        checkIndex(index, length);
+        if (MathUtil.isOutOfBounds(index, length, capacity())) {
+            throw new IndexOutOfBoundsException("slice(" + index + ", " + length + ") of " + this);
+        }
         return slice;
     }
 
