@@ -261,16 +261,15 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
     /**
      * A plain slice checks the range first, as the Netty sliced buffers it stands for do (Pooled's plain
      * slices are such): AbstractByteBuf decodes an empty range at any index, and for a negative length
-     * ByteBufUtil throws NegativeArraySizeException. Any other view checks that it is not released
-     * (decodingFrom).
+     * ByteBufUtil throws NegativeArraySizeException. Then, as any view, that it is not released
+     * (decodingFrom; an empty range decodes "" released too, as Netty's sliced buffers do).
      */
     @Override
     public CharSequence getCharSequence(int index, int length, Charset charset) {
         if (sharesCount && this.length >= 0) {
-            checkIndex(index, length);
-        } else {
-            decodingFrom(length);
+            checkRange(index, length);
         }
+        decodingFrom(length);
         return super.getCharSequence(index, length, charset);
     }
 

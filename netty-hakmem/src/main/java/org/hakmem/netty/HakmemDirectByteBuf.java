@@ -21,7 +21,6 @@ package org.hakmem.netty;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.internal.EmptyArrays;
-import io.netty.util.internal.MathUtil;
 import io.netty.util.internal.PlatformDependent;
 import org.hakmem.netty.slab.HugeBlock;
 import org.hakmem.netty.slab.Slab;
@@ -262,9 +261,7 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
     public ByteBuf slice(int index, int length) {
         ensureAccessible();
         ByteBuf slice = HakmemDerivedByteBuf.plainSlice(this, this, index, length);
-        if (MathUtil.isOutOfBounds(index, length, capacity())) {
-            throw new IndexOutOfBoundsException("slice(" + index + ", " + length + ") of " + this);
-        }
+        checkRange(index, length);
         return slice;
     }
 

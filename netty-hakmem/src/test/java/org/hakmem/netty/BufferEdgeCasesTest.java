@@ -519,6 +519,33 @@ class BufferEdgeCasesTest {
         parent.release();
     }
 
+    /**
+     * A released plain slice decodes as Netty's sliced buffer does: the range first (IndexOutOfBounds
+     * Exception, a negative length too), an empty range as "" without a look at the count (as every
+     * buffer of Netty's), anything else IllegalReferenceCountException. Found by
+     * DifferentialBufferPropertyTest (JDK 25, seed -2286373572978974973) once plain slices of a buffer
+     * were ours: they checked the count first and refused the empty range.
+     */
+    @Test
+    void aReleasedPlainSliceDecodesAsNettysSlicedBufferDoes() {
+        for (ByteBufAllocator alloc : BOTH) {
+            ByteBuf parent = alloc.directBuffer(64);
+            ByteBuf retained = parent.retainedSlice(0, 16);
+            List<ByteBuf> slices = List.of(parent.slice(0, 8), retained.slice(0, 8));
+            retained.release();
+            parent.release();
+            for (ByteBuf slice : slices) {
+                String what = slice.toString();
+                assertEquals("", slice.getCharSequence(0, 0, StandardCharsets.UTF_16).toString(), what);
+                assertEquals("", slice.getCharSequence(8, 0, StandardCharsets.UTF_8).toString(), what);
+                assertThrows(IndexOutOfBoundsException.class, () -> slice.getCharSequence(9, 0, StandardCharsets.UTF_8), what);
+                assertThrows(IndexOutOfBoundsException.class, () -> slice.getCharSequence(0, -1, StandardCharsets.UTF_8), what);
+                assertThrows(IndexOutOfBoundsException.class, () -> slice.getCharSequence(4, 8, StandardCharsets.UTF_8), what);
+                assertThrows(IllegalReferenceCountException.class, () -> slice.getCharSequence(0, 4, StandardCharsets.UTF_8), what);
+            }
+        }
+    }
+
     // ---- capacity moves ----
 
     /**

@@ -991,7 +991,22 @@ final class DiffOps {
         if (isPooledPlainSlice(b)) {
             return b.slice(0, b.capacity()).setIndex(b.readerIndex(), b.writerIndex());
         }
+        if (isPooledDuplicate(b) || isSwapped(b) && isPooledDuplicate(b.unwrap())) {
+            // Netty 4.2.18's PooledDuplicatedByteBuf duplicates its root, marked at the root's indexes,
+            // then takes its own indexes: the marks stay the root's. Every other duplicate, ours too, is
+            // marked at the indexes it was taken at.
+            return b.duplicate().markReaderIndex().markWriterIndex();
+        }
         return b.duplicate();
+    }
+
+    private static boolean isPooledDuplicate(ByteBuf b) {
+        return b.getClass().getSimpleName().equals("PooledDuplicatedByteBuf");
+    }
+
+    /** A little-endian view (SwappedByteBuf), whose views are those of the buffer it swaps, swapped. */
+    private static boolean isSwapped(ByteBuf b) {
+        return b.order() == ByteOrder.LITTLE_ENDIAN && b.unwrap() != null;
     }
 
     /**
@@ -999,6 +1014,9 @@ final class DiffOps {
      * Netty's plain views of a root, see isNettyPlainView.
      */
     private static ByteBuf oracleRetainedDuplicate(DiffTwin t, ByteBuf b) {
+        if (isSwappedNettyPlainView(b)) {
+            return oracleRetainedDuplicate(t, b.unwrap()).order(ByteOrder.LITTLE_ENDIAN);
+        }
         if (isPooledPlainSlice(b) || isNettyPlainView(b) && t.fixedLength >= 0) {
             return oracleRetainedSlice(t, b, 0, b.capacity()).setIndex(b.readerIndex(), b.writerIndex());
         }
@@ -1015,11 +1033,13 @@ final class DiffOps {
      * of Netty's plain views of a root, see isNettyPlainView.
      */
     private static ByteBuf oracleRetainedSlice(DiffTwin t, ByteBuf b, int index, int length) {
-        if (isPooledPlainSlice(b) && (index < 0 || length < 0 || index > b.capacity() - length)) {
+        if (isSwappedNettyPlainView(b)) {
+            return oracleRetainedSlice(t, b.unwrap(), index, length).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        if ((isPooledPlainSlice(b) || isNettyPlainView(b)) && (index < 0 || length < 0 || index > b.capacity() - length)) {
             throw new IndexOutOfBoundsException("index " + index + ", length " + length + ", capacity " + b.capacity());
         }
         if (isNettyPlainView(b)) {
-            b.slice(index, length); // what Netty's slice(index, length).retain() throws
             return b.unwrap().retainedSlice(t.adjust + index, length);
         }
         return b.retainedSlice(index, length);
@@ -1027,6 +1047,9 @@ final class DiffOps {
 
     /** The oracle's readRetainedSlice(int): of Netty's plain views of a root, see isNettyPlainView. */
     private static ByteBuf oracleReadRetainedSlice(DiffTwin t, ByteBuf b, int length) {
+        if (isSwappedNettyPlainView(b)) {
+            return oracleReadRetainedSlice(t, b.unwrap(), length).order(ByteOrder.LITTLE_ENDIAN);
+        }
         if (isNettyPlainView(b)) {
             int index = b.readerIndex();
             b.readSlice(length); // what, and when, Netty's readRetainedSlice throws; moves the reader index alike
@@ -1039,12 +1062,18 @@ final class DiffOps {
      * Netty's plain slice and duplicate of a Pooled root (UnpooledSlicedByteBuf, UnpooledDuplicatedByteBuf)
      * give retained views that share the root's count (AbstractByteBuf's slice(...).retain()). Ours are
      * HakmemDerivedByteBufs, whose retained views have a count of their own, as Pooled's plain views of
-     * its derived buffers give. The oracle takes such a retained view from the root (a count of its own)
-     * over the same bytes, with the indexes and marks Netty's would have.
+     * its derived buffers give. The oracle answers as those: the range checked against the view (a
+     * negative length too: IndexOutOfBoundsException, where Netty's slice throws IllegalArgumentException),
+     * then a retained view taken from the root over the same bytes, with the indexes and marks Netty's
+     * would have.
      */
     private static boolean isNettyPlainView(ByteBuf b) {
         String name = b.getClass().getSimpleName();
         return name.equals("UnpooledSlicedByteBuf") || name.equals("UnpooledDuplicatedByteBuf");
+    }
+
+    private static boolean isSwappedNettyPlainView(ByteBuf b) {
+        return isSwapped(b) && isNettyPlainView(b.unwrap());
     }
 
     private static boolean isPooledPlainSlice(ByteBuf b) {
