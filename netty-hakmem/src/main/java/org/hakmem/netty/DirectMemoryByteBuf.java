@@ -14,6 +14,7 @@ package org.hakmem.netty;
 
 import io.netty.buffer.AbstractByteBuf;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.MathUtil;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,6 +62,17 @@ abstract class DirectMemoryByteBuf extends AbstractByteBuf {
     @Override
     public final boolean hasMemoryAddress() {
         return true;
+    }
+
+    /**
+     * The range check alone, without the reference count's that checkIndex makes first (AbstractByteBuf's
+     * checkIndex0 is package-private): for calls that Netty's buffers answer in that order.
+     */
+    final void checkRange(int index, int length) {
+        if (MathUtil.isOutOfBounds(index, length, capacity())) {
+            throw new IndexOutOfBoundsException("index: " + index + ", length: " + length + " (expected: range(0, "
+                    + capacity() + "))");
+        }
     }
 
     /** The buffer that holds this buffer's memory and moves it when it grows: itself, or a view's root. */

@@ -1,7 +1,8 @@
 /*
- * HakmemDerivedByteBuf: what retainedSlice() and retainedDuplicate() of a HakmemDirectByteBuf return,
- * a view of the parent's memory with a reference count of its own, as Netty's pooled buffers give
- * (PooledSlicedByteBuf, PooledDuplicatedByteBuf).
+ * HakmemDerivedByteBuf: what the slices and duplicates of a HakmemDirectByteBuf are, a view of the
+ * parent's memory. Retained ones (retainedSlice(), retainedDuplicate()) have a reference count of their
+ * own, as Netty's pooled buffers give (PooledSlicedByteBuf, PooledDuplicatedByteBuf); plain ones
+ * (slice(), duplicate(), readSlice()) share the count of the buffer they were taken from (below).
  *
  * Netty's AbstractByteBuf makes a retained slice a plain slice plus parent.retain(): the slice shares
  * the parent's count. Once released it still reads and writes the parent's memory, and a second
@@ -18,11 +19,21 @@
  * parent lives would close the parent's record early, and the parent's own release would then
  * close it a second time (an AssertionError under -ea).
  *
- * A plain slice() or duplicate() of a derived buffer is a HakmemDerivedByteBuf too, without a count of
- * its own (it shares the one it was taken from), as Pooled's PooledNonRetainedSlicedByteBuf and
- * PooledNonRetainedDuplicateByteBuf are: so a retained slice or duplicate taken from it has a count of
- * its own again. (Netty's sliced buffer would make it share the derived buffer's count, with the
- * consequences above.) Plain views of a HakmemDirectByteBuf itself stay Netty's, as Pooled's do.
+ * A plain slice() or duplicate(), of a HakmemDirectByteBuf or of a derived buffer, is a
+ * HakmemDerivedByteBuf without a count of its own (sharesCount): retain, release and refCnt go to the
+ * buffer it was taken from, and release() answers true only when the parent's memory went, as with
+ * Netty's plain views; unwrap() is the parent, its indexes and marks are its own, a slice's capacity is
+ * fixed and a duplicate's follows the parent's. Of a derived buffer this is what Pooled gives too
+ * (PooledNonRetainedSlicedByteBuf, PooledNonRetainedDuplicateByteBuf); of the parent itself, Pooled
+ * gives Netty's UnpooledSlicedByteBuf and UnpooledDuplicatedByteBuf, and so did HakmemDirectByteBuf
+ * until session 20. Ours instead, because (1) a write through Netty's duplicate grows the parent from Netty's code,
+ * around the parent's holdingOldMemory, so a source over the parent's old memory was read after it was
+ * freed (a crash, for a huge buffer whose mapping is not kept), and (2) Netty's slice hands out
+ * memoryAddress() and does its _get/_set unchecked, so once the parent shrank to a smaller slot it read
+ * and wrote the next slot's buffer (through Unsafe copies, ByteBufUtil's string writers, epoll's writes).
+ * A retained slice or duplicate taken from a plain view has a count of its own again (Netty's sliced
+ * buffer would make it share the parent's, with the consequences above; Pooled's plain views of a
+ * parent do).
  *
  * Not on any hot path: no recycling, and every change of the count is a CAS (RefCounts).
  */
@@ -62,9 +73,9 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
      */
     private final ByteBuf owner;
     /**
-     * True for a plain slice or duplicate of a derived buffer: no count of its own, its owner's, as with
-     * Pooled's PooledNonRetainedSlicedByteBuf and PooledNonRetainedDuplicateByteBuf. Then its retained
-     * slices and duplicates are HakmemDerivedByteBufs with counts of their own; a view of Netty's
+     * True for a plain slice or duplicate: no count of its own, its owner's, as with Pooled's
+     * PooledNonRetainedSlicedByteBuf and PooledNonRetainedDuplicateByteBuf. Then its retained slices and
+     * duplicates are HakmemDerivedByteBufs with counts of their own; a view of Netty's
      * (AbstractByteBuf.slice()) would make them plain views sharing this count.
      */
     private final boolean sharesCount;
@@ -72,26 +83,48 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
     private final int adjustment;
     /** This buffer's capacity, or -1 for a duplicate of the whole of buf (buf's capacity, also after a move). */
     private final int length;
-    private volatile int refCnt = 1;
+    /**
+     * References held of this view (not read for a plain view, sharesCount). Read volatile, written
+     * through REF_CNT: a volatile initializer would cost every view, plain ones too, a full fence.
+     */
+    private volatile int refCnt;
 
     /** A retained slice: takes one reference of owner. */
     static HakmemDerivedByteBuf slice(HakmemDirectByteBuf buf, ByteBuf owner, int adjustment, int length) {
         owner.retain();
-        HakmemDerivedByteBuf slice = new HakmemDerivedByteBuf(buf, owner, adjustment, length, length, false);
+        return sliceOf(buf, owner, adjustment, length, false);
+    }
+
+    /** A retained duplicate of owner (a view of the whole of buf, with owner's indexes); takes one reference of owner. */
+    static HakmemDerivedByteBuf duplicate(HakmemDirectByteBuf buf, ByteBuf owner) {
+        owner.retain();
+        return duplicateOf(buf, owner, owner, false);
+    }
+
+    /**
+     * A plain slice, sharing owner's count (sharesCount); its holder checks the range. A negative length
+     * is an IllegalArgumentException here (the maxCapacity), as for the sliced buffers of Netty's own.
+     */
+    static HakmemDerivedByteBuf plainSlice(HakmemDirectByteBuf buf, ByteBuf owner, int adjustment, int length) {
+        return sliceOf(buf, owner, adjustment, length, true);
+    }
+
+    private static HakmemDerivedByteBuf sliceOf(HakmemDirectByteBuf buf, ByteBuf owner, int adjustment, int length,
+                                                boolean sharesCount) {
+        HakmemDerivedByteBuf slice = new HakmemDerivedByteBuf(buf, owner, adjustment, length, length, sharesCount);
         slice.writerIndex(length);
         return slice;
     }
 
-    /** A retained duplicate of owner, whose view is (buf, adjustment, length); takes one reference of owner. */
-    static HakmemDerivedByteBuf duplicate(HakmemDirectByteBuf buf, ByteBuf owner, int adjustment, int length) {
-        owner.retain();
-        return new HakmemDerivedByteBuf(buf, owner, adjustment, length, maxCapacityOf(buf, length), false)
-                .indexesOf(owner);
+    /** A plain duplicate of the whole of buf with of's indexes, sharing owner's count (sharesCount). */
+    static HakmemDerivedByteBuf plainDuplicate(HakmemDirectByteBuf buf, ByteBuf owner, ByteBuf of) {
+        return duplicateOf(buf, owner, of, true);
     }
 
-    /** A slice's maxCapacity is its length (a negative one: IllegalArgumentException); a duplicate's, buf's. */
-    private static int maxCapacityOf(HakmemDirectByteBuf buf, int length) {
-        return length < 0 ? buf.maxCapacity() : length;
+    /** A duplicate's maxCapacity is buf's, and its capacity follows buf's (length -1). */
+    private static HakmemDerivedByteBuf duplicateOf(HakmemDirectByteBuf buf, ByteBuf owner, ByteBuf of,
+                                                    boolean sharesCount) {
+        return new HakmemDerivedByteBuf(buf, owner, 0, -1, buf.maxCapacity(), sharesCount).indexesOf(of);
     }
 
     private HakmemDerivedByteBuf(HakmemDirectByteBuf buf, ByteBuf owner, int adjustment, int length, int maxCapacity,
@@ -102,6 +135,9 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
         this.adjustment = adjustment;
         this.length = length;
         this.sharesCount = sharesCount;
+        if (!sharesCount) {
+            REF_CNT.setRelease(this, 1);
+        }
     }
 
     /** Takes b's indexes, marked, as a duplicate does. */
@@ -187,7 +223,7 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
             return retainedSlice(0, length).setIndex(readerIndex(), writerIndex());
         }
         ensureAccessible();
-        return duplicate(buf, this, adjustment, length);
+        return duplicate(buf, this);
     }
 
     /**
@@ -202,9 +238,8 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
         } else {
             ensureAccessible();
         }
-        HakmemDerivedByteBuf view = new HakmemDerivedByteBuf(buf, this, idx(index), length, length, true);
+        HakmemDerivedByteBuf view = plainSlice(buf, countHolder(), idx(index), length);
         checkIndex(index, length);
-        view.writerIndex(length);
         return view;
     }
 
@@ -215,22 +250,26 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
             return slice(0, length).setIndex(readerIndex(), writerIndex());
         }
         ensureAccessible();
-        return new HakmemDerivedByteBuf(buf, this, adjustment, -1, buf.maxCapacity(), true).indexesOf(this);
+        return plainDuplicate(buf, countHolder(), this);
+    }
+
+    /** The buffer whose count a plain view of this one shares: this one's, or the one this shares. */
+    private ByteBuf countHolder() {
+        return sharesCount ? owner : this;
     }
 
     /**
      * A plain slice checks the range first, as the Netty sliced buffers it stands for do (Pooled's plain
      * slices are such): AbstractByteBuf decodes an empty range at any index, and for a negative length
-     * ByteBufUtil throws NegativeArraySizeException. Any other view checks that it is not released
-     * (decodingFrom).
+     * ByteBufUtil throws NegativeArraySizeException. Then, as any view, that it is not released
+     * (decodingFrom; an empty range decodes "" released too, as Netty's sliced buffers do).
      */
     @Override
     public CharSequence getCharSequence(int index, int length, Charset charset) {
         if (sharesCount && this.length >= 0) {
-            checkIndex(index, length);
-        } else {
-            decodingFrom(length);
+            checkRange(index, length);
         }
+        decodingFrom(length);
         return super.getCharSequence(index, length, charset);
     }
 

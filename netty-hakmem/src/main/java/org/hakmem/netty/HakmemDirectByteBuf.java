@@ -244,7 +244,31 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
     @Override
     public ByteBuf retainedDuplicate() {
         ensureAccessible();
-        return HakmemDerivedByteBuf.duplicate(this, this, 0, -1);
+        return HakmemDerivedByteBuf.duplicate(this, this);
+    }
+
+    // ---- plain derived buffers: HakmemDerivedByteBufs sharing this buffer's count ----
+    //
+    // Not Netty's UnpooledSlicedByteBuf/UnpooledDuplicatedByteBuf: a write through Netty's duplicate
+    // grows this buffer around holdingOldMemory, and Netty's slice reaches past this buffer's end once
+    // it shrank (HakmemDerivedByteBuf's banner).
+
+    /**
+     * As Netty's slice: released, IllegalReferenceCountException; a negative length, IllegalArgumentException
+     * (the view's maxCapacity); then the range, IndexOutOfBoundsException.
+     */
+    @Override
+    public ByteBuf slice(int index, int length) {
+        ensureAccessible();
+        ByteBuf slice = HakmemDerivedByteBuf.plainSlice(this, this, index, length);
+        checkRange(index, length);
+        return slice;
+    }
+
+    @Override
+    public ByteBuf duplicate() {
+        ensureAccessible();
+        return HakmemDerivedByteBuf.plainDuplicate(this, this, this);
     }
 
     @Override

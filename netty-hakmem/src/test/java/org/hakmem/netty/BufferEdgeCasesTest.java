@@ -2,6 +2,7 @@ package org.hakmem.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -202,6 +203,42 @@ class BufferEdgeCasesTest {
         }
     }
 
+    /**
+     * The same for plain views (slice, duplicate, readSlice), which Netty's leak detector wraps with the
+     * parent's record too, and for retained views of them (a count of their own): a plain view shares
+     * its parent's count, so its release() answers true only with the parent's last reference, and the
+     * record is closed once whichever buffer drops that. A record closed early would be closed again
+     * by the last release: an AssertionError under -ea, which the build turns on (checked first).
+     */
+    @Test
+    void plainViewsOfTrackedBuffersCloseTheParentsLeakRecordOnce() {
+        assertTrue(Unpooled.class.desiredAssertionStatus(), "Netty's assertions are on (-ea)");
+        io.netty.util.ResourceLeakDetector.Level saved = io.netty.util.ResourceLeakDetector.getLevel();
+        io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.PARANOID);
+        List<Function<ByteBuf, ByteBuf>> plainViews = List.of(b -> b.slice(0, 8), ByteBuf::duplicate,
+                b -> b.writerIndex(16).readSlice(8), b -> b.slice(0, 8).retainedSlice(), b -> b.duplicate().retainedDuplicate());
+        try {
+            for (int k = 0; k < plainViews.size(); k++) {
+                for (boolean parentFirst : new boolean[] {true, false}) {
+                    String what = "view #" + k + (parentFirst ? ", parent released first" : ", view released first");
+                    ByteBuf parent = HAKMEM.directBuffer(64);
+                    assertFalse(parent instanceof HakmemDirectByteBuf, "tracked");
+                    ByteBuf view = plainViews.get(k).apply(parent);
+                    if (parent.refCnt() == 1) {
+                        parent.retain(); // a plain view took none: the reference its release() gives back
+                    }
+                    ByteBuf first = parentFirst ? parent : view;
+                    ByteBuf last = parentFirst ? view : parent;
+                    assertFalse(first.release(), what);
+                    assertTrue(last.release(), what);
+                    assertEquals(0, parent.refCnt(), what);
+                }
+            }
+        } finally {
+            io.netty.util.ResourceLeakDetector.setLevel(saved);
+        }
+    }
+
     /** A retained slice whose parent shrank under it throws instead of reaching another buffer's slot. */
     @Test
     void aRetainedSliceOfAShrunkParentStaysInsideTheParent() {
@@ -254,6 +291,58 @@ class BufferEdgeCasesTest {
         dup.release();
         slice.release();
         parent.release();
+    }
+
+    /**
+     * A plain slice (slice(), slice(int, int), readSlice) of a parent that shrank to a smaller class:
+     * every access throws IndexOutOfBoundsException, as a retained slice's does, and the buffers in the
+     * slots after the parent's keep their bytes. Netty's own sliced buffer, which a plain slice was
+     * before session 20, checked its reads against the parent but gave memoryAddress() unchecked, and
+     * Netty writes and reads at that address where it has Unsafe (a Pooled buffer's copy into or out of
+     * the slice, setCharSequence): the neighbours' bytes.
+     */
+    @Test
+    void aPlainSliceOfAShrunkParentStaysInsideTheParent() {
+        ByteBuf parent = HAKMEM.directBuffer(1000).writerIndex(1000);
+        List<ByteBuf> slices = List.of(parent.slice(900, 100), parent.slice(900, 100).slice(),
+                parent.skipBytes(900).readSlice(100));
+        parent.capacity(16);
+        List<ByteBuf> neighbours = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            neighbours.add(HAKMEM.directBuffer(16).writeBytes(patternBytes(16 * i, 16)));
+        }
+        ByteBuf pooled = patterned(POOLED.directBuffer(100), 100);
+        List<String> reached = new java.util.ArrayList<>();
+        for (ByteBuf slice : slices) {
+            java.util.Map<String, Runnable> accesses = new java.util.LinkedHashMap<>();
+            accesses.put("getByte", () -> slice.getByte(50));
+            accesses.put("getBytes", () -> slice.getBytes(0, new byte[16]));
+            accesses.put("memoryAddress", slice::memoryAddress);
+            accesses.put("nioBuffer", () -> slice.nioBuffer(0, 16));
+            accesses.put("setByte", () -> slice.setByte(50, 1));
+            accesses.put("a Pooled buffer's getBytes into it", () -> pooled.getBytes(0, slice, 0, 16));
+            accesses.put("a Pooled buffer's setBytes from it", () -> pooled.setBytes(0, slice, 0, 16));
+            accesses.put("setCharSequence UTF-8", () -> slice.setCharSequence(0, "abcdefgh", StandardCharsets.UTF_8));
+            accesses.put("setCharSequence AsciiString",
+                    () -> slice.setCharSequence(0, new io.netty.util.AsciiString("abcdefgh"), StandardCharsets.US_ASCII));
+            accesses.forEach((what, access) -> {
+                try {
+                    access.run();
+                    reached.add(what + " of " + slice);
+                } catch (IndexOutOfBoundsException expected) {
+                    // as a retained slice of a shrunk parent
+                }
+            });
+        }
+        for (int i = 0; i < neighbours.size(); i++) {
+            if (!java.util.Arrays.equals(patternBytes(16 * i, 16), ByteBufUtil.getBytes(neighbours.get(i)))) {
+                reached.add("the bytes of neighbour " + i);
+            }
+            neighbours.get(i).release();
+        }
+        pooled.release();
+        parent.release();
+        assertEquals(List.of(), reached, "reached past the parent");
     }
 
     /**
@@ -428,6 +517,33 @@ class BufferEdgeCasesTest {
             }
         }
         parent.release();
+    }
+
+    /**
+     * A released plain slice decodes as Netty's sliced buffer does: the range first (IndexOutOfBounds
+     * Exception, a negative length too), an empty range as "" without a look at the count (as every
+     * buffer of Netty's), anything else IllegalReferenceCountException. Found by
+     * DifferentialBufferPropertyTest (JDK 25, seed -2286373572978974973) once plain slices of a buffer
+     * were ours: they checked the count first and refused the empty range.
+     */
+    @Test
+    void aReleasedPlainSliceDecodesAsNettysSlicedBufferDoes() {
+        for (ByteBufAllocator alloc : BOTH) {
+            ByteBuf parent = alloc.directBuffer(64);
+            ByteBuf retained = parent.retainedSlice(0, 16);
+            List<ByteBuf> slices = List.of(parent.slice(0, 8), retained.slice(0, 8));
+            retained.release();
+            parent.release();
+            for (ByteBuf slice : slices) {
+                String what = slice.toString();
+                assertEquals("", slice.getCharSequence(0, 0, StandardCharsets.UTF_16).toString(), what);
+                assertEquals("", slice.getCharSequence(8, 0, StandardCharsets.UTF_8).toString(), what);
+                assertThrows(IndexOutOfBoundsException.class, () -> slice.getCharSequence(9, 0, StandardCharsets.UTF_8), what);
+                assertThrows(IndexOutOfBoundsException.class, () -> slice.getCharSequence(0, -1, StandardCharsets.UTF_8), what);
+                assertThrows(IndexOutOfBoundsException.class, () -> slice.getCharSequence(4, 8, StandardCharsets.UTF_8), what);
+                assertThrows(IllegalReferenceCountException.class, () -> slice.getCharSequence(0, 4, StandardCharsets.UTF_8), what);
+            }
+        }
     }
 
     // ---- capacity moves ----

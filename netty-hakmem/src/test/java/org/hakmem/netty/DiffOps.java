@@ -378,7 +378,7 @@ final class DiffOps {
                     .readOnlyDestination(p.readOnly());
         });
         add(specs, "writeBytes(ByteBuffer)", 3, (a, t, m) -> {
-            NioPeer p = t.nettyDuplicate ? NioPeer.notOfItsRoot(a, t, m.usable(t)) : NioPeer.random(a, t, m.usable(t));
+            NioPeer p = NioPeer.random(a, t, m.usable(t));
             return new Call("writeBytes(" + p + ")", (b, s) -> p.with(s, b, b::writeBytes));
         }, Flag.GROWS);
     }
@@ -935,22 +935,23 @@ final class DiffOps {
         add(specs, "retainedSlice(int, int)", 4, (a, t, m) -> {
             Range r = Range.random(a, t);
             return new Call("retainedSlice(" + r + ")", (b, s) -> s.ours ? b.retainedSlice(r.index, r.length)
-                    : oracleRetainedSlice(b, r.index, r.length))
+                    : oracleRetainedSlice(t, b, r.index, r.length))
                     .creates(DiffTwin.Kind.RETAINED_SLICE, r.index, r.length);
         });
         add(specs, "retainedSlice()", 2, (a, t, m) -> {
             ByteBuf o = t.theirs;
             return new Call("retainedSlice()",
-                    (b, s) -> s.ours ? b.retainedSlice() : b.retainedSlice(b.readerIndex(), b.readableBytes()))
+                    (b, s) -> s.ours ? b.retainedSlice() : oracleRetainedSlice(t, b, b.readerIndex(), b.readableBytes()))
                     .creates(DiffTwin.Kind.RETAINED_SLICE, o.readerIndex(), o.readableBytes());
         });
         add(specs, "readRetainedSlice(int)", 3, (a, t, m) -> {
             int length = readLength(a, t.theirs);
-            return new Call("readRetainedSlice(" + length + ")", (b, s) -> b.readRetainedSlice(length))
+            return new Call("readRetainedSlice(" + length + ")",
+                    (b, s) -> s.ours ? b.readRetainedSlice(length) : oracleReadRetainedSlice(t, b, length))
                     .creates(DiffTwin.Kind.RETAINED_SLICE, t.theirs.readerIndex(), length);
         });
         add(specs, "retainedDuplicate()", 3, (a, t, m) -> new Call("retainedDuplicate()",
-                (b, s) -> s.ours ? b.retainedDuplicate() : oracleRetainedDuplicate(b))
+                (b, s) -> s.ours ? b.retainedDuplicate() : oracleRetainedDuplicate(t, b))
                 .creates(DiffTwin.Kind.RETAINED_DUPLICATE, 0, -1));
         add(specs, "asReadOnly()", 1, (a, t, m) -> {
             if (t.theirs.getClass().getSimpleName().equals("PooledNonRetainedDuplicateByteBuf")) {
@@ -990,23 +991,89 @@ final class DiffOps {
         if (isPooledPlainSlice(b)) {
             return b.slice(0, b.capacity()).setIndex(b.readerIndex(), b.writerIndex());
         }
+        if (isPooledDuplicate(b) || isSwapped(b) && isPooledDuplicate(b.unwrap())) {
+            // Netty 4.2.18's PooledDuplicatedByteBuf duplicates its root, marked at the root's indexes,
+            // then takes its own indexes: the marks stay the root's. Every other duplicate, ours too, is
+            // marked at the indexes it was taken at.
+            return b.duplicate().markReaderIndex().markWriterIndex();
+        }
         return b.duplicate();
     }
 
-    /** The oracle's retainedDuplicate(): the same Pooled class duplicates its whole root there too. */
-    private static ByteBuf oracleRetainedDuplicate(ByteBuf b) {
-        if (isPooledPlainSlice(b)) {
-            return b.retainedSlice(0, b.capacity()).setIndex(b.readerIndex(), b.writerIndex());
+    private static boolean isPooledDuplicate(ByteBuf b) {
+        return b.getClass().getSimpleName().equals("PooledDuplicatedByteBuf");
+    }
+
+    /** A little-endian view (SwappedByteBuf), whose views are those of the buffer it swaps, swapped. */
+    private static boolean isSwapped(ByteBuf b) {
+        return b.order() == ByteOrder.LITTLE_ENDIAN && b.unwrap() != null;
+    }
+
+    /**
+     * The oracle's retainedDuplicate(): the same Pooled class duplicates its whole root there too; of
+     * Netty's plain views of a root, see isNettyPlainView.
+     */
+    private static ByteBuf oracleRetainedDuplicate(DiffTwin t, ByteBuf b) {
+        if (isSwappedNettyPlainView(b)) {
+            return oracleRetainedDuplicate(t, b.unwrap()).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        if (isPooledPlainSlice(b) || isNettyPlainView(b) && t.fixedLength >= 0) {
+            return oracleRetainedSlice(t, b, 0, b.capacity()).setIndex(b.readerIndex(), b.writerIndex());
+        }
+        if (isNettyPlainView(b)) {
+            b.duplicate(); // what Netty's duplicate().retain() throws
+            return b.unwrap().retainedDuplicate().setIndex(b.readerIndex(), b.writerIndex()).markReaderIndex()
+                    .markWriterIndex();
         }
         return b.retainedDuplicate();
     }
 
-    /** The oracle's retainedSlice(int, int): the same Pooled class checks the range against its root only. */
-    private static ByteBuf oracleRetainedSlice(ByteBuf b, int index, int length) {
-        if (isPooledPlainSlice(b) && (index < 0 || length < 0 || index > b.capacity() - length)) {
+    /**
+     * The oracle's retainedSlice(int, int): the same Pooled class checks the range against its root only;
+     * of Netty's plain views of a root, see isNettyPlainView.
+     */
+    private static ByteBuf oracleRetainedSlice(DiffTwin t, ByteBuf b, int index, int length) {
+        if (isSwappedNettyPlainView(b)) {
+            return oracleRetainedSlice(t, b.unwrap(), index, length).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        if ((isPooledPlainSlice(b) || isNettyPlainView(b)) && (index < 0 || length < 0 || index > b.capacity() - length)) {
             throw new IndexOutOfBoundsException("index " + index + ", length " + length + ", capacity " + b.capacity());
         }
+        if (isNettyPlainView(b)) {
+            return b.unwrap().retainedSlice(t.adjust + index, length);
+        }
         return b.retainedSlice(index, length);
+    }
+
+    /** The oracle's readRetainedSlice(int): of Netty's plain views of a root, see isNettyPlainView. */
+    private static ByteBuf oracleReadRetainedSlice(DiffTwin t, ByteBuf b, int length) {
+        if (isSwappedNettyPlainView(b)) {
+            return oracleReadRetainedSlice(t, b.unwrap(), length).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        if (isNettyPlainView(b)) {
+            int index = b.readerIndex();
+            b.readSlice(length); // what, and when, Netty's readRetainedSlice throws; moves the reader index alike
+            return b.unwrap().retainedSlice(t.adjust + index, length);
+        }
+        return b.readRetainedSlice(length);
+    }
+
+    /**
+     * Netty's plain slice and duplicate of a Pooled root (UnpooledSlicedByteBuf, UnpooledDuplicatedByteBuf)
+     * give retained views that share the root's count (AbstractByteBuf's slice(...).retain()). Ours are
+     * HakmemDerivedByteBufs, whose retained views have a count of their own, as Pooled's plain views of
+     * its derived buffers give. The oracle answers as those: the range checked against the view (a
+     * negative length too: IndexOutOfBoundsException, where Netty's slice throws IllegalArgumentException),
+     * then a retained view taken from the root over the same bytes, with the indexes and marks Netty's
+     * would have.
+     */
+    private static boolean isNettyPlainView(ByteBuf b) {
+        String name = b.getClass().getSimpleName();
+        return name.equals("UnpooledSlicedByteBuf") || name.equals("UnpooledDuplicatedByteBuf");
+    }
+
+    private static boolean isSwappedNettyPlainView(ByteBuf b) {
+        return isSwapped(b) && isNettyPlainView(b.unwrap());
     }
 
     private static boolean isPooledPlainSlice(ByteBuf b) {

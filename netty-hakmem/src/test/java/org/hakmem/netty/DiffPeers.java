@@ -149,10 +149,8 @@ final class DiffPeers {
             if (kind == BufKind.OTHER && others.isEmpty()) {
                 kind = BufKind.SELF;
             }
-            if (kind == BufKind.SELF_VIEW && (destination || self.stale() || !self.inBounds() || self.readOnly
-                    || self.nettyDuplicate)) {
-                // Written through Netty's duplicate, the source is read after the move freed it (see
-                // DiffTwin.nettyDuplicate); read-only, released or past its root's end, it has no such view.
+            if (kind == BufKind.SELF_VIEW && (destination || self.stale() || !self.inBounds() || self.readOnly)) {
+                // Read-only, released or past its root's end, it has no such view.
                 kind = BufKind.SELF;
             }
             DiffTwin twin = kind == BufKind.OTHER ? others.get(a.below(others.size())) : self;
@@ -304,15 +302,6 @@ final class DiffPeers {
         }
 
         static NioPeer random(DiffArgs a, DiffTwin self, List<DiffTwin> others) {
-            return random(a, self, others, false);
-        }
-
-        /** A source that is no view of self's root's memory (see DiffTwin.nettyDuplicate). */
-        static NioPeer notOfItsRoot(DiffArgs a, DiffTwin self, List<DiffTwin> others) {
-            return random(a, self, others, true);
-        }
-
-        private static NioPeer random(DiffArgs a, DiffTwin self, List<DiffTwin> others, boolean notOfItsRoot) {
             NioKind kind = a.pick(NioKind.values());
             DiffTwin twin = null;
             int capacity;
@@ -327,9 +316,9 @@ final class DiffPeers {
             if (kind == NioKind.SELF || kind == NioKind.OTHER) {
                 twin = kind == NioKind.OTHER && !others.isEmpty() ? others.get(a.below(others.size())) : self;
             }
-            if (twin != null && (twin.readOnly || notOfItsRoot && twin.root == self.root)) {
+            if (twin != null && twin.readOnly) {
                 // A read-only twin's views are read-only: one of those, of its own.
-                kind = twin.readOnly ? NioKind.READ_ONLY_DIRECT : NioKind.DIRECT;
+                kind = NioKind.READ_ONLY_DIRECT;
                 twin = null;
             }
             if (twin != null) {

@@ -26,12 +26,6 @@ final class DiffTwin {
      * against the root's current capacity (Netty's own views and Pooled's derived buffers do not).
      */
     final boolean guarded;
-    /**
-     * Written through Netty's own duplicate (DUPLICATE, or a view of one): its writeBytes(ByteBuffer)
-     * grows the root from Netty's code, so a source that views the root is read after the root's memory
-     * was freed (see DifferentialBufferPropertyTest; not generated).
-     */
-    final boolean nettyDuplicate;
     /** Read-only: asReadOnly() or a view of one (known here: a released Pooled view cannot be asked). */
     final boolean readOnly;
     final String origin;
@@ -43,7 +37,7 @@ final class DiffTwin {
     int held;
 
     private DiffTwin(int id, Kind kind, ByteBuf ours, ByteBuf theirs, DiffTwin root, int adjust, int fixedLength,
-                     boolean guarded, boolean readOnly, boolean nettyDuplicate, String origin) {
+                     boolean guarded, boolean readOnly, String origin) {
         this.id = id;
         this.kind = kind;
         this.ours = ours;
@@ -53,13 +47,12 @@ final class DiffTwin {
         this.fixedLength = fixedLength;
         this.guarded = guarded;
         this.readOnly = readOnly;
-        this.nettyDuplicate = nettyDuplicate;
         this.origin = origin;
         this.held = kind == Kind.ROOT || kind == Kind.RETAINED_SLICE || kind == Kind.RETAINED_DUPLICATE ? 1 : 0;
     }
 
     static DiffTwin root(int id, ByteBuf ours, ByteBuf theirs, String origin) {
-        return new DiffTwin(id, Kind.ROOT, ours, theirs, null, 0, -1, false, false, false, origin);
+        return new DiffTwin(id, Kind.ROOT, ours, theirs, null, 0, -1, false, false, origin);
     }
 
     /** A view of parent starting at parent's index 'at'; length is the view's capacity if fixed, else -1. */
@@ -68,9 +61,7 @@ final class DiffTwin {
         int fixed = length >= 0 ? length : parent.fixedLength;
         boolean guarded = parent.guarded || reachesThroughDerived(ours);
         boolean readOnly = parent.readOnly || kind == Kind.READ_ONLY;
-        boolean nettyDuplicate = parent.nettyDuplicate || kind == Kind.DUPLICATE && !(ours instanceof HakmemDerivedByteBuf);
-        return new DiffTwin(id, kind, ours, theirs, parent.root, parent.adjust + at, fixed, guarded, readOnly,
-                nettyDuplicate, origin);
+        return new DiffTwin(id, kind, ours, theirs, parent.root, parent.adjust + at, fixed, guarded, readOnly, origin);
     }
 
     /** True if b is, or wraps (a swapped or read-only view does), a HakmemDerivedByteBuf. */

@@ -25,8 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and frees the old, which the source still shows; the old memory is now freed only after the write
  * (HakmemDirectByteBuf.holdingOldMemory). A huge buffer's old mapping is unmapped at once when it is
  * not kept (keptHugeBytes 0 here; by default, past 64 MiB), so copying from the view afterwards
- * crashed the JVM (SIGSEGV; Pooled does the same above its 4 MiB chunks). Each source's copies run in
- * a child JVM, so that a crash fails this test instead of killing the run.
+ * crashed the JVM (SIGSEGV; Pooled does the same above its 4 MiB chunks). The same through a plain
+ * duplicate(), which grows its buffer: until session 20 that was Netty's own duplicate, whose growth
+ * bypassed holdingOldMemory and crashed for every source over a fixed view (all but a slice, which
+ * follows the buffer). Each source's copies run in a child JVM, so that a crash fails this test
+ * instead of killing the run.
  *
  * <p>The huge buffer is 2 MiB, a whole number of pages, so that the write cannot take the rest of its
  * mapping in place and must move (a 2,000,000-byte one, as this test had before, grew in place).
@@ -37,16 +40,27 @@ class WriteFromOwnViewTest {
     /** Fills its 5 KiB slot: the write moves to another class. */
     private static final int SLOT = 5 << 10;
 
-    /** The child: a buffer and a retained duplicate, each written from a view of its own memory that makes it grow. */
+    /**
+     * The child: with "own", a buffer and a retained duplicate, each written from a view of its own
+     * memory that makes it grow; with "plain", a plain duplicate, written from a view of its buffer.
+     */
     public static void main(String[] args) throws IOException {
         String source = args[0];
+        boolean plain = args[1].equals("plain");
         HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().keptHugeBytes(0).build();
         for (int capacity : new int[] {HUGE, SLOT}) {
+            if (plain) {
+                ByteBuf b = filled(alloc.directBuffer(capacity, 8 << 20));
+                ByteBuf dup = b.duplicate();
+                expectCopied(write(dup, b, source), capacity, 10);
+                b.release();
+                continue;
+            }
             ByteBuf b = filled(alloc.directBuffer(capacity, 8 << 20));
-            expectCopied(write(b, b.nioBuffer(10, 100), source), capacity, 10);
+            expectCopied(write(b, b, source), capacity, 10);
             ByteBuf parent = filled(alloc.directBuffer(capacity, 8 << 20));
             ByteBuf dup = parent.retainedDuplicate();
-            expectCopied(write(dup, parent.nioBuffer(10, 100), source), capacity, 10);
+            expectCopied(write(dup, parent, source), capacity, 10);
             dup.release();
             parent.release();
             b.release();
@@ -54,14 +68,16 @@ class WriteFromOwnViewTest {
         System.out.println("COPIED");
     }
 
-    /** Writes the 100 bytes of view to b through the named kind of source. */
-    private static ByteBuf write(ByteBuf b, ByteBuffer view, String source) throws IOException {
+    /** Writes bytes 10..110 of viewed to b through the named kind of source over viewed's memory. */
+    private static ByteBuf write(ByteBuf b, ByteBuf viewed, String source) throws IOException {
+        ByteBuffer view = viewed.nioBuffer(10, 100);
         switch (source) {
             case "ByteBuffer" -> b.writeBytes(view);
             case "ByteBuf" -> b.writeBytes(Unpooled.wrappedBuffer(view));
             case "CompositeByteBuf" -> b.writeBytes(Unpooled.wrappedBuffer(view.slice(0, 50), view.slice(50, 50)));
             case "InputStream" -> b.writeBytes(streamOver(view), 100);
             case "ScatteringByteChannel" -> b.writeBytes(channelOver(view), 100);
+            case "slice" -> b.writeBytes(viewed.slice(10, 100));
             default -> throw new IllegalArgumentException("source " + source);
         }
         return b;
@@ -134,12 +150,27 @@ class WriteFromOwnViewTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ByteBuffer", "ByteBuf", "CompositeByteBuf", "InputStream", "ScatteringByteChannel"})
+    @ValueSource(strings = {"ByteBuffer", "ByteBuf", "CompositeByteBuf", "InputStream", "ScatteringByteChannel", "slice"})
     void aBufferGrowsWhileWrittenFromAViewOfItself(String source) throws Exception {
+        expectCopiedInAChild(source, "own");
+    }
+
+    /**
+     * A plain duplicate() grows its buffer (its capacity follows the buffer's), from a view of the
+     * buffer's memory. Netty's own duplicate, which plain duplicate() gave before session 20, grew the
+     * buffer from Netty's code, around holdingOldMemory, and crashed the JVM on the huge buffer.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ByteBuffer", "ByteBuf", "CompositeByteBuf", "InputStream", "ScatteringByteChannel", "slice"})
+    void aPlainDuplicateGrowsItsBufferWhileWrittenFromAViewOfIt(String source) throws Exception {
+        expectCopiedInAChild(source, "plain");
+    }
+
+    private static void expectCopiedInAChild(String source, String writer) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String crashLog = Path.of(System.getProperty("java.io.tmpdir"), "hakmem-hs_err_%p.log").toString();
         Process p = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:ErrorFile=" + crashLog,
-                "-cp", System.getProperty("java.class.path"), WriteFromOwnViewTest.class.getName(), source))
+                "-cp", System.getProperty("java.class.path"), WriteFromOwnViewTest.class.getName(), source, writer))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
