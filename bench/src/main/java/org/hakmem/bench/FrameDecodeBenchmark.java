@@ -96,15 +96,7 @@ public class FrameDecodeBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        try {
-            if (workload != null) {
-                threads.run(workload::close);
-            }
-        } finally {
-            if (threads != null) {
-                threads.close();
-            }
-        }
+        BenchThreads.finish(threads, workload == null ? null : workload::close);
     }
 
     /** The stream, the channel and the read loop's state; touched only by the thread that runs the batches. */
