@@ -1,11 +1,12 @@
 /*
  * FrameDecodeWorkloadTest: FrameDecodeBenchmark measures what it says. Over three batches, on both
  * thread variants and with each allocator: every frame reaches the application byte for byte and in
- * order, FRAMES per batch; each is a view of a buffer of the allocator under test (the channel's
- * allocator, not EmbeddedChannel's default Unpooled); frames cross read boundaries and some reads end
- * where a frame ends; the cumulation grows while it holds data (a capacity change); and once
- * the channel is closed every buffer is released: netty-hakmem's used memory, and Pooled's pinned
- * memory, are back where they started (Adaptive has no such count of live buffers).
+ * order, FRAMES per batch; each is a view of a buffer of the allocator under test, not of the
+ * channel's default, ByteBufAllocator.DEFAULT (Netty 4.2's Adaptive: without setAllocator every frame
+ * came from that, and this test said so); frames cross read boundaries and some reads end where a
+ * frame ends; the cumulation grows while it holds data (a capacity change); and once the channel is
+ * closed every buffer is released: netty-hakmem's used memory, and Pooled's pinned memory, are back
+ * where they started (Adaptive has no such count of live buffers).
  */
 package org.hakmem.bench;
 
