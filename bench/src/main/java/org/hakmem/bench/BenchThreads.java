@@ -79,6 +79,22 @@ final class BenchThreads implements AutoCloseable {
         }
     }
 
+    /**
+     * A trial's teardown: runs last on threads' owning thread, then closes threads even if last threw.
+     * Either may be null, where the setup failed before making it (last only ever after threads).
+     */
+    static void finish(BenchThreads threads, Runnable last) throws Exception {
+        try {
+            if (last != null) {
+                threads.run(last);
+            }
+        } finally {
+            if (threads != null) {
+                threads.close();
+            }
+        }
+    }
+
     void run(Runnable task) throws Exception {
         call(() -> {
             task.run();

@@ -11,6 +11,8 @@
  *
  * Usage: java -cp benchmarks.jar org.hakmem.bench.JmhRounds [--rounds N] [--quick]
  *            [--allocators hakmem,pooled,adaptive] [--only name,name] [-h|--help]
+ * Without --only it runs the six workloads of the targets; "frame-decode" (FrameDecodeBenchmark) runs
+ * only when --only names it.
  */
 package org.hakmem.bench;
 
@@ -46,6 +48,14 @@ public final class JmhRounds {
             new Workload("cross-thread (event loop)", "CrossThreadBenchmark", Map.of("thread", "eventloop")),
             new Workload("cross-thread (plain thread)", "CrossThreadBenchmark", Map.of("thread", "plain")));
 
+    /**
+     * Run only when --only names them: not part of the twelve cells the targets are judged on, nor of
+     * a run without --only.
+     */
+    static final List<Workload> OPT_IN_WORKLOADS = List.of(
+            new Workload("frame-decode (event loop)", "FrameDecodeBenchmark", Map.of("thread", "eventloop")),
+            new Workload("frame-decode (plain thread)", "FrameDecodeBenchmark", Map.of("thread", "plain")));
+
     /** What the command line asks for. */
     record Options(int rounds, boolean quick, List<String> allocators, List<String> only) {
     }
@@ -71,9 +81,9 @@ public final class JmhRounds {
                 allocators, only);
     }
 
-    /** --only's comma-separated prefixes, each of which must start the name of a workload. */
+    /** --only's comma-separated prefixes, each of which must start the name of a workload (opt-in ones too). */
     private static List<String> prefixes(String value) {
-        List<String> names = WORKLOADS.stream().map(Workload::name).toList();
+        List<String> names = allWorkloads().stream().map(Workload::name).toList();
         List<String> prefixes = Cli.list("workload prefix", value, "prefixes of " + names);
         for (String prefix : prefixes) {
             if (names.stream().noneMatch(name -> name.startsWith(prefix))) {
@@ -81,6 +91,20 @@ public final class JmhRounds {
             }
         }
         return prefixes;
+    }
+
+    private static List<Workload> allWorkloads() {
+        List<Workload> all = new ArrayList<>(WORKLOADS);
+        all.addAll(OPT_IN_WORKLOADS);
+        return all;
+    }
+
+    /** The workloads a run covers: the default set, or every workload (opt-in ones too) that --only names. */
+    static List<Workload> selected(List<String> only) {
+        if (only == null) {
+            return WORKLOADS;
+        }
+        return allWorkloads().stream().filter(w -> only.stream().anyMatch(w.name()::startsWith)).toList();
     }
 
     public static void main(String[] args) throws Exception {
@@ -93,10 +117,7 @@ public final class JmhRounds {
         System.out.println("# JmhRounds: " + rounds + " rounds, JDK " + System.getProperty("java.version")
                 + " (" + jvm + "), " + Runtime.getRuntime().availableProcessors() + " CPUs");
         List<String> rows = new ArrayList<>();
-        for (Workload w : WORKLOADS) {
-            if (only != null && only.stream().noneMatch(w.name()::startsWith)) {
-                continue;
-            }
+        for (Workload w : selected(only)) {
             Map<String, double[]> scores = new LinkedHashMap<>();
             Map<String, double[]> allocs = new LinkedHashMap<>();
             for (String a : allocators) {

@@ -81,15 +81,7 @@ public class MixedWs400Benchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        try {
-            if (workload != null) {
-                threads.run(workload::releaseAll);
-            }
-        } finally {
-            if (threads != null) {
-                threads.close();
-            }
-        }
+        BenchThreads.finish(threads, workload == null ? null : workload::releaseAll);
     }
 
     /** The slots and the PRNG; touched only by the thread that runs the batches. */

@@ -46,6 +46,18 @@ class JmhRoundsArgsTest {
     }
 
     @Test
+    void frameDecodeRunsOnlyWhenOnlyNamesIt() {
+        List<String> byDefault = JmhRounds.selected(JmhRounds.parse().only()).stream()
+                .map(JmhRounds.Workload::name).toList();
+        assertEquals(6, byDefault.size());
+        assertTrue(byDefault.stream().noneMatch(n -> n.startsWith("frame-decode")), byDefault.toString());
+        List<String> named = JmhRounds.selected(JmhRounds.parse("--only", "frame-decode,mixed-ws400 (event").only())
+                .stream().map(JmhRounds.Workload::name).toList();
+        assertEquals(List.of("mixed-ws400 (event loop)", "frame-decode (event loop)", "frame-decode (plain thread)"),
+                named);
+    }
+
+    @Test
     void anOnlyPrefixThatMatchesNothingIsRefused() {
         assertMessage("--only 'mixed-ws800': 'mixed-ws800' matches no workload", "--only", "mixed-ws800");
     }
