@@ -78,6 +78,26 @@ abstract class DirectMemoryByteBuf extends AbstractByteBuf {
     /** The buffer that holds this buffer's memory and moves it when it grows: itself, or a view's root. */
     abstract HakmemDirectByteBuf memoryHolder();
 
+    // ---- copies between two of our buffers: absolute, no ByteBuffer view per call ----
+    //
+    // setBytes/getBytes with a ByteBuf peer (and so writeBytes, readBytes, copy, ByteToMessageDecoder's
+    // cumulator) used to hand the peer a fresh slice of this buffer's memory: 64 bytes of garbage per
+    // copy. Where the peer is one of ours, the two memories are copied with ByteBuffer's absolute bulk
+    // put instead, which moves no position (so several threads may copy through views at once) and copies
+    // as if through an intermediate buffer where both sides share memory (overlapping ranges). Both need
+    // no Unsafe. These check exactly what getBytes(int, ByteBuffer) and setBytes(int, ByteBuffer) check,
+    // in the same order: the peer's answer is the one the slice gave.
+
+    /**
+     * Copies length bytes from index into dst at dstIndex (an absolute index of dst), checked as
+     * getBytes(int, ByteBuffer): released, IllegalReferenceCountException; then the range (also a view's
+     * parent's, if it shrank), IndexOutOfBoundsException.
+     */
+    abstract void getBytesTo(int index, ByteBuffer dst, int dstIndex, int length);
+
+    /** Copies length bytes of src from srcIndex (absolute) to index, checked as setBytes(int, ByteBuffer). */
+    abstract void setBytesFrom(int index, ByteBuffer src, int srcIndex, int length);
+
     // ---- writes that may grow: the old memory is freed after the write (see the banner) ----
 
     @Override

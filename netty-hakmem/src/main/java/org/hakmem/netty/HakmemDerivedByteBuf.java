@@ -455,6 +455,18 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
     }
 
     @Override
+    void getBytesTo(int index, ByteBuffer dst, int dstIndex, int length) {
+        checkIndex(index, length);
+        buf.getBytesTo(idx(index), dst, dstIndex, length);
+    }
+
+    @Override
+    void setBytesFrom(int index, ByteBuffer src, int srcIndex, int length) {
+        checkIndex(index, length);
+        buf.setBytesFrom(idx(index), src, srcIndex, length);
+    }
+
+    @Override
     public ByteBuf getBytes(int index, OutputStream out, int length) throws IOException {
         checkIndex(index, length);
         buf.getBytes(idx(index), out, length);

@@ -8,7 +8,8 @@
  *
  * Primitive access is one Unsafe load or store at address + index where Netty may use
  * sun.misc.Unsafe (JDK 17 by default), and an absolute get/put on the superslab's ByteBuffer at
- * offset + index elsewhere (JDK 25); bulk transfers always go through the ByteBuffer. AbstractByteBuf
+ * offset + index elsewhere (JDK 25); bulk transfers always go through the ByteBuffer (with another of
+ * our buffers, absolute copies between the two memories: no view per call, see DirectMemoryByteBuf). AbstractByteBuf
  * has already checked the index against capacity() and the reference count, so a released buffer or
  * a bad index never reaches memory. The reference count itself is RefCountedByteBuf's.
  *
@@ -430,8 +431,10 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         }
         if (dst.hasArray()) {
             memory.get(offset + index, dst.array(), dst.arrayOffset() + dstIndex, length);
+        } else if (dst instanceof DirectMemoryByteBuf ours) {
+            ours.setBytesFrom(dstIndex, memory, offset + index, length);
         } else {
-            // A fresh view: dst may be this buffer, whose setBytes would reuse tmpNioBuf.
+            // A fresh view: dst may wrap this buffer (leak-aware, read-only), whose setBytes would reuse tmpNioBuf.
             dst.setBytes(dstIndex, memory.slice(offset + index, length));
         }
         return this;
@@ -452,6 +455,18 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         dst.put(position, memory, offset + index, length);
         dst.position(position + length);
         return this;
+    }
+
+    @Override
+    void getBytesTo(int index, ByteBuffer dst, int dstIndex, int length) {
+        checkIndex(index, length);
+        dst.put(dstIndex, memory, offset + index, length);
+    }
+
+    @Override
+    void setBytesFrom(int index, ByteBuffer src, int srcIndex, int length) {
+        checkIndex(index, length);
+        memory.put(offset + index, src, srcIndex, length);
     }
 
     @Override
@@ -511,6 +526,8 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         }
         if (src.hasArray()) {
             memory.put(offset + index, src.array(), src.arrayOffset() + srcIndex, length);
+        } else if (src instanceof DirectMemoryByteBuf ours) {
+            ours.getBytesTo(srcIndex, memory, offset + index, length);
         } else {
             src.getBytes(srcIndex, memory.slice(offset + index, length));
         }
