@@ -320,17 +320,19 @@ final class HakmemDerivedByteBuf extends DirectMemoryByteBuf {
 
     /**
      * Throws IndexOutOfBoundsException where this buffer reaches past buf's end (buf shrank since this
-     * slice was taken): an address is used without bounds checks (Netty's ByteBufUtil writes a String's
-     * UTF-8 or an AsciiString at memoryAddress() + index where it has Unsafe), and past buf's end lies
-     * the memory of whichever buffer holds the next slot.
+     * slice was taken, or since this duplicate took indexes past its new end): an address is used
+     * without bounds checks (Netty's ByteBufUtil writes a String's UTF-8 or an AsciiString at
+     * memoryAddress() + index where it has Unsafe; epoll writes memoryAddress() + readerIndex() up to
+     * writerIndex()), and past buf's end lies the memory of whichever buffer holds the next slot. A
+     * duplicate's capacity is buf's, but its indexes are its own and buf's shrinking leaves them.
      */
     @Override
     public long memoryAddress() {
         ensureAccessible();
-        int end = adjustment + capacity();
-        if (end > buf.capacity()) {
+        int extent = Math.max(capacity(), writerIndex());
+        if (adjustment + extent > buf.capacity()) {
             throw new IndexOutOfBoundsException("derived buffer: index " + adjustment + ", length " + capacity()
-                    + " reaches past its parent's capacity(" + buf.capacity() + ")");
+                    + ", writerIndex " + writerIndex() + " reaches past its parent's capacity(" + buf.capacity() + ")");
         }
         return buf.memoryAddress() + adjustment;
     }

@@ -346,6 +346,38 @@ class BufferEdgeCasesTest {
     }
 
     /**
+     * A duplicate (plain or retained, of the buffer or of a duplicate) keeps its own indexes when its
+     * parent shrinks, past the parent's new end. Netty's native transports write a buffer from its
+     * address between its indexes with no check of their own (epoll's doWriteBytes: writeAddress(
+     * memoryAddress(), readerIndex(), writerIndex()); IovArray.add): here done with JNA's Pointer, as
+     * native code would. Such a duplicate gives no address, so the write throws instead of sending the
+     * bytes of whichever buffers hold the next slots; once its indexes are back inside, it does.
+     */
+    @Test
+    void aDuplicateOfAShrunkParentGivesNoAddressForIndexesPastIt() {
+        ByteBuf parent = HAKMEM.directBuffer(1000).writerIndex(1000);
+        ByteBuf retained = parent.retainedDuplicate();
+        List<ByteBuf> dups = List.of(parent.duplicate(), parent.duplicate().duplicate(), retained, retained.duplicate());
+        parent.capacity(16);
+        List<String> reached = new java.util.ArrayList<>();
+        for (ByteBuf dup : dups) {
+            try {
+                byte[] sent = new com.sun.jna.Pointer(dup.memoryAddress()).getByteArray(dup.readerIndex(), 64);
+                reached.add("a native write of " + dup + " over a parent of capacity " + parent.capacity() + ", "
+                        + (sent.length - parent.capacity()) + " bytes past it");
+            } catch (IndexOutOfBoundsException expected) {
+                // as a slice reaching past a shrunk parent
+            }
+        }
+        assertEquals(List.of(), reached, "reached past the parent");
+        for (ByteBuf dup : dups) {
+            assertEquals(parent.memoryAddress(), dup.setIndex(0, 16).memoryAddress());
+        }
+        retained.release();
+        parent.release();
+    }
+
+    /**
      * Distinct retained views of one parent (slices, duplicates, views of views) and the parent itself,
      * released at once from as many threads: exactly one release() answers true and the memory goes
      * exactly once (usedDirectMemory back where it started).

@@ -988,6 +988,9 @@ final class DiffOps {
      * the slice; the oracle answers as those do.
      */
     static ByteBuf oracleDuplicate(ByteBuf b) {
+        if (isSwappedPlainView(b)) {
+            return oracleDuplicate(b.unwrap()).order(ByteOrder.LITTLE_ENDIAN);
+        }
         if (isPooledPlainSlice(b)) {
             return b.slice(0, b.capacity()).setIndex(b.readerIndex(), b.writerIndex());
         }
@@ -1014,7 +1017,7 @@ final class DiffOps {
      * Netty's plain views of a root, see isNettyPlainView.
      */
     private static ByteBuf oracleRetainedDuplicate(DiffTwin t, ByteBuf b) {
-        if (isSwappedNettyPlainView(b)) {
+        if (isSwappedPlainView(b)) {
             return oracleRetainedDuplicate(t, b.unwrap()).order(ByteOrder.LITTLE_ENDIAN);
         }
         if (isPooledPlainSlice(b) || isNettyPlainView(b) && t.fixedLength >= 0) {
@@ -1033,7 +1036,7 @@ final class DiffOps {
      * of Netty's plain views of a root, see isNettyPlainView.
      */
     private static ByteBuf oracleRetainedSlice(DiffTwin t, ByteBuf b, int index, int length) {
-        if (isSwappedNettyPlainView(b)) {
+        if (isSwappedPlainView(b)) {
             return oracleRetainedSlice(t, b.unwrap(), index, length).order(ByteOrder.LITTLE_ENDIAN);
         }
         if ((isPooledPlainSlice(b) || isNettyPlainView(b)) && (index < 0 || length < 0 || index > b.capacity() - length)) {
@@ -1047,7 +1050,7 @@ final class DiffOps {
 
     /** The oracle's readRetainedSlice(int): of Netty's plain views of a root, see isNettyPlainView. */
     private static ByteBuf oracleReadRetainedSlice(DiffTwin t, ByteBuf b, int length) {
-        if (isSwappedNettyPlainView(b)) {
+        if (isSwappedPlainView(b)) {
             return oracleReadRetainedSlice(t, b.unwrap(), length).order(ByteOrder.LITTLE_ENDIAN);
         }
         if (isNettyPlainView(b)) {
@@ -1072,8 +1075,12 @@ final class DiffOps {
         return name.equals("UnpooledSlicedByteBuf") || name.equals("UnpooledDuplicatedByteBuf");
     }
 
-    private static boolean isSwappedNettyPlainView(ByteBuf b) {
-        return isSwapped(b) && isNettyPlainView(b.unwrap());
+    /**
+     * A little-endian view of a view the oracle works around (Netty's plain views of a root, Pooled's
+     * plain slice of a derived buffer): its views are the worked-around views, swapped.
+     */
+    private static boolean isSwappedPlainView(ByteBuf b) {
+        return isSwapped(b) && (isNettyPlainView(b.unwrap()) || isPooledPlainSlice(b.unwrap()));
     }
 
     private static boolean isPooledPlainSlice(ByteBuf b) {
