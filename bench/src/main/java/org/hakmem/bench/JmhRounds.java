@@ -3,9 +3,13 @@
  *
  * For every workload, `rounds` rounds; in each round every allocator runs once, in a fresh JVM
  * with identical flags (JMH fork = 1: this JVM's own flags, which JMH passes on, then those of the
- * benchmark's @Fork), in alternation (A B C A B C ...). JMH's GC profiler runs too, for gc.alloc.rate.norm (bytes allocated per op).
+ * benchmark's @Fork), in alternation (A B C A B C ...). These runs measure speed alone: no profiler.
+ * After the rounds, each allocator runs once more with JMH's GC profiler, for gc.alloc.rate.norm (bytes
+ * allocated per op). The profiler is kept out of the scored runs because it is not free: on JDK 17 it
+ * slowed mixed-ws400 on an event loop by about a quarter for netty-hakmem and Adaptive, and not at all
+ * for Pooled (docs/BENCHMARKS.md, Experiments, session 21).
  * It prints a Markdown table: per workload and allocator the median, min, max and CV of the
- * per-round scores, the median allocation per op, and hakmem's ratio to the faster peer. A run that
+ * per-round scores, the allocation per op of its profiled run, and hakmem's ratio to the faster peer. A run that
  * fails (an exception in any iteration or in the teardown, a crashed fork) stops it with JMH's error:
  * no table is printed from fewer runs or fewer iterations.
  *
@@ -122,16 +126,20 @@ public final class JmhRounds {
             Map<String, double[]> allocs = new LinkedHashMap<>();
             for (String a : allocators) {
                 scores.put(a, new double[rounds]);
-                allocs.put(a, new double[rounds]);
             }
             for (int r = 0; r < rounds; r++) {
                 for (String a : roundOrder(allocators, r)) {
                     System.out.printf(Locale.ROOT, "-- %s, round %d/%d, %s%n", w.name(), r + 1, rounds, a);
                     RunResult result = runOnce(options(w, a, quick, jvm).build());
                     scores.get(a)[r] = result.getPrimaryResult().getScore();
-                    allocs.get(a)[r] = secondary(result, "gc.alloc.rate.norm");
-                    System.out.printf(Locale.ROOT, "   %.2f ops/us, %.1f B/op%n", scores.get(a)[r], allocs.get(a)[r]);
+                    System.out.printf(Locale.ROOT, "   %.2f ops/us%n", scores.get(a)[r]);
                 }
+            }
+            for (String a : allocators) {
+                System.out.printf(Locale.ROOT, "-- %s, allocation per op (GC profiler, not scored), %s%n", w.name(), a);
+                RunResult result = runOnce(garbageOptions(w, a, quick, jvm).build());
+                allocs.put(a, new double[] {secondary(result, "gc.alloc.rate.norm")});
+                System.out.printf(Locale.ROOT, "   %.1f B/op%n", allocs.get(a)[0]);
             }
             double bestPeer = 0;
             for (String a : allocators) {
@@ -153,7 +161,7 @@ public final class JmhRounds {
             }
         }
         System.out.println();
-        System.out.println("| workload | allocator | median ops/us | min | max | CV | B/op (gc.alloc.rate.norm) | hakmem / faster peer (LEAN: also / FAST) |");
+        System.out.println("| workload | allocator | median ops/us | min | max | CV | B/op (gc.alloc.rate.norm, a run of its own) | hakmem / faster peer (LEAN: also / FAST) |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
     }
@@ -171,7 +179,7 @@ public final class JmhRounds {
         return order;
     }
 
-    /** The JMH options of one run: one fresh JVM running w's benchmark for one allocator. */
+    /** The JMH options of one scored run: one fresh JVM running w's benchmark for one allocator, no profiler. */
     static ChainedOptionsBuilder options(Workload w, String allocator, boolean quick, String jvm) {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include(w.benchmark())
@@ -180,13 +188,17 @@ public final class JmhRounds {
                 .jvm(jvm)
                 .warmupIterations(3).warmupTime(TimeValue.seconds(quick ? 1 : 2))
                 .measurementIterations(3).measurementTime(TimeValue.seconds(quick ? 1 : 2))
-                .addProfiler(GCProfiler.class)
                 // JMH's default keeps the iterations done before an exception (a failing trial teardown
                 // fails the last one) and scores the run on them; silent, it does not even say so.
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT);
         w.params().forEach(o::param);
         return o;
+    }
+
+    /** The options of the run that measures allocation per op: a scored run's, with JMH's GC profiler. */
+    static ChainedOptionsBuilder garbageOptions(Workload w, String allocator, boolean quick, String jvm) {
+        return options(w, allocator, quick, jvm).addProfiler(GCProfiler.class);
     }
 
     /** Runs one fork; a run that failed in any way throws (RunnerException, with JMH's cause). */
