@@ -10,7 +10,7 @@
  *     slot in a span of a superslab  <-- SuperslabPool <-- OsMemory (mmap, the cap, the stats)
  *
  * Virtual threads get no ThreadCache of their own: they allocate from SharedCaches' few locked lanes
- * (attachShared), and release through the same remote paths as any other thread.
+ * (newSharedDirectBuffer), and release through the same remote paths as any other thread.
  *
  * Capacities up to SizeClasses.MAX_SIZE (1 MiB) come from slots; larger ones from a mapping of their
  * own. Heap buffers are Netty's own UnpooledHeapByteBuf, with recently freed arrays reused.
@@ -212,15 +212,39 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
         ThreadCache cache = table.get();
-        HakmemDirectByteBuf buf;
-        if (cache != null) {
-            buf = cache.takeBuffer();
-            attachMemory(cache, buf, initialCapacity);
-        } else {
-            buf = attachShared(null, initialCapacity);
+        if (cache == null) {
+            return newSharedDirectBuffer(initialCapacity, maxCapacity);
         }
+        HakmemDirectByteBuf buf = cache.takeBuffer();
+        attachMemory(cache, buf, initialCapacity);
+        return watchedOrNot(cache, buf, initialCapacity, maxCapacity);
+    }
+
+    /** A virtual thread's newDirectBuffer: all of it under a lane's lock (the lane's cache is shared). */
+    private ByteBuf newSharedDirectBuffer(int initialCapacity, int maxCapacity) {
+        SharedCaches.Lane lane = shared.lock(Thread.currentThread());
+        try {
+            lane.countAllocation();
+            HakmemDirectByteBuf buf = lane.cache.takeBuffer();
+            attachMemory(lane.cache, buf, initialCapacity);
+            return watchedOrNot(lane.cache, buf, initialCapacity, maxCapacity);
+        } finally {
+            lane.unlock();
+        }
+    }
+
+    /**
+     * Makes buf a new buffer and hands it to Netty's leak detector. A buffer the detector chose to
+     * watch comes back wrapped, and its cache lets go of it until it is released (ThreadCache.forget),
+     * so that one its user drops can be collected and reported.
+     */
+    private ByteBuf watchedOrNot(ThreadCache cache, HakmemDirectByteBuf buf, int initialCapacity, int maxCapacity) {
         buf.reset(initialCapacity, maxCapacity);
-        return toLeakAwareBuffer(buf);
+        ByteBuf out = toLeakAwareBuffer(buf);
+        if (out != buf) {
+            cache.forget(buf);
+        }
+        return out;
     }
 
     /**
@@ -491,17 +515,12 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         }
     }
 
-    /**
-     * A virtual thread's allocation: under a lane's lock, takes a buffer object (when buf is null)
-     * and points it at fresh memory for capacity.
-     */
-    private HakmemDirectByteBuf attachShared(HakmemDirectByteBuf buf, int capacity) {
+    /** A virtual thread's capacity(int) move: under a lane's lock, points buf at fresh memory. */
+    private void attachShared(HakmemDirectByteBuf buf, int capacity) {
         SharedCaches.Lane lane = shared.lock(Thread.currentThread());
         try {
             lane.countAllocation();
-            HakmemDirectByteBuf b = buf != null ? buf : lane.cache.takeBuffer();
-            attachMemory(lane.cache, b, capacity);
-            return b;
+            attachMemory(lane.cache, buf, capacity);
         } finally {
             lane.unlock();
         }

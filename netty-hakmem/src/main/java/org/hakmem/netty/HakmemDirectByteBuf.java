@@ -16,6 +16,21 @@
  * Instances are recycled: deallocate() frees the slot and hands the object back to the thread cache
  * that created it (see ThreadCache). A reference kept after release() sees refCnt 0 and throws,
  * until the object is handed out again - the same contract as Netty's pooled buffers.
+ *
+ * No reference store that changes with every allocation. Under G1 each reference store runs a
+ * post-write barrier whose first test is whether the stored object sits in another heap region than
+ * the field's. With this workload's objects all in one region the test always says no and is
+ * predicted; once the buffer objects straddle a region boundary (G1 picks 1 MiB regions for heaps
+ * under 4 GiB, and where the thread's allocation buffer ends is luck), a store of "this buffer's
+ * span" or "this buffer's memory" crosses for some buffers and not for others, the branch is
+ * mispredicted, and mixed-ws400 lost a quarter of its speed (JDK 25: 35 against 46 ops/us). So:
+ *
+ *     slot, offset, address, slotSize   ints and longs, written on every attach (no barrier)
+ *     memory, spans                     the superslab's memory and span table, written only when they
+ *                                       change (a new superslab): the compare is predicted, as nearly
+ *                                       every allocation hits the same superslab
+ *     the span                          not kept: Superslab.spanAt(spans, offset) finds it on release
+ *     slot == -1                        holds no slot (released, or huge)
  */
 package org.hakmem.netty;
 
@@ -25,6 +40,7 @@ import io.netty.util.internal.EmptyArrays;
 import io.netty.util.internal.PlatformDependent;
 import org.hakmem.netty.slab.HugeBlock;
 import org.hakmem.netty.slab.Slab;
+import org.hakmem.netty.slab.Superslab;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,16 +56,24 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
     private final HakmemByteBufAllocator alloc;
     /** The thread cache this object returns to when released. */
     final ThreadCache home;
-    /** Link in the home cache's free-object stacks. */
+    /** This object's index in its home cache's objects, or NO_ID while not kept there (ThreadCache). */
+    int id = ThreadCache.NO_ID;
+    /** Link in the home cache's local stack: the next object's id (ThreadCache). */
+    int nextFreeId;
+    /** Link in the home cache's return stack, which other threads push on (ThreadCache). */
     HakmemDirectByteBuf nextFree;
 
+    /** The memory of the last slot or huge mapping attached; kept after release (see the banner). */
     private ByteBuffer memory;
     private int offset;
     private long address;
     private int length;
-    /** The slot's span and index, or null/-1 for a huge buffer. */
-    private Slab slab;
-    private int slot;
+    /** The span table of the last slot's superslab (kept after release, so rarely stored again). */
+    private Slab[] spans;
+    /** The slot held, or -1: none (released, or a huge buffer). */
+    private int slot = -1;
+    /** The held slot's size; meaningful while slot >= 0. */
+    private int slotSize;
     private HugeBlock huge;
     private ByteBuffer tmpNioBuf;
     /**
@@ -80,19 +104,22 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
     }
 
     /** Points this object at a slot (on allocation, or when capacity(int) moves it). */
-    void attach(Slab slab, int slot) {
-        this.slab = slab;
+    void attach(Slab span, int slot) {
+        ByteBuffer m = span.memory;
+        if (memory != m) { // a superslab's memory is its own: same memory, same superslab
+            memory = m;
+            spans = span.superslab().spans();
+        }
         this.slot = slot;
+        this.slotSize = span.slotSize;
         this.huge = null;
-        this.memory = slab.memory;
-        this.offset = slab.offset(slot);
-        this.address = slab.address(slot);
+        this.offset = span.offset(slot);
+        this.address = span.address(slot);
         this.tmpNioBuf = null;
     }
 
     /** Points this object at a huge mapping of its own. */
     void attach(HugeBlock block) {
-        this.slab = null;
         this.slot = -1;
         this.huge = block;
         this.memory = block.memory;
@@ -103,7 +130,7 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
 
     /** Bytes of memory this buffer holds (its slot's size, or its huge mapping's); released: its capacity. */
     int slotCapacity() {
-        return slab != null ? slab.slotSize : huge != null ? (int) Math.min(Integer.MAX_VALUE, huge.size) : length;
+        return slot >= 0 ? slotSize : huge != null ? (int) Math.min(Integer.MAX_VALUE, huge.size) : length;
     }
 
     @Override
@@ -113,10 +140,16 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         home.recycle(this);
     }
 
+    /** The span of the slot held, or null (see the banner: found, not kept). */
+    Slab span() {
+        return slot >= 0 ? Superslab.spanAt(spans, offset) : null;
+    }
+
     private void freeMemory() {
-        if (slab != null) {
-            alloc.freeSlot(slab, slot);
-            slab = null;
+        int s = slot;
+        if (s >= 0) {
+            alloc.freeSlot(Superslab.spanAt(spans, offset), s);
+            slot = -1;
         } else if (huge != null) {
             alloc.freeHuge(huge);
             huge = null;
@@ -149,7 +182,7 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         if (newCapacity == length) {
             return this;
         }
-        if (alloc.fitsInPlace(newCapacity, slab, huge)) {
+        if (alloc.fitsInPlace(newCapacity, span(), huge)) {
             setLength(newCapacity);
         } else {
             moveTo(newCapacity);
@@ -170,7 +203,7 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
     private void moveTo(int newCapacity) {
         ByteBuffer oldMemory = memory;
         int oldOffset = offset;
-        Slab oldSlab = slab;
+        Slab oldSlab = span();
         int oldSlot = slot;
         HugeBlock oldHuge = huge;
         alloc.attachMemory(this, newCapacity);

@@ -627,7 +627,7 @@ class BufferEdgeCasesTest {
     }
 
     private static org.hakmem.netty.slab.Slab rawSlab(ByteBuf b) {
-        return fieldOf(raw(b), "slab");
+        return raw(b).span();
     }
 
     private static org.hakmem.netty.slab.HugeBlock rawHuge(ByteBuf b) {

@@ -270,6 +270,11 @@ public final class Slab extends SlabPadding {
     }
 
     /** Offset of a slot in {@link #memory}. */
+    /** The superslab this span cuts. */
+    public Superslab superslab() {
+        return superslab;
+    }
+
     public int offset(int slot) {
         return baseOffset + slot * slotSize;
     }

@@ -155,7 +155,7 @@ public class SuperslabPool {
     private Slab newSpan(Superslab ss, int first, int sizeClass, SlabOwner owner) {
         Slab s = new Slab(ss, first, sizeClass, takeNextArray(sizeClass));
         spansAcquiredByClass[sizeClass]++;
-        ss.markLive(first, s.slabCount, sizeClass);
+        ss.markLive(s);
         s.setOwner(owner);
         liveSpans.put(s, Boolean.TRUE);
         return s;
