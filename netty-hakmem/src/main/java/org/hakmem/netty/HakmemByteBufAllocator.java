@@ -215,9 +215,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         if (cache == null) {
             return newSharedDirectBuffer(initialCapacity, maxCapacity);
         }
-        HakmemDirectByteBuf buf = cache.takeBuffer();
-        attachMemory(cache, buf, initialCapacity);
-        return watchedOrNot(cache, buf, initialCapacity, maxCapacity);
+        return newDirectBuffer(cache, initialCapacity, maxCapacity);
     }
 
     /** A virtual thread's newDirectBuffer: all of it under a lane's lock (the lane's cache is shared). */
@@ -225,20 +223,21 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         SharedCaches.Lane lane = shared.lock(Thread.currentThread());
         try {
             lane.countAllocation();
-            HakmemDirectByteBuf buf = lane.cache.takeBuffer();
-            attachMemory(lane.cache, buf, initialCapacity);
-            return watchedOrNot(lane.cache, buf, initialCapacity, maxCapacity);
+            return newDirectBuffer(lane.cache, initialCapacity, maxCapacity);
         } finally {
             lane.unlock();
         }
     }
 
     /**
-     * Makes buf a new buffer and hands it to Netty's leak detector. A buffer the detector chose to
-     * watch comes back wrapped, and its cache lets go of it until it is released (ThreadCache.forget),
-     * so that one its user drops can be collected and reported.
+     * A new buffer from cache (the caller owns it, or holds its lane's lock), handed to Netty's leak
+     * detector. A buffer the detector chose to watch comes back wrapped, and its cache lets go of it
+     * until it is released (ThreadCache.forget), so that one its user drops can be collected and
+     * reported.
      */
-    private ByteBuf watchedOrNot(ThreadCache cache, HakmemDirectByteBuf buf, int initialCapacity, int maxCapacity) {
+    private ByteBuf newDirectBuffer(ThreadCache cache, int initialCapacity, int maxCapacity) {
+        HakmemDirectByteBuf buf = cache.takeBuffer();
+        attachMemory(cache, buf, initialCapacity);
         buf.reset(initialCapacity, maxCapacity);
         ByteBuf out = toLeakAwareBuffer(buf);
         if (out != buf) {

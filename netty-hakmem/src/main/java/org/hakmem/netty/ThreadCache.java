@@ -191,11 +191,6 @@ final class ThreadCache extends ThreadCachePadding {
         return freeCount;
     }
 
-    /** Objects kept in objects[], live or free (tests). */
-    int keptObjects() {
-        return idLimit - vacantCount;
-    }
-
     /** A recently freed array of exactly this length, or null. Owner thread only. */
     byte[] takeArray(int length) {
         for (int i = 0; i < arrays.length; i++) {

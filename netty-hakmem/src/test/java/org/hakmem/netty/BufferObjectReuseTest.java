@@ -44,7 +44,7 @@ class BufferObjectReuseTest {
     void recycledObjectsFollowTheirSlotsAcrossSuperslabsAndHugeMappings() {
         Random rnd = new Random(20261203L);
         List<ByteBuf> live = new ArrayList<>();
-        Set<Integer> superslabsSeen = new java.util.HashSet<>();
+        Set<ByteBuffer> superslabsSeen = Collections.newSetFromMap(new IdentityHashMap<>());
         int moves = 0;
         for (int step = 0; step < 4000; step++) {
             if (live.size() < 24 || (live.size() < 96 && rnd.nextBoolean())) {
@@ -55,7 +55,7 @@ class BufferObjectReuseTest {
                 check(b, step);
                 Slab span = raw.span();
                 if (span != null) {
-                    superslabsSeen.add(System.identityHashCode(span.memory));
+                    superslabsSeen.add(span.memory); // each superslab has a memory of its own
                     if (before != null && before.memory != span.memory) {
                         moves++;
                     }
