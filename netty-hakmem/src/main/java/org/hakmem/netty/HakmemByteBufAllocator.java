@@ -108,7 +108,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
                 // everyone's reach for as long as the thread lives.
                 return kept;
             }
-            ThreadCache cache = new ThreadCache(HakmemByteBufAllocator.this, registry.register());
+            ThreadCache cache = new ThreadCache(registry.register());
             table.add(cache);
             return cache;
         }
@@ -138,7 +138,7 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         this.os = os;
         this.pool = new SuperslabPool(os, policy, config.keptHugeBytes(os.maxMappedBytes()));
         this.registry = new HeapRegistry(pool, policy, () -> table.removeDead(), this::releaseFreeLanes);
-        this.shared = new SharedCaches(this, registry, Runtime.getRuntime().availableProcessors());
+        this.shared = new SharedCaches(registry, Runtime.getRuntime().availableProcessors());
         this.metric = new HakmemAllocatorMetric(this);
         if (policy.purgeIntervalNanos() > 0) {
             BackgroundPurger.schedule(this, policy.purgeIntervalNanos());
@@ -230,20 +230,53 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
     }
 
     /**
-     * A new buffer from cache (the caller owns it, or holds its lane's lock), handed to Netty's leak
-     * detector. A buffer the detector chose to watch comes back wrapped, and its cache lets go of it
-     * until it is released (ThreadCache.forget), so that one its user drops can be collected and
-     * reported.
+     * A new buffer from cache's heap (the caller owns it, or holds its lane's lock), handed to Netty's
+     * leak detector. A slot's buffer is the object bound to the slot (HakmemDirectByteBuf's banner); a
+     * buffer the detector chose to watch comes back wrapped, and leaves its span's array until it is
+     * released, so that one its user drops can be collected and reported.
      */
     private ByteBuf newDirectBuffer(ThreadCache cache, int initialCapacity, int maxCapacity) {
-        HakmemDirectByteBuf buf = cache.takeBuffer();
-        attachMemory(cache, buf, initialCapacity);
+        HakmemDirectByteBuf buf;
+        if (initialCapacity <= SizeClasses.MAX_SIZE) {
+            Slab span = cache.heap.spanWithFreeSlot(SizeClasses.classOf(initialCapacity));
+            buf = boundBuffer(span, span.pop());
+        } else {
+            buf = new HakmemDirectByteBuf(this);
+            buf.attach(cache.heap.mapHuge(initialCapacity));
+        }
         buf.reset(initialCapacity, maxCapacity);
         ByteBuf out = toLeakAwareBuffer(buf);
         if (out != buf) {
-            cache.forget(buf);
+            buf.watch();
         }
         return out;
+    }
+
+    /** The object bound to slot of span (just popped): the one in the array, or a new one. */
+    private HakmemDirectByteBuf boundBuffer(Slab span, int slot) {
+        Object o = span.buffers[slot];
+        if (o != null) {
+            HakmemDirectByteBuf b = (HakmemDirectByteBuf) o;
+            if (!b.boundTo(span)) {
+                b.bind(span, slot); // left by a released span of the class (SuperslabPool.newDescriptor)
+            }
+            return b;
+        }
+        return bindNewBuffer(span, slot);
+    }
+
+    /** A new object for the slot's first allocation; the slot goes back if the object cannot be made. */
+    private HakmemDirectByteBuf bindNewBuffer(Slab span, int slot) {
+        HakmemDirectByteBuf b;
+        try {
+            b = new HakmemDirectByteBuf(this);
+        } catch (Throwable t) { // OutOfMemoryError: the slot would be lost with the object
+            ThreadHeap.free(span, slot);
+            throw t;
+        }
+        b.bind(span, slot);
+        span.buffers[slot] = b;
+        return b;
     }
 
     /**
@@ -442,6 +475,11 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         return this;
     }
 
+    /** The calling thread's cache, or null if it has none yet (tests). */
+    ThreadCache cacheOfThisThread() {
+        return table.peek();
+    }
+
     /** Groups watched now (tests). */
     int watchedGroups() {
         return watchedLoops.size();
@@ -525,13 +563,13 @@ public final class HakmemByteBufAllocator extends AbstractByteBufAllocator imple
         }
     }
 
-    /** The one place a capacity becomes memory: a slot up to MAX_SIZE, else a mapping of its own. */
+    /** A move's new memory: a slot up to MAX_SIZE, else a mapping of its own. */
     private void attachMemory(ThreadCache cache, HakmemDirectByteBuf buf, int capacity) {
         if (capacity <= SizeClasses.MAX_SIZE) {
             Slab span = cache.heap.spanWithFreeSlot(SizeClasses.classOf(capacity));
-            buf.attach(span, span.pop());
+            buf.moveToSlot(span, span.pop());
         } else {
-            buf.attach(cache.heap.mapHuge(capacity));
+            buf.moveToHuge(cache.heap.mapHuge(capacity));
         }
     }
 

@@ -13,9 +13,29 @@
  * has already checked the index against capacity() and the reference count, so a released buffer or
  * a bad index never reaches memory. The reference count itself is RefCountedByteBuf's.
  *
- * Instances are recycled: deallocate() frees the slot and hands the object back to the thread cache
- * that created it (see ThreadCache). A reference kept after release() sees refCnt 0 and throws,
- * until the object is handed out again - the same contract as Netty's pooled buffers.
+ * Each object is bound to one slot: the span keeps it at the slot's index (Slab.buffers), and an
+ * allocation that pops the slot takes the object there. Releasing frees the slot and leaves the
+ * object where it is, so nothing is pushed, popped or pointed at new memory on reuse:
+ *
+ *     span.buffers:  [ b0 ][null][ b2 ][ b3 ] ...     b0, b3: out (slots 0, 3 allocated)
+ *                      |            |                 b2: released, handed out with slot 2 next
+ *                      v            v                 null: never used, or its object went elsewhere
+ *     slot:          [ 0  ][ 1  ][ 2  ][ 3  ]
+ *
+ * A reference kept after release() sees refCnt 0 and throws, until the object is handed out again -
+ * the same contract as Netty's pooled buffers. The rest of the rules:
+ *
+ *     a move (capacity(int))   takes the new slot's object's place, and the slot it leaves gets that
+ *                              object (moveToSlot); leaving for a huge mapping, the slot it leaves
+ *                              gets none (a new object on its next allocation)
+ *     a huge buffer            a new object, dropped on release
+ *     leak detector            a buffer Netty's detector watches is taken out of its span's array
+ *                              while it is out (watch), so that one its user drops can be collected
+ *                              and reported; released, it goes back in
+ *     release on any thread    freeing the slot is the object's last touch: the slot's next
+ *                              allocation may take the object at once, on the owner's thread
+ *     span churn               a released span's arrays go to the class's next span with their
+ *                              objects (SuperslabPool.newDescriptor), bound again on first use
  *
  * No reference store that changes with every allocation. Under G1 each reference store runs a
  * post-write barrier whose first test is whether the stored object sits in another heap region than
@@ -23,14 +43,8 @@
  * predicted; once the buffer objects straddle a region boundary (G1 picks 1 MiB regions for heaps
  * under 4 GiB, and where the thread's allocation buffer ends is luck), a store of "this buffer's
  * span" or "this buffer's memory" crosses for some buffers and not for others, the branch is
- * mispredicted, and mixed-ws400 lost a quarter of its speed (JDK 25: 35 against 46 ops/us). So:
- *
- *     slot, offset, address, slotSize   ints and longs, written on every attach (no barrier)
- *     memory, spans                     the superslab's memory and span table, written only when they
- *                                       change (a new superslab): the compare is predicted, as nearly
- *                                       every allocation hits the same superslab
- *     the span                          not kept: Superslab.spanAt(spans, offset) finds it on release
- *     slot == -1                        holds no slot (released, or huge)
+ * mispredicted, and mixed-ws400 lost a quarter of its speed (JDK 25: 35 against 46 ops/us). Bound
+ * objects store span and memory when they are bound, not when they are handed out.
  */
 package org.hakmem.netty;
 
@@ -40,7 +54,6 @@ import io.netty.util.internal.EmptyArrays;
 import io.netty.util.internal.PlatformDependent;
 import org.hakmem.netty.slab.HugeBlock;
 import org.hakmem.netty.slab.Slab;
-import org.hakmem.netty.slab.Superslab;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,27 +67,20 @@ import java.nio.channels.ScatteringByteChannel;
 
 final class HakmemDirectByteBuf extends RefCountedByteBuf {
     private final HakmemByteBufAllocator alloc;
-    /** The thread cache this object returns to when released. */
-    final ThreadCache home;
-    /** This object's index in its home cache's objects, or NO_ID while not kept there (ThreadCache). */
-    int id = ThreadCache.NO_ID;
-    /** Link in the home cache's local stack: the next object's id (ThreadCache). */
-    int nextFreeId;
-    /** Link in the home cache's return stack, which other threads push on (ThreadCache). */
-    HakmemDirectByteBuf nextFree;
-
-    /** The memory of the last slot or huge mapping attached; kept after release (see the banner). */
+    /** The span of the slot this object is bound to (or holds, while watched); null: a huge buffer. */
+    private Slab span;
+    /** The slot in span; kept after release (the object stays bound to it). */
+    private int slot = -1;
+    /** span's slot size. */
+    private int slotSize;
+    /** The memory of the slot or huge mapping; kept after release. */
     private ByteBuffer memory;
     private int offset;
     private long address;
     private int length;
-    /** The span table of the last slot's superslab (kept after release, so rarely stored again). */
-    private Slab[] spans;
-    /** The slot held, or -1: none (released, or a huge buffer). */
-    private int slot = -1;
-    /** The held slot's size; meaningful while slot >= 0. */
-    private int slotSize;
     private HugeBlock huge;
+    /** Out and watched by Netty's leak detector: not in its span's array until released (see watch). */
+    private boolean watched;
     private ByteBuffer tmpNioBuf;
     /**
      * Null, except while a write that may grow this buffer runs (holdingOldMemory): then NONE, or the
@@ -82,10 +88,9 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
      */
     private OldMemory held;
 
-    HakmemDirectByteBuf(HakmemByteBufAllocator alloc, ThreadCache home) {
+    HakmemDirectByteBuf(HakmemByteBufAllocator alloc) {
         super(0);
         this.alloc = alloc;
-        this.home = home;
     }
 
     /**
@@ -103,23 +108,26 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         markWriterIndex();
     }
 
-    /** Points this object at a slot (on allocation, or when capacity(int) moves it). */
-    void attach(Slab span, int slot) {
-        ByteBuffer m = span.memory;
-        if (memory != m) { // a superslab's memory is its own: same memory, same superslab
-            memory = m;
-            spans = span.superslab().spans();
-        }
+    /** Binds this object to a slot: a new object, or one a released span left in the array. */
+    void bind(Slab span, int slot) {
+        this.span = span;
         this.slot = slot;
         this.slotSize = span.slotSize;
         this.huge = null;
+        this.memory = span.memory;
         this.offset = span.offset(slot);
         this.address = span.address(slot);
         this.tmpNioBuf = null;
     }
 
-    /** Points this object at a huge mapping of its own. */
+    /** Whether this object is bound to a slot of span (not to an earlier span's, nor huge). */
+    boolean boundTo(Slab span) {
+        return this.span == span;
+    }
+
+    /** Points this new object at a huge mapping of its own. */
     void attach(HugeBlock block) {
+        this.span = null;
         this.slot = -1;
         this.huge = block;
         this.memory = block.memory;
@@ -128,32 +136,71 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         this.tmpNioBuf = null;
     }
 
+    /**
+     * Netty's leak detector watches this buffer: out of its span's array until released, or the array
+     * would keep it reachable after its user dropped it, and the detector would never report it.
+     */
+    void watch() {
+        watched = true;
+        if (span != null) {
+            span.buffers[slot] = null;
+        }
+    }
+
+    /**
+     * A move (capacity(int)) to newSlot of newSpan, just popped: this object takes the place of the
+     * one bound there, which goes to the slot this one leaves (still held until the move frees it).
+     */
+    void moveToSlot(Slab newSpan, int newSlot) {
+        Object displaced = newSpan.buffers[newSlot];
+        if (span != null) {
+            span.buffers[slot] = displaced;
+            if (displaced != null) {
+                ((HakmemDirectByteBuf) displaced).bind(span, slot);
+            }
+        }
+        newSpan.buffers[newSlot] = watched ? null : this;
+        bind(newSpan, newSlot);
+    }
+
+    /** A move to a huge mapping: the slot left behind keeps no object (its next allocation makes one). */
+    void moveToHuge(HugeBlock block) {
+        if (span != null) {
+            span.buffers[slot] = null;
+        }
+        attach(block);
+    }
+
     /** Bytes of memory this buffer holds (its slot's size, or its huge mapping's); released: its capacity. */
     int slotCapacity() {
-        return slot >= 0 ? slotSize : huge != null ? (int) Math.min(Integer.MAX_VALUE, huge.size) : length;
+        if (refCnt() == 0) {
+            return length;
+        }
+        return span != null ? slotSize : (int) Math.min(Integer.MAX_VALUE, huge.size);
     }
 
+    /**
+     * Frees the slot, the object staying bound to it (back in the array if it was watched); or unmaps
+     * the huge mapping, the object left to the GC. Freeing the slot is the last touch: from then on
+     * the slot's next allocation may hand this object out, on another thread.
+     */
     @Override
     protected void deallocate() {
-        // memory stays set: refCnt 0 already blocks every access, and attach overwrites it on reuse.
-        freeMemory();
-        home.recycle(this);
-    }
-
-    /** The span of the slot held, or null (see the banner: found, not kept). */
-    Slab span() {
-        return slot >= 0 ? Superslab.spanAt(spans, offset) : null;
-    }
-
-    private void freeMemory() {
-        int s = slot;
-        if (s >= 0) {
-            alloc.freeSlot(Superslab.spanAt(spans, offset), s);
-            slot = -1;
-        } else if (huge != null) {
+        Slab s = span;
+        if (s != null) {
+            if (watched) {
+                watched = false;
+                s.buffers[slot] = this;
+            }
+            alloc.freeSlot(s, slot);
+        } else {
             alloc.freeHuge(huge);
-            huge = null;
         }
+    }
+
+    /** The span of the slot held, or null: a huge buffer. Meaningful while the buffer is not released. */
+    Slab span() {
+        return span;
     }
 
     // ---- capacity ----
@@ -203,7 +250,7 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
     private void moveTo(int newCapacity) {
         ByteBuffer oldMemory = memory;
         int oldOffset = offset;
-        Slab oldSlab = span();
+        Slab oldSlab = span;
         int oldSlot = slot;
         HugeBlock oldHuge = huge;
         alloc.attachMemory(this, newCapacity);

@@ -58,17 +58,15 @@ final class SharedCaches {
         }
     }
 
-    private final HakmemByteBufAllocator alloc;
     private final HeapRegistry registry;
     private final int laneCount;
     /** Null until a virtual thread first allocates; written once under this. */
     private volatile Lane[] lanes;
 
-    SharedCaches(HakmemByteBufAllocator alloc, HeapRegistry registry, int laneCount) {
+    SharedCaches(HeapRegistry registry, int laneCount) {
         if (laneCount < 1) {
             throw new IllegalArgumentException("laneCount must be at least 1: " + laneCount);
         }
-        this.alloc = alloc;
         this.registry = registry;
         this.laneCount = laneCount;
     }
@@ -172,7 +170,7 @@ final class SharedCaches {
                 // Never started: no thread is ever the lane's owner, so every release is remote. It
                 // inherits no thread-locals from the virtual thread that happens to create it.
                 Thread placeholder = new Thread(null, null, "netty-hakmem-shared-lane-" + i, 0, false);
-                all[i] = new Lane(new ThreadCache(alloc, registry.newSharedHeap(placeholder)));
+                all[i] = new Lane(new ThreadCache(registry.newSharedHeap(placeholder)));
             }
             lanes = all;
         }

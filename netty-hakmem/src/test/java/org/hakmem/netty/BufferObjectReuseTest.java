@@ -2,6 +2,7 @@ package org.hakmem.netty;
 
 import com.sun.jna.Pointer;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ResourceLeakDetector;
 import org.hakmem.netty.slab.Slab;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,22 +14,24 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A recycled buffer object keeps what it held last (its superslab's memory and span table) and stores
- * them again only when the new slot is in another superslab, and it finds its span from its offset
- * instead of keeping it (HakmemDirectByteBuf's banner). These tests move recycled objects between
- * superslabs and between slots and huge mappings, and check each buffer against what it must see: its
- * span holds its address, the ByteBuffer path reads the bytes native code reads at memoryAddress(),
- * and releasing everything gives every slot back to the span it came from. The local stack of
- * objects (ThreadCache) is linked by ids; its cap and its reuse of ids are checked too.
+ * Buffer objects are bound to their slots (HakmemDirectByteBuf's banner): a span keeps each slot's
+ * object, an allocation takes the object of the slot it pops, a move swaps objects between the slots
+ * it takes and leaves, a watched buffer leaves the array while it is out, and a released span's array
+ * goes to the class's next span with its objects. These tests drive all of that and check each live
+ * buffer against what it must see: its span holds its address and has it at its slot, the primitive
+ * path, the ByteBuffer path and native code at memoryAddress() read its own pattern, and no object is
+ * out twice.
  */
 @ExtendWith(WithoutLeakTracking.class)
 @ResourceLock(WithoutLeakTracking.LEVEL)
@@ -41,47 +44,62 @@ class BufferObjectReuseTest {
     }
 
     @Test
-    void recycledObjectsFollowTheirSlotsAcrossSuperslabsAndHugeMappings() {
+    void objectsStayWithTheirSlotsThroughMovesHugeMappingsAndSpanChurn() {
         Random rnd = new Random(20261203L);
         List<ByteBuf> live = new ArrayList<>();
-        Set<ByteBuffer> superslabsSeen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<HakmemDirectByteBuf, Integer> patterns = new IdentityHashMap<>();
+        Map<HakmemDirectByteBuf, Slab> lastSpan = new IdentityHashMap<>();
+        int reused = 0;
+        int reboundToAnotherSpan = 0;
         int moves = 0;
-        for (int step = 0; step < 4000; step++) {
-            if (live.size() < 24 || (live.size() < 96 && rnd.nextBoolean())) {
+        for (int step = 0; step < 6000; step++) {
+            int op = rnd.nextInt(10);
+            if (live.size() < 24 || (op < 4 && live.size() < 96)) {
                 ByteBuf b = alloc.directBuffer(size(rnd));
                 HakmemDirectByteBuf raw = (HakmemDirectByteBuf) b;
-                Slab before = lastSpan.get(raw);
-                fill(b, step);
-                check(b, step);
-                Slab span = raw.span();
-                if (span != null) {
-                    superslabsSeen.add(span.memory); // each superslab has a memory of its own
-                    if (before != null && before.memory != span.memory) {
-                        moves++;
+                assertNull(patterns.put(raw, step), "an object handed out while it is out already");
+                if (lastSpan.containsKey(raw)) {
+                    reused++;
+                    Slab before = lastSpan.get(raw);
+                    if (before != null && raw.span() != null && before != raw.span()) {
+                        reboundToAnotherSpan++;
                     }
                 }
-                lastSpan.put(raw, span);
-                patterns.put(raw, step);
+                lastSpan.put(raw, raw.span());
+                fill(b, step);
                 live.add(b);
-            } else {
+            } else if (op < 8) {
                 ByteBuf b = live.remove(rnd.nextInt(live.size()));
-                check(b, patterns.get((HakmemDirectByteBuf) b));
+                check(b, patterns.remove((HakmemDirectByteBuf) b));
                 b.release();
+            } else if (op < 9) {
+                ByteBuf b = live.get(rnd.nextInt(live.size()));
+                HakmemDirectByteBuf raw = (HakmemDirectByteBuf) b;
+                int seed = patterns.get(raw);
+                Slab from = raw.span();
+                b.capacity(size(rnd));
+                moves += raw.span() != from ? 1 : 0;
+                fill(b, seed); // the kept prefix already holds it; the rest is new
+            } else {
+                alloc.trim(); // empty spans go back; their arrays (and objects) go to the next spans
+            }
+            if (step % 200 == 0) {
+                for (ByteBuf b : live) {
+                    check(b, patterns.get((HakmemDirectByteBuf) b));
+                }
             }
         }
         for (ByteBuf b : live) {
             check(b, patterns.get((HakmemDirectByteBuf) b));
             b.release();
         }
-        assertTrue(superslabsSeen.size() >= 3, "superslabs used: " + superslabsSeen.size());
-        assertTrue(moves > 100, "recycled objects that changed superslab: " + moves);
+        assertTrue(reused > 1000, "allocations that got an object used before: " + reused);
+        assertTrue(reboundToAnotherSpan > 10, "objects handed out again on another span: " + reboundToAnotherSpan);
+        assertTrue(moves > 300, "moves to another span or a huge mapping: " + moves);
         assertEquals(0, alloc.metric().usedDirectMemory(), "bytes still counted live after every release");
         alloc.trim();
         assertEquals(0, alloc.metric().liveSpans(), "spans left after every release and a trim");
     }
-
-    private final IdentityHashMap<HakmemDirectByteBuf, Slab> lastSpan = new IdentityHashMap<>();
-    private final IdentityHashMap<HakmemDirectByteBuf, Integer> patterns = new IdentityHashMap<>();
 
     /** Small and mid slots, whole-span slots of up to 1 MiB, and huge mappings just past it. */
     private static int size(Random rnd) {
@@ -109,8 +127,9 @@ class BufferObjectReuseTest {
     }
 
     /**
-     * The buffer's span holds its address, and three readers agree on the pattern: the primitive path,
-     * the ByteBuffer path (memory at offset) and native code at memoryAddress().
+     * The buffer's span holds its address and has it at its slot, and three readers agree on the
+     * pattern: the primitive path, the ByteBuffer path (memory at offset) and native code at
+     * memoryAddress().
      */
     private static void check(ByteBuf b, int seed) {
         HakmemDirectByteBuf raw = (HakmemDirectByteBuf) b;
@@ -121,6 +140,7 @@ class BufferObjectReuseTest {
             assertTrue(address >= span.baseAddress
                             && address + b.capacity() <= span.baseAddress + (long) span.slotCount * span.slotSize,
                     "buffer at " + Long.toHexString(address) + " outside its span " + span);
+            assertSame(raw, span.buffers[slotOf(raw)], "a live buffer not at its slot in its span's array");
         } else {
             assertNull(span, "a huge buffer with a span: " + b);
         }
@@ -134,6 +154,11 @@ class BufferObjectReuseTest {
         }
     }
 
+    private static int slotOf(HakmemDirectByteBuf live) {
+        Slab span = live.span();
+        return (int) ((live.memoryAddress() - span.baseAddress) / span.slotSize);
+    }
+
     private static int[] probes(int capacity) {
         int n = (capacity - 1) / 4096 + 2;
         int[] at = new int[n];
@@ -145,66 +170,132 @@ class BufferObjectReuseTest {
     }
 
     @Test
-    void theLocalStackKeepsAtMostItsCapAndMakesNewObjectsPastIt() {
-        int n = ThreadCache.MAX_CACHED_BUFFERS + 500;
-        List<ByteBuf> first = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            first.add(alloc.directBuffer(64));
+    void aReleasedSlotHandsOutTheSameObjectAtTheSameAddress() {
+        Map<HakmemDirectByteBuf, Long> addresses = new IdentityHashMap<>();
+        List<ByteBuf> first = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            ByteBuf b = alloc.directBuffer(128);
+            addresses.put((HakmemDirectByteBuf) b, b.memoryAddress());
+            first.add(b);
         }
-        ThreadCache cache = ((HakmemDirectByteBuf) first.get(0)).home;
-        assertEquals(0, cache.cachedBuffers());
-        Set<HakmemDirectByteBuf> firstObjects = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (ByteBuf b : first) {
-            firstObjects.add((HakmemDirectByteBuf) b);
-            b.release();
-        }
-        assertEquals(ThreadCache.MAX_CACHED_BUFFERS, cache.cachedBuffers(), "objects kept on the local stack");
+        Collections.shuffle(first, new Random(7));
+        first.forEach(ByteBuf::release);
 
-        // Taken again: the kept objects first (each once), then new ones, which take the dropped ids.
-        Set<HakmemDirectByteBuf> second = Collections.newSetFromMap(new IdentityHashMap<>());
-        Set<Integer> ids = new java.util.HashSet<>();
-        List<ByteBuf> again = new ArrayList<>(n);
-        int reused = 0;
-        for (int i = 0; i < n; i++) {
-            ByteBuf b = alloc.directBuffer(64);
-            HakmemDirectByteBuf raw = (HakmemDirectByteBuf) b;
-            assertTrue(second.add(raw), "one object handed out twice: " + raw.id);
-            assertTrue(ids.add(raw.id), "two live objects with id " + raw.id);
-            reused += firstObjects.contains(raw) ? 1 : 0;
-            b.setLong(56, i);
-            again.add(b);
+        Map<HakmemDirectByteBuf, Long> again = new IdentityHashMap<>();
+        List<ByteBuf> second = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            ByteBuf b = alloc.directBuffer(128 - i % 8); // the same class (128 B)
+            assertNull(again.put((HakmemDirectByteBuf) b, b.memoryAddress()), "one object handed out twice");
+            b.setLong(0, i);
+            second.add(b);
         }
-        assertEquals(ThreadCache.MAX_CACHED_BUFFERS, reused, "objects reused from the local stack");
-        assertEquals(n, ids.size());
-        assertTrue(ids.stream().allMatch(id -> id < n), "ids past the number ever live at once: " + ids.stream().max(Integer::compare));
-        for (int i = 0; i < n; i++) {
-            assertEquals(i, again.get(i).getLong(56));
-            again.get(i).release();
+        long atTheirSlots = again.entrySet().stream().filter(e -> e.getValue().equals(addresses.get(e.getKey()))).count();
+        assertEquals(300, atTheirSlots, "objects back with the slot they had");
+        for (int i = 0; i < 300; i++) {
+            assertEquals(i, second.get(i).getLong(0));
+            second.get(i).release();
         }
     }
 
+    /**
+     * Slots freed on another thread wait on the span's remote list until the owner runs out of local
+     * ones; the owner then takes them with their objects. So the owner allocates until it has had them.
+     */
     @Test
-    void objectsReleasedOnAnotherThreadComeBackThroughTheReturnStack() throws Exception {
+    void objectsReleasedOnAnotherThreadComeBackWithTheirSlots() throws Exception {
         List<ByteBuf> bufs = new ArrayList<>();
+        Map<HakmemDirectByteBuf, Long> addresses = new IdentityHashMap<>();
         for (int i = 0; i < 300; i++) {
-            bufs.add(alloc.directBuffer(128));
+            ByteBuf b = alloc.directBuffer(128);
+            addresses.put((HakmemDirectByteBuf) b, b.memoryAddress());
+            bufs.add(b);
         }
-        Set<HakmemDirectByteBuf> made = Collections.newSetFromMap(new IdentityHashMap<>());
-        bufs.forEach(b -> made.add((HakmemDirectByteBuf) b));
-        ThreadCache cache = ((HakmemDirectByteBuf) bufs.get(0)).home;
         Thread other = new Thread(() -> bufs.forEach(ByteBuf::release));
         other.start();
         other.join();
-        assertEquals(0, cache.cachedBuffers(), "remote releases went on the local stack");
 
-        Set<HakmemDirectByteBuf> taken = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<HakmemDirectByteBuf, Long> taken = new IdentityHashMap<>();
         List<ByteBuf> again = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
+        int backAtTheirSlots = 0;
+        for (int i = 0; i < 4000 && backAtTheirSlots < 300; i++) {
             ByteBuf b = alloc.directBuffer(128);
-            assertTrue(taken.add((HakmemDirectByteBuf) b), "one object handed out twice");
+            HakmemDirectByteBuf raw = (HakmemDirectByteBuf) b;
+            assertNull(taken.put(raw, b.memoryAddress()), "one object handed out twice");
+            Long was = addresses.get(raw);
+            if (was != null) {
+                assertEquals((long) was, b.memoryAddress(), "an object released elsewhere came back on another slot");
+                backAtTheirSlots++;
+            }
             again.add(b);
         }
-        assertEquals(made, taken, "the objects released elsewhere are the ones handed out again");
+        assertEquals(300, backAtTheirSlots, "objects released elsewhere and handed out again");
         again.forEach(ByteBuf::release);
+    }
+
+    @Test
+    void aMoveSwapsObjectsBetweenTheSlotItTakesAndTheSlotItLeaves() {
+        ByteBuf a = alloc.directBuffer(64);
+        a.writeLong(0x1122334455667788L);
+        long aWasAt = a.memoryAddress();
+        ByteBuf c = alloc.directBuffer(4096);
+        long cWasAt = c.memoryAddress();
+        c.release(); // its slot is the 4 KiB class's next
+
+        a.capacity(4096);
+        HakmemDirectByteBuf raw = (HakmemDirectByteBuf) a;
+        assertEquals(cWasAt, a.memoryAddress(), "the move took the 4 KiB class's last freed slot");
+        assertSame(raw, raw.span().buffers[slotOf(raw)], "the moved buffer is its new slot's object");
+        assertEquals(0x1122334455667788L, a.getLong(0));
+
+        ByteBuf next64 = alloc.directBuffer(64);
+        assertSame(c, next64, "the slot a left holds the object a displaced");
+        assertEquals(aWasAt, next64.memoryAddress(), "bound to the slot a left");
+        next64.setLong(0, -1L);
+        assertEquals(0x1122334455667788L, a.getLong(0), "writing the displaced object left a alone");
+
+        a.capacity(2 << 20); // to a huge mapping: the 4 KiB slot keeps no object
+        assertNull(((HakmemDirectByteBuf) a).span());
+        ByteBuf next4k = alloc.directBuffer(4096);
+        assertEquals(cWasAt, next4k.memoryAddress());
+        assertNotSame(a, next4k, "a huge buffer handed out again for the slot it left");
+        assertNotSame(c, next4k);
+        assertEquals(0x1122334455667788L, a.getLong(0));
+
+        a.capacity(64); // back to a slot: a takes the 64 B class's freed slot's place
+        assertSame(a, ((HakmemDirectByteBuf) a).span().buffers[slotOf((HakmemDirectByteBuf) a)]);
+        assertEquals(0x1122334455667788L, a.getLong(0));
+        next64.release();
+        next4k.release();
+        a.release();
+        assertEquals(0, alloc.metric().usedDirectMemory());
+    }
+
+    @Test
+    void aBufferTheLeakDetectorWatchesLeavesItsSpansArrayUntilReleased() {
+        ResourceLeakDetector.Level saved = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+        try {
+            ByteBuf watched = alloc.directBuffer(256);
+            HakmemDirectByteBuf raw = AllocatorBehaviourTest.unwrap(watched);
+            assertNotSame(raw, watched, "PARANOID wraps every buffer");
+            Slab span = raw.span();
+            int slot = slotOf(raw);
+            assertNull(span.buffers[slot], "the span's array keeps a watched buffer reachable");
+
+            watched.capacity(2000); // a watched buffer's move keeps it out of the new slot's array too
+            assertNull(raw.span().buffers[slotOf(raw)], "a watched buffer put in its new slot's array");
+            assertNull(span.buffers[slot], "the slot it left got an object out of nowhere");
+            Slab nowIn = raw.span();
+            int nowAt = slotOf(raw);
+
+            watched.release();
+            assertSame(raw, nowIn.buffers[nowAt], "released, the object goes back to its slot");
+            ByteBuf again = alloc.directBuffer(2000);
+            assertSame(raw, AllocatorBehaviourTest.unwrap(again), "and comes out with it");
+            again.release();
+        } finally {
+            ResourceLeakDetector.setLevel(saved);
+        }
+        assertEquals(0, alloc.metric().usedDirectMemory());
     }
 }

@@ -19,20 +19,22 @@ class ThreadCacheTableTest {
     private final HakmemByteBufAllocator alloc = HakmemByteBufAllocator.builder().build();
 
     /**
-     * A dead thread's cache holds up to 4 MiB of heap arrays and thousands of buffer objects, and as
-     * long as one of its buffers lives, the buffer's home reference keeps all of it. A reap must close
-     * it even when a later thread whose id collides on the same entry has taken the entry over.
+     * A dead thread's cache holds up to 4 MiB of heap arrays, and its heap the spans of the buffers
+     * still out. A reap must close it (and retire the heap) even when a later thread whose id collides
+     * on the same entry has taken the entry over.
      */
     @Test
     void aDeadThreadsCacheIsClosedAtTheReapAlsoWhenAnotherThreadTookItsEntry() throws Exception {
         AtomicReference<ByteBuf> kept = new AtomicReference<>();
+        AtomicReference<ThreadCache> cache = new AtomicReference<>();
         Thread dying = new Thread(() -> {
             kept.set(alloc.directBuffer(64));
             alloc.heapBuffer(1 << 20).release(); // its array stays in the dying thread's cache
+            cache.set(alloc.cacheOfThisThread());
         });
         dying.start();
         dying.join();
-        ThreadCache home = AllocatorBehaviourTest.unwrap(kept.get()).home;
+        ThreadCache home = cache.get();
         assertSame(dying, home.thread);
         // Thread ids are handed out at construction: make threads until one lands on the same entry.
         Thread collider;
@@ -42,8 +44,7 @@ class ThreadCacheTableTest {
         collider.start();
         collider.join();
         alloc.reapDeadThreads();
-        assertTrue(home.closed, "the dead thread's cache is closed");
-        assertNull(home.takeArray(1 << 20), "and its cached array is dropped");
+        assertNull(home.takeArray(1 << 20), "the dead thread's cache is closed: its cached array is dropped");
         kept.get().release();
         assertEquals(0, alloc.metric().usedDirectMemory());
     }
@@ -72,8 +73,8 @@ class ThreadCacheTableTest {
     private void check(Thread me) {
         for (int i = 0; i < 10_000; i++) {
             ByteBuf b = alloc.directBuffer(32);
-            ThreadCache home = AllocatorBehaviourTest.unwrap(b).home;
-            if (home.thread != me) {
+            ThreadCache home = alloc.cacheOfThisThread();
+            if (home.thread != me || AllocatorBehaviourTest.unwrap(b).span().owner() != home.heap) {
                 throw new AssertionError("thread " + me + " got the cache of " + home.thread);
             }
             b.release();

@@ -67,7 +67,7 @@ abstract class SlabIdentity {
     /**
      * Next slot of each slot on the local or the remote free list (-1 ends a list). An entry is written
      * before it is read (a slot's entry when it is freed), so the pool hands a new span of the class
-     * the array of a released one as it is (SuperslabPool.takeNextArray).
+     * the array of a released one as it is (SuperslabPool.newDescriptor).
      */
     final short[] next;
     /** remoteHead, readyFlag and readyNext, on their own cache lines (see RemoteFrees). */
@@ -130,9 +130,25 @@ public final class Slab extends SlabPadding {
     /** Links of the owner's list of all slabs it owns. */
     public Slab ownedPrev;
     public Slab ownedNext;
+    /**
+     * The buffer object bound to each slot, or null: the Netty face's, typed Object here so that this
+     * layer does not know it. An entry is written by whoever holds the slot (allocated), before the
+     * slot is freed, and read by the allocation that pops it next, so the free list orders the two
+     * (a remote free's CAS, the owner's exchange). An entry is never a buffer that is out on another
+     * slot; an entry's buffer may still be bound to an earlier span of the class, whose array this
+     * span took over (SuperslabPool.newDescriptor), and is bound again on its first allocation here.
+     * Among the owner's fields: the owner reads it on every allocation, other threads only when a move
+     * or the release of a watched buffer writes an entry.
+     */
+    public final Object[] buffers;
 
-    Slab(Superslab superslab, int firstSlab, int sizeClass, short[] next) {
+    Slab(Superslab superslab, int firstSlab, int sizeClass, short[] next, Object[] buffers) {
         super(superslab, firstSlab, sizeClass, next);
+        if (buffers.length != slotCount) {
+            throw new IllegalArgumentException("buffers[] of " + buffers.length + " entries for a span of " + slotCount
+                    + " slots (class " + sizeClass + ")");
+        }
+        this.buffers = buffers;
     }
 
     /** Link of the owner's ready stack; written by the pusher before its CAS. */

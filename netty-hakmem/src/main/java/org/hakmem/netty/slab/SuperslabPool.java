@@ -94,6 +94,12 @@ public class SuperslabPool {
      * spans: span churn then makes no array garbage (8 KiB for a span of 16-byte slots). Guarded by this.
      */
     private final short[][][] nextArrays = new short[SizeClasses.COUNT][NEXT_ARRAYS_KEPT][];
+    /**
+     * The buffers[] array kept with each of nextArrays, with the buffer objects bound to its slots:
+     * a span of the class that takes them over binds them to itself as it hands them out, so churn
+     * makes no object garbage either. Guarded by this.
+     */
+    private final Object[][][] bufferArrays = new Object[SizeClasses.COUNT][NEXT_ARRAYS_KEPT][];
     private final int[] nextArrayCount = new int[SizeClasses.COUNT];
     /** Spans cut for heaps and spans taken back since creation, per size class. Guarded by this. */
     private final long[] spansAcquiredByClass = new long[SizeClasses.COUNT];
@@ -153,7 +159,7 @@ public class SuperslabPool {
     }
 
     private Slab newSpan(Superslab ss, int first, int sizeClass, SlabOwner owner) {
-        Slab s = new Slab(ss, first, sizeClass, takeNextArray(sizeClass));
+        Slab s = newDescriptor(ss, first, sizeClass);
         spansAcquiredByClass[sizeClass]++;
         ss.markLive(s);
         s.setOwner(owner);
@@ -161,13 +167,28 @@ public class SuperslabPool {
         return s;
     }
 
+    /** A span's descriptor, with the next[] and buffers[] arrays of a released span if some are kept. */
+    private Slab newDescriptor(Superslab ss, int first, int sizeClass) {
+        int n = nextArrayCount[sizeClass];
+        if (n == 0) {
+            int slots = SizeClasses.slotsPerSpan(sizeClass);
+            return new Slab(ss, first, sizeClass, new short[slots], new Object[slots]);
+        }
+        n--;
+        Slab s = new Slab(ss, first, sizeClass, nextArrays[sizeClass][n], bufferArrays[sizeClass][n]);
+        nextArrays[sizeClass][n] = null;
+        bufferArrays[sizeClass][n] = null;
+        nextArrayCount[sizeClass] = n;
+        return s;
+    }
+
     /**
      * Takes back an empty span. Its descriptor is never reused (see ThreadHeap's ready stack); its
-     * next[] array is (keepNextArray).
+     * next[] and buffers[] arrays are (keepSlotArrays).
      */
     public synchronized void releaseSpan(Slab s) {
         if (s.state == Slab.RELEASED) {
-            // Its slabs may hold a new span by now, and its next[] array is kept: a second release
+            // Its slabs may hold a new span by now, and its arrays are kept: a second release
             // would free those slabs under the new span and give the array to two spans.
             throw new IllegalStateException("span released twice: " + s);
         }
@@ -184,35 +205,24 @@ public class SuperslabPool {
         // reachable from one that lives on. Plain stores after every call: an error leaves them be.
         s.ownedPrev = null;
         s.ownedNext = null;
-        keepNextArray(s);
+        keepSlotArrays(s);
     }
 
     /**
-     * A next[] array for a new span of the class: a released span's, or a new one. One that another
-     * span used may hold anything; no entry is read before the span writes it (see Slab.next).
+     * Keeps a released span's next[] and buffers[] arrays for the class's next span, if there is room.
+     * Only the arrays: no thread reads or writes them any more. Its slots were all freed and collected
+     * (used is 0), so no remote free is left to write an entry, setOwner(null) waited out a push in
+     * flight (which touches the span's RemoteFrees, never next[]), and every object in buffers[] is
+     * released: an entry is a buffer out on its slot only while that slot is allocated. A new span
+     * writes a next[] entry before it reads it (see Slab.next), and binds an entry's object to itself
+     * before handing it out (see Slab.buffers). The descriptor and its RemoteFrees are not reused (a
+     * stale entry on a ready stack still reads them).
      */
-    private short[] takeNextArray(int sizeClass) {
-        int n = nextArrayCount[sizeClass];
-        if (n == 0) {
-            return new short[SizeClasses.slotsPerSpan(sizeClass)];
-        }
-        short[] next = nextArrays[sizeClass][--n];
-        nextArrays[sizeClass][n] = null;
-        nextArrayCount[sizeClass] = n;
-        return next;
-    }
-
-    /**
-     * Keeps a released span's next[] array for the class's next span, if there is room. Only the
-     * array: no thread reads or writes it any more. Its slots were all freed and collected (used is
-     * 0), so no remote free is left to write an entry, and setOwner(null) waited out a push in flight,
-     * which touches the span's RemoteFrees, never next[]. The descriptor and its RemoteFrees are not
-     * reused (a stale entry on a ready stack still reads them).
-     */
-    private void keepNextArray(Slab s) {
+    private void keepSlotArrays(Slab s) {
         int n = nextArrayCount[s.sizeClass];
         if (n < NEXT_ARRAYS_KEPT) {
             nextArrays[s.sizeClass][n] = s.next;
+            bufferArrays[s.sizeClass][n] = s.buffers;
             nextArrayCount[s.sizeClass] = n + 1;
         }
     }

@@ -25,7 +25,7 @@ public final class StressSpans {
 
     /** A fresh span of SIZE_CLASS owned by {@code owner}, its first {@code handedOut} slots taken. */
     public static Slab span(SlabOwner owner, int handedOut) {
-        Slab s = new Slab(SUPERSLAB, 0, SIZE_CLASS, new short[SLOTS]);
+        Slab s = new Slab(SUPERSLAB, 0, SIZE_CLASS, new short[SLOTS], new Object[SLOTS]);
         s.setOwner(owner);
         for (int i = 0; i < handedOut; i++) {
             s.pop();
