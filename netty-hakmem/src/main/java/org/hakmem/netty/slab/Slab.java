@@ -285,11 +285,6 @@ public final class Slab extends SlabPadding {
         return baseAddress + (long) slot * slotSize;
     }
 
-    /** The superslab this span cuts. */
-    public Superslab superslab() {
-        return superslab;
-    }
-
     /** Offset of a slot in {@link #memory}. */
     public int offset(int slot) {
         return baseOffset + slot * slotSize;

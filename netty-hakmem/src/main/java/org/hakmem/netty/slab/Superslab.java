@@ -13,7 +13,6 @@
  *     purgingMask (int): bit i set <=> slab i is being decommitted right now, outside the pool's
  *                        monitor; it is neither free nor dirty until the purge finishes
  *     layout[i]          the size class of the last span that held slab i, and the slab's index in it
- *     spans[i]           the live span slab i belongs to (every slab of a span points at it), or null
  *
  *     a slab is in exactly one state:   live (slabMask) | dirty | purging | clean (none of them:
  *                                       free, and decommitted or never touched)
@@ -31,14 +30,7 @@
  * without Unsafe (JDK 25 by default): absolute get/put on a ByteBuffer is intrinsified on JDK 17 and
  * JDK 25 alike. Where Netty has Unsafe, single values go through it (HakmemDirectByteBuf).
  *
- * The masks, freedAt and layout are guarded by the SuperslabPool's monitor. spans[] is written under
- * it too, and read without it by a buffer's release (spanAt): a buffer finds its span from its offset
- * rather than keeping a reference to it, because storing a reference that changes with every
- * allocation costs G1 a post-write barrier whose cross-region test cannot be predicted once the
- * buffer objects straddle a region boundary (HakmemDirectByteBuf's banner). The read needs no lock:
- * the entry was written before the span handed out the slot (the pool's monitor, then the owner's
- * allocation, then whatever published the buffer to the releasing thread), and it cannot change
- * while the slot is live, since a span with a live slot is never released.
+ * The masks, freedAt and layout are guarded by the SuperslabPool's monitor.
  */
 package org.hakmem.netty.slab;
 
@@ -71,8 +63,6 @@ public final class Superslab {
      * the ones that span's buffers wrote (see SuperslabPool, "same layout first").
      */
     final int[] layout = new int[SLABS];
-    /** Per slab: the live span it belongs to, or null. Written under the pool's monitor; see spanAt. */
-    private final Slab[] spans = new Slab[SLABS];
 
     Superslab(long base) {
         this.base = base;
@@ -137,25 +127,7 @@ public final class Superslab {
         dirtyMask &= ~b;
         for (int j = 0; j < count; j++) {
             layout[first + j] = layoutOf(span.sizeClass, j);
-            spans[first + j] = span;
         }
-    }
-
-    /**
-     * The live span holding the byte at {@code offset} of a superslab whose {@link #spans()} table
-     * this is: for a buffer's release, on any thread, without a lock (see the banner). Only
-     * meaningful for an offset inside a live slot.
-     */
-    public static Slab spanAt(Slab[] spans, int offset) {
-        return spans[offset >>> SLAB_SHIFT];
-    }
-
-    /**
-     * The span table, for a buffer to keep and pass to spanAt (one load less on its release than
-     * going through the superslab). Read it only through spanAt; the pool writes it.
-     */
-    public Slab[] spans() {
-        return spans;
     }
 
     /** Whether slabs [first, first + count) sit as slabs 0..count-1 of a span of the class did. */
@@ -174,9 +146,6 @@ public final class Superslab {
 
     /** The slabs of a released span become free and dirty, as of {@code now}. */
     void markFree(int first, int count, long now) {
-        for (int j = 0; j < count; j++) {
-            spans[first + j] = null;
-        }
         int b = bits(first, count);
         slabMask &= ~b;
         markDirty(b, now);
