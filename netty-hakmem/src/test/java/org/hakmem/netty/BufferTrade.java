@@ -1,6 +1,7 @@
 package org.hakmem.netty;
 
 import io.netty.buffer.ByteBuf;
+import org.hakmem.netty.os.DecommitMode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,10 @@ final class BufferTrade {
     final AtomicLong refusedToWorkers = new AtomicLong();
     /** Allocations served. */
     final AtomicLong served = new AtomicLong();
+    /** Allocations Netty's leak detector chose to watch (handed out wrapped); 0 with leak detection off. */
+    final AtomicLong watched = new AtomicLong();
+    /** Capacity moves done. */
+    final AtomicLong moves = new AtomicLong();
     private boolean atTheCap;
 
     private final HakmemByteBufAllocator alloc;
@@ -65,6 +70,42 @@ final class BufferTrade {
         return System.nanoTime() < deadline && failure.get() == null;
     }
 
+    /**
+     * FAST with the defaults, or LEAN at its most aggressive: DONTNEED, no decay and a 1 MiB budget,
+     * so that the purger decommits and retires all the time.
+     */
+    static HakmemByteBufAllocator fastOrEagerLean(boolean lean) {
+        return lean
+                ? HakmemByteBufAllocator.builder().profile(Profile.LEAN).leanDecommit(DecommitMode.DONTNEED)
+                        .leanDecayMillis(0).leanTargetMB(1).build()
+                : HakmemByteBufAllocator.builder().build();
+    }
+
+    /**
+     * Runs one thread per worker (named {@code name-N}) until the deadline, with one more calling
+     * trim() in a loop if {@code trimming}; then finish().
+     */
+    void run(Shape shape, boolean trimming, String name) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < inboxes.size(); w++) {
+            int me = w;
+            threads.add(new Thread(() -> work(me, shape), name + "-" + w));
+        }
+        if (trimming) {
+            threads.add(new Thread(() -> {
+                while (running()) {
+                    alloc.trim();
+                    Thread.onSpinWait();
+                }
+            }, name + "-trim"));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        finish();
+    }
+
     /** Worker {@code me}'s loop; a failure is recorded for finish(), not thrown. */
     void work(int me, Shape shape) {
         try {
@@ -86,11 +127,15 @@ final class BufferTrade {
                         continue;
                     }
                     served.incrementAndGet();
+                    if (b.unwrap() != null) {
+                        watched.incrementAndGet(); // our buffers unwrap to null; the detector's wrappers do not
+                    }
                     Patterns.fill(b, ++seed);
                     if (shape.resizeOneIn() > 0 && rnd.nextInt(shape.resizeOneIn()) == 0) {
                         // A capacity move: the bytes go to a slot of another class.
                         try {
                             b.capacity(rnd.nextInt(1, 9000));
+                            moves.incrementAndGet();
                         } catch (OutOfMemoryError refused) {
                             onRefused(refused); // the buffer is as it was
                         }

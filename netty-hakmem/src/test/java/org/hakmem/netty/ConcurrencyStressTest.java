@@ -44,30 +44,9 @@ class ConcurrencyStressTest {
     @ValueSource(strings = {"FAST", "LEAN"})
     void fourThreadsAllocateAndReleaseEachOthersBuffersWithoutOverlap(String profile) throws Exception {
         boolean lean = profile.equals("LEAN");
-        HakmemByteBufAllocator alloc = lean
-                ? HakmemByteBufAllocator.builder().profile(Profile.LEAN).leanDecommit(DecommitMode.DONTNEED)
-                        .leanDecayMillis(0).leanTargetMB(1).build()
-                : HakmemByteBufAllocator.builder().build();
-        int threads = 4;
-        BufferTrade trade = new BufferTrade(alloc, threads);
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int me = t;
-            workers.add(new Thread(() -> trade.work(me, SHAPE), "stress-" + t));
-        }
-        if (lean) {
-            workers.add(new Thread(() -> {
-                while (trade.running()) {
-                    alloc.trim();
-                    Thread.onSpinWait();
-                }
-            }, "stress-trim"));
-        }
-        workers.forEach(Thread::start);
-        for (Thread w : workers) {
-            w.join();
-        }
-        trade.finish();
+        HakmemByteBufAllocator alloc = BufferTrade.fastOrEagerLean(lean);
+        BufferTrade trade = new BufferTrade(alloc, 4);
+        trade.run(SHAPE, lean, "stress");
         assertEquals(0, alloc.metric().usedDirectMemory());
         alloc.reapDeadThreads();
         assertEquals(0, alloc.metric().liveSpans(), "every span went back to the pool");
