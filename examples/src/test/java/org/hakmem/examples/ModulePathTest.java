@@ -6,8 +6,9 @@ import io.netty.channel.ChannelOption;
 import org.hakmem.examples.bench.ChildJvm;
 import org.hakmem.netty.HakmemBootstraps;
 import org.hakmem.netty.HakmemByteBufAllocator;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -36,8 +37,14 @@ class ModulePathTest {
 
     static final String MODULE = "org.hakmem.netty";
 
-    @Test
-    void theJarDeclaresItsModuleNameAndWorksOnTheModulePath() throws Exception {
+    /**
+     * With native access for JNA and netty-hakmem (the README's flag; on JDK 22+ buffers then reach
+     * their memory through java.lang.foreign), and for JNA alone (the flag before session 25; buffers
+     * then use their ByteBuffer, and the JDK has nothing to warn about either way).
+     */
+    @ParameterizedTest(name = "--enable-native-access={0}")
+    @ValueSource(strings = {"com.sun.jna," + MODULE, "com.sun.jna"})
+    void theJarDeclaresItsModuleNameAndWorksOnTheModulePath(String nativeAccess) throws Exception {
         Path jar = Path.of(HakmemByteBufAllocator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         assumeTrue(jar.toString().endsWith(".jar"), "netty-hakmem is not packaged yet (mvn verify packages it): " + jar);
         try (JarFile j = new JarFile(jar.toFile())) {
@@ -56,7 +63,7 @@ class ModulePathTest {
             }
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx64m", "--enable-native-access=com.sun.jna",
+        List<String> command = List.of(java, "-Xmx64m", "--enable-native-access=" + nativeAccess,
                 "--module-path", String.join(File.pathSeparator, modulePath), "--add-modules", MODULE + ",io.netty.buffer,io.netty.transport",
                 "-cp", String.join(File.pathSeparator, classPath), Child.class.getName());
         try (ChildJvm child = new ChildJvm("module-path", command)) {

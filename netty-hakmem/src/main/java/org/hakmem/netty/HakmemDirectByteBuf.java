@@ -6,9 +6,10 @@
  *                 |<- capacity ->|
  *                 ^ memoryAddress() == address
  *
- * Primitive access is one Unsafe load or store at address + index where Netty may use
- * sun.misc.Unsafe (JDK 17 by default), and an absolute get/put on the superslab's ByteBuffer at
- * offset + index elsewhere (JDK 25); bulk transfers always go through the ByteBuffer (with another of
+ * Primitive access is one load or store at address + index through sun.misc.Unsafe where Netty may
+ * use it (JDK 17 by default) or through java.lang.foreign on JDK 22+ (JDK 25 by default), else an
+ * absolute get/put on the superslab's ByteBuffer at offset + index (Primitives); bulk transfers always
+ * go through the ByteBuffer (with another of
  * our buffers, absolute copies between the two memories: no view per call, see DirectMemoryByteBuf). AbstractByteBuf
  * has already checked the index against capacity() and the reference count, so a released buffer or
  * a bad index never reaches memory. The reference count itself is RefCountedByteBuf's.
@@ -51,7 +52,6 @@ package org.hakmem.netty;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.internal.EmptyArrays;
-import io.netty.util.internal.PlatformDependent;
 import org.hakmem.netty.slab.HugeBlock;
 import org.hakmem.netty.slab.Slab;
 
@@ -59,7 +59,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
@@ -370,28 +369,22 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
 
     // ---- primitive access (index already checked by AbstractByteBuf) ----
     //
-    // Where Netty may use sun.misc.Unsafe (JDK 17 by default; not JDK 25, see UNSAFE), a primitive is
-    // one Unsafe load or store at address + index, as in Netty's own unsafe buffers. Elsewhere it is an
-    // absolute get/put on the superslab's big-endian ByteBuffer at offset + index. Unsafe access is
-    // native order (little-endian, checked in UNSAFE), so big-endian values are byte-swapped there.
-
-    /** True where primitives go through PlatformDependent's Unsafe access; JIT-folded to one branch. */
-    static final boolean UNSAFE = PlatformDependent.hasUnsafe() && PlatformDependent.isUnaligned()
-            && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    // One load or store at address + index through Unsafe or java.lang.foreign, or a get/put on the
+    // superslab's ByteBuffer at offset + index: whichever this JVM allows (Primitives).
 
     @Override
     protected byte _getByte(int index) {
-        return UNSAFE ? PlatformDependent.getByte(address + index) : memory.get(offset + index);
+        return Primitives.getByte(address + index, memory, offset + index);
     }
 
     @Override
     protected short _getShort(int index) {
-        return UNSAFE ? Short.reverseBytes(PlatformDependent.getShort(address + index)) : memory.getShort(offset + index);
+        return Primitives.getShort(address + index, memory, offset + index);
     }
 
     @Override
     protected short _getShortLE(int index) {
-        return UNSAFE ? PlatformDependent.getShort(address + index) : Short.reverseBytes(memory.getShort(offset + index));
+        return Primitives.getShortLE(address + index, memory, offset + index);
     }
 
     @Override
@@ -406,49 +399,37 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
 
     @Override
     protected int _getInt(int index) {
-        return UNSAFE ? Integer.reverseBytes(PlatformDependent.getInt(address + index)) : memory.getInt(offset + index);
+        return Primitives.getInt(address + index, memory, offset + index);
     }
 
     @Override
     protected int _getIntLE(int index) {
-        return UNSAFE ? PlatformDependent.getInt(address + index) : Integer.reverseBytes(memory.getInt(offset + index));
+        return Primitives.getIntLE(address + index, memory, offset + index);
     }
 
     @Override
     protected long _getLong(int index) {
-        return UNSAFE ? Long.reverseBytes(PlatformDependent.getLong(address + index)) : memory.getLong(offset + index);
+        return Primitives.getLong(address + index, memory, offset + index);
     }
 
     @Override
     protected long _getLongLE(int index) {
-        return UNSAFE ? PlatformDependent.getLong(address + index) : Long.reverseBytes(memory.getLong(offset + index));
+        return Primitives.getLongLE(address + index, memory, offset + index);
     }
 
     @Override
     protected void _setByte(int index, int value) {
-        if (UNSAFE) {
-            PlatformDependent.putByte(address + index, (byte) value);
-        } else {
-            memory.put(offset + index, (byte) value);
-        }
+        Primitives.setByte(address + index, memory, offset + index, (byte) value);
     }
 
     @Override
     protected void _setShort(int index, int value) {
-        if (UNSAFE) {
-            PlatformDependent.putShort(address + index, Short.reverseBytes((short) value));
-        } else {
-            memory.putShort(offset + index, (short) value);
-        }
+        Primitives.setShort(address + index, memory, offset + index, (short) value);
     }
 
     @Override
     protected void _setShortLE(int index, int value) {
-        if (UNSAFE) {
-            PlatformDependent.putShort(address + index, (short) value);
-        } else {
-            memory.putShort(offset + index, Short.reverseBytes((short) value));
-        }
+        Primitives.setShortLE(address + index, memory, offset + index, (short) value);
     }
 
     @Override
@@ -467,38 +448,22 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
 
     @Override
     protected void _setInt(int index, int value) {
-        if (UNSAFE) {
-            PlatformDependent.putInt(address + index, Integer.reverseBytes(value));
-        } else {
-            memory.putInt(offset + index, value);
-        }
+        Primitives.setInt(address + index, memory, offset + index, value);
     }
 
     @Override
     protected void _setIntLE(int index, int value) {
-        if (UNSAFE) {
-            PlatformDependent.putInt(address + index, value);
-        } else {
-            memory.putInt(offset + index, Integer.reverseBytes(value));
-        }
+        Primitives.setIntLE(address + index, memory, offset + index, value);
     }
 
     @Override
     protected void _setLong(int index, long value) {
-        if (UNSAFE) {
-            PlatformDependent.putLong(address + index, Long.reverseBytes(value));
-        } else {
-            memory.putLong(offset + index, value);
-        }
+        Primitives.setLong(address + index, memory, offset + index, value);
     }
 
     @Override
     protected void _setLongLE(int index, long value) {
-        if (UNSAFE) {
-            PlatformDependent.putLong(address + index, value);
-        } else {
-            memory.putLong(offset + index, Long.reverseBytes(value));
-        }
+        Primitives.setLongLE(address + index, memory, offset + index, value);
     }
 
     // ---- bulk transfers ----
