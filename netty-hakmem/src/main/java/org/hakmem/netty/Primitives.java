@@ -1,14 +1,14 @@
 /*
  * Primitives: how a direct buffer reads and writes one primitive at an address, chosen once per JVM.
  *
- *     UNSAFE    Netty's PlatformDependent (sun.misc.Unsafe) where Netty may use it: JDK 17-23 by
- *               default. One load or store.
- *     SEGMENT   java.lang.foreign on JDK 22+ where Netty may not use Unsafe (JDK 24+ by default): a
+ *     UNSAFE    Netty's PlatformDependent (sun.misc.Unsafe) where Netty may use it (JDK 17 by
+ *               default). One load or store.
+ *     SEGMENT   java.lang.foreign on JDK 22+ where Netty may not use Unsafe (JDK 25 by default): a
  *               var handle over one segment that spans the whole address space, a JIT constant, so
  *               the segment's bounds and liveness checks fold away and the access is one load or store.
  *     BUFFER    the superslab's ByteBuffer, get/put at offset + index: anywhere else (JDK 17-21 with
- *               -Dio.netty.noUnsafe=true, or native access denied). The ByteBuffer checks the index
- *               against the superslab and the buffer's session on every access.
+ *               -Dio.netty.noUnsafe=true, or no native access for this module). The ByteBuffer checks
+ *               the index against the superslab and the buffer's session on every access.
  *
  * The first two are native order and need a little-endian machine (the library runs on x86-64 and
  * aarch64 Linux), so big-endian values are byte-swapped there; BUFFER's ByteBuffer is big-endian.
@@ -111,8 +111,9 @@ final class Primitives {
                         .asType(MethodType.methodType(void.class, Object.class, long.class, carriers[i]));
             }
             return all;
-        } catch (Throwable t) { // JDK without it, or native access denied: BUFFER
-            logger.debug("java.lang.foreign not usable for buffer memory, using ByteBuffer access", t);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // An API that moved, or native access refused after all (wrapped by invoke): BUFFER.
+            logger.debug("java.lang.foreign not usable for buffer memory, using ByteBuffer access", e);
             return null;
         }
     }
