@@ -141,16 +141,7 @@ class ConcurrencyStressTest {
                 .leanDecommit(DecommitMode.DONTNEED).maxMappedBytes(8L << 20).build();
         BufferTrade trade = new BufferTrade(alloc, 4).atTheCap(BufferTrade.STRESS_NANOS / 2);
         BufferTrade.Shape shape = new BufferTrade.Shape(1, 3, 25, 3 << 19, 8);
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            int me = t;
-            workers.add(new Thread(() -> trade.work(me, shape), "at-the-cap-" + t));
-        }
-        workers.forEach(Thread::start);
-        for (Thread w : workers) {
-            w.join();
-        }
-        trade.finish();
+        trade.run(shape, false, "at-the-cap");
         assertThat(trade.served.get()).isPositive();
         long refusals = alloc.metric().osStats().capRefusals();
         assertThat(refusals).as("the cap refused memory").isPositive();
