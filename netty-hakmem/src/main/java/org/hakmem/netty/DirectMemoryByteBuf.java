@@ -98,6 +98,26 @@ abstract class DirectMemoryByteBuf extends AbstractByteBuf {
     /** Copies length bytes of src from srcIndex (absolute) to index, checked as setBytes(int, ByteBuffer). */
     abstract void setBytesFrom(int index, ByteBuffer src, int srcIndex, int length);
 
+    /**
+     * peer as one of ours for such a copy: itself, or the buffer of ours a wrapper holds at the same
+     * indices (its memoryAddress is the wrapped one's), as Netty's leak detector wraps about one buffer in
+     * 128 at SIMPLE and every one at PARANOID; else null. A read-only wrapper is not looked through when
+     * written to (toWrite), so that its setBytes still refuses the write.
+     */
+    static DirectMemoryByteBuf ourPeer(ByteBuf peer, boolean toWrite) {
+        if (peer instanceof DirectMemoryByteBuf ours) {
+            return ours;
+        }
+        if (toWrite && peer.isReadOnly() || !peer.hasMemoryAddress()) {
+            return null;
+        }
+        ByteBuf wrapped = peer.unwrap();
+        if (wrapped instanceof DirectMemoryByteBuf ours && ours.memoryAddress() == peer.memoryAddress()) {
+            return ours;
+        }
+        return null;
+    }
+
     // ---- writes that may grow: the old memory is freed after the write (see the banner) ----
 
     @Override

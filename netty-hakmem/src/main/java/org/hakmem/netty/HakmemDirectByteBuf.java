@@ -476,10 +476,13 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         }
         if (dst.hasArray()) {
             memory.get(offset + index, dst.array(), dst.arrayOffset() + dstIndex, length);
-        } else if (dst instanceof DirectMemoryByteBuf ours) {
+            return this;
+        }
+        DirectMemoryByteBuf ours = ourPeer(dst, true);
+        if (ours != null) {
             ours.setBytesFrom(dstIndex, memory, offset + index, length);
         } else {
-            // A fresh view: dst may wrap this buffer (leak-aware, read-only), whose setBytes would reuse tmpNioBuf.
+            // A fresh view: dst may wrap this buffer (read-only), whose setBytes would reuse tmpNioBuf.
             dst.setBytes(dstIndex, memory.slice(offset + index, length));
         }
         return this;
@@ -571,7 +574,10 @@ final class HakmemDirectByteBuf extends RefCountedByteBuf {
         }
         if (src.hasArray()) {
             memory.put(offset + index, src.array(), src.arrayOffset() + srcIndex, length);
-        } else if (src instanceof DirectMemoryByteBuf ours) {
+            return this;
+        }
+        DirectMemoryByteBuf ours = ourPeer(src, false);
+        if (ours != null) {
             ours.getBytesTo(srcIndex, memory, offset + index, length);
         } else {
             src.getBytes(srcIndex, memory.slice(offset + index, length));

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.SlicedByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.IllegalReferenceCountException;
 import org.junit.jupiter.api.AfterAll;
@@ -730,6 +731,37 @@ class BufferEdgeCasesTest {
         for (ByteBuf x : new ByteBuf[] {b, other, heap, composite, target}) {
             x.release();
         }
+    }
+
+    /**
+     * A wrapper of one of our buffers at the same indices (Netty's leak-aware, unreleasable and read-only
+     * wrappers) is copied to and from as the buffer it wraps, without a view; a read-only one still refuses
+     * to be written, and a wrapper at other indices (Netty's own slice of ours) gets the bytes at its own.
+     */
+    @Test
+    @SuppressWarnings("deprecation")
+    void wrappersOfOurBuffersAreCopiedThroughAtTheirOwnIndices() {
+        int n = 3000;
+        ByteBuf b = patterned(HAKMEM.directBuffer(n), n);
+        ByteBuf target = HAKMEM.directBuffer(n).writerIndex(n);
+        b.getBytes(0, Unpooled.unreleasableBuffer(target), 0, n);
+        assertPatterned(target, 0, n, 0);
+        target.setZero(0, n).setBytes(0, Unpooled.unreleasableBuffer(b), 0, n);
+        assertPatterned(target, 0, n, 0);
+        target.setZero(0, n).setBytes(0, b.asReadOnly(), 0, n);
+        assertPatterned(target, 0, n, 0);
+        target.setZero(0, n);
+        ByteBuf readOnly = target.asReadOnly();
+        assertThrows(ReadOnlyBufferException.class, () -> b.getBytes(0, readOnly, 0, n));
+        assertEquals(0, target.getByte(0));
+        b.getBytes(7, new SlicedByteBuf(target, 100, 200), 0, 200);
+        assertPatterned(target, 100, 200, 7);
+        assertEquals(0, target.getByte(99));
+        assertEquals(0, target.getByte(300));
+        target.setZero(0, n).setBytes(0, new SlicedByteBuf(b, 50, 100), 0, 100);
+        assertPatterned(target, 0, 100, 50);
+        b.release();
+        target.release();
     }
 
     /** Streams and channels, with lengths that cross slot and chunk boundaries. */
