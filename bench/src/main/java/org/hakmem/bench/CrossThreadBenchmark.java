@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -54,11 +55,25 @@ public class CrossThreadBenchmark {
     static final int QUEUE_CAPACITY = 1024;
     static final int BATCH = 100_000;
 
+
     @Param({"hakmem", "pooled", "adaptive", "unpooled"})
     public String allocator;
 
     @Param({"eventloop", "plain"})
     public String thread;
+
+    /**
+     * Where the two threads run: "os" (the scheduler's choice, as in the twelve cells), "one-cpu" (both
+     * pinned to the first CPU this process may use) or "two-cpus" (the producer on the first, the
+     * consumer on the second). On a 2-vCPU virtual machine "os" runs in whichever of these the
+     * scheduler and the hypervisor's placement of the vCPUs give, which changes from run to run.
+     */
+    @Param({PLACEMENT_OS})
+    public String placement = PLACEMENT_OS;
+
+    static final String PLACEMENT_OS = "os";
+    static final String PLACEMENT_ONE_CPU = "one-cpu";
+    static final String PLACEMENT_TWO_CPUS = "two-cpus";
 
     private BenchThreads producerThread;
     private Producer producer;
@@ -73,6 +88,7 @@ public class CrossThreadBenchmark {
 
     /** Setup on a given allocator (WorkloadChild keeps a reference to it for its probes). */
     void setup(ByteBufAllocator alloc) throws Exception {
+        int[] cpus = cpusFor(placement); // before any thread starts: a bad placement leaves none behind
         producerThread = BenchThreads.create(thread, "cross-thread-producer");
         SpscRing<ByteBuf> ring = new SpscRing<>(QUEUE_CAPACITY);
         consumer = new Consumer(ring);
@@ -81,15 +97,53 @@ public class CrossThreadBenchmark {
                 : new Thread(consumer, "cross-thread-consumer");
         consumerThread.setDaemon(true);
         consumer.thread = consumerThread;
-        consumerThread.start();
         producer = new Producer(alloc, ring, consumer);
+        producer.pinTo = cpus[0];
+        consumer.pinTo = cpus[1];
+        consumerThread.start();
         batchTask = producer::runBatch;
+    }
+
+    /**
+     * The CPUs of the producer and the consumer for a placement, -1 for the scheduler's choice. A bad
+     * placement, or "two-cpus" where this process may use one CPU, is an IllegalArgumentException.
+     */
+    static int[] cpusFor(String placement) {
+        switch (placement) {
+            case PLACEMENT_OS:
+                return new int[] {-1, -1};
+            case PLACEMENT_ONE_CPU: {
+                int cpu = CpuAffinity.allowedCpus().get(0);
+                return new int[] {cpu, cpu};
+            }
+            case PLACEMENT_TWO_CPUS: {
+                List<Integer> allowed = CpuAffinity.allowedCpus();
+                if (allowed.size() < 2) {
+                    throw new IllegalArgumentException("placement " + PLACEMENT_TWO_CPUS + " needs two CPUs; this process may use "
+                            + allowed);
+                }
+                return new int[] {allowed.get(0), allowed.get(1)};
+            }
+            default:
+                throw new IllegalArgumentException("unknown placement '" + placement + "'; expected one of ["
+                        + PLACEMENT_OS + ", " + PLACEMENT_ONE_CPU + ", " + PLACEMENT_TWO_CPUS + "]");
+        }
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long crossThread() throws Exception {
         return producerThread.call(batchTask);
+    }
+
+    /** The CPUs the producer may run on after pinning; null for placement "os" or before a batch. */
+    List<Integer> producerCpus() {
+        return producer.cpus;
+    }
+
+    /** The CPUs the consumer may run on after pinning; null for placement "os". */
+    List<Integer> consumerCpus() {
+        return consumer.cpus;
     }
 
     @TearDown(Level.Trial)
@@ -150,7 +204,17 @@ public class CrossThreadBenchmark {
             this.consumer = consumer;
         }
 
+        /** The CPU to pin the producer to before its first batch, or -1 (placement "os"). */
+        private int pinTo = -1;
+        /** The CPUs the producer may run on once pinned (for tests); null if not pinned. */
+        volatile List<Integer> cpus;
+
         long runBatch() {
+            if (pinTo >= 0) {
+                CpuAffinity.pinCurrentThread(pinTo);
+                pinTo = -1;
+                cpus = CpuAffinity.allowedCpus();
+            }
             long goal = produced + BATCH;
             consumer.publishTarget(goal);
             long bytes = 0;
@@ -189,6 +253,10 @@ public class CrossThreadBenchmark {
         }
 
         final SpscRing<ByteBuf> ring;
+        /** The CPU to pin the consumer to when it starts, or -1 (placement "os"). */
+        int pinTo = -1;
+        /** The CPUs the consumer may run on once pinned (for tests); null if not pinned. */
+        volatile List<Integer> cpus;
         volatile Thread thread;
         volatile boolean stop;
         volatile long target;
@@ -223,6 +291,10 @@ public class CrossThreadBenchmark {
         @Override
         public void run() {
             try {
+                if (pinTo >= 0) {
+                    CpuAffinity.pinCurrentThread(pinTo);
+                    cpus = CpuAffinity.allowedCpus();
+                }
                 SpscRing<ByteBuf> ring = this.ring;
                 long consumed = ring.consumedCount();
                 int spins = 0;

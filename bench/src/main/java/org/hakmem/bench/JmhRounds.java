@@ -15,8 +15,9 @@
  *
  * Usage: java -cp benchmarks.jar org.hakmem.bench.JmhRounds [--rounds N] [--quick]
  *            [--allocators hakmem,pooled,adaptive] [--only name,name] [-h|--help]
- * Without --only it runs the six workloads of the targets; "frame-decode" (FrameDecodeBenchmark) runs
- * only when --only names it.
+ * Without --only it runs the six workloads of the targets; "frame-decode" (FrameDecodeBenchmark) and
+ * "pinned cross-thread" (cross-thread with its two threads pinned to one CPU or to two: CpuAffinity)
+ * run only when --only names them.
  */
 package org.hakmem.bench;
 
@@ -58,7 +59,15 @@ public final class JmhRounds {
      */
     static final List<Workload> OPT_IN_WORKLOADS = List.of(
             new Workload("frame-decode (event loop)", "FrameDecodeBenchmark", Map.of("thread", "eventloop")),
-            new Workload("frame-decode (plain thread)", "FrameDecodeBenchmark", Map.of("thread", "plain")));
+            new Workload("frame-decode (plain thread)", "FrameDecodeBenchmark", Map.of("thread", "plain")),
+            new Workload("pinned cross-thread, one CPU (event loop)", "CrossThreadBenchmark",
+                    Map.of("thread", "eventloop", "placement", "one-cpu")),
+            new Workload("pinned cross-thread, two CPUs (event loop)", "CrossThreadBenchmark",
+                    Map.of("thread", "eventloop", "placement", "two-cpus")),
+            new Workload("pinned cross-thread, one CPU (plain thread)", "CrossThreadBenchmark",
+                    Map.of("thread", "plain", "placement", "one-cpu")),
+            new Workload("pinned cross-thread, two CPUs (plain thread)", "CrossThreadBenchmark",
+                    Map.of("thread", "plain", "placement", "two-cpus")));
 
     /** What the command line asks for. */
     record Options(int rounds, boolean quick, List<String> allocators, List<String> only) {
