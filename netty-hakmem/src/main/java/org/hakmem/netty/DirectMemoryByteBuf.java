@@ -102,7 +102,9 @@ abstract class DirectMemoryByteBuf extends AbstractByteBuf {
      * peer as one of ours for such a copy: itself, or the buffer of ours a wrapper holds at the same
      * indices (its memoryAddress is the wrapped one's), as Netty's leak detector wraps about one buffer in
      * 128 at SIMPLE and every one at PARANOID; else null. A read-only wrapper is not looked through when
-     * written to (toWrite), so that its setBytes still refuses the write.
+     * written to (toWrite), so that its setBytes still refuses the write; nor is a wrapper without an
+     * address, such as that of a slice whose parent shrank under it: the copy then goes through the
+     * wrapper, which checks the range against the parent as before.
      */
     static DirectMemoryByteBuf ourPeer(ByteBuf peer, boolean toWrite) {
         if (peer instanceof DirectMemoryByteBuf ours) {
@@ -112,10 +114,14 @@ abstract class DirectMemoryByteBuf extends AbstractByteBuf {
             return null;
         }
         ByteBuf wrapped = peer.unwrap();
-        if (wrapped instanceof DirectMemoryByteBuf ours && ours.memoryAddress() == peer.memoryAddress()) {
-            return ours;
+        if (!(wrapped instanceof DirectMemoryByteBuf ours)) {
+            return null;
         }
-        return null;
+        try {
+            return ours.memoryAddress() == peer.memoryAddress() ? ours : null;
+        } catch (IndexOutOfBoundsException noAddress) {
+            return null;
+        }
     }
 
     // ---- writes that may grow: the old memory is freed after the write (see the banner) ----

@@ -764,6 +764,30 @@ class BufferEdgeCasesTest {
         target.release();
     }
 
+    /**
+     * A wrapped slice of ours whose parent shrank under it gives no memoryAddress (it reaches past the
+     * parent's end), but a copy of a range still inside the parent works as through the bare slice; a
+     * range past the parent's end throws IndexOutOfBoundsException either way.
+     */
+    @Test
+    void aWrappedSliceOfAShrunkParentCopiesTheRangeStillInside() {
+        ByteBuf parent = patterned(HAKMEM.directBuffer(64), 64);
+        ByteBuf slice = parent.retainedSlice(0, 64);
+        parent.capacity(16);
+        ByteBuf wrapped = Unpooled.unreleasableBuffer(slice);
+        assertThrows(IndexOutOfBoundsException.class, wrapped::memoryAddress);
+        ByteBuf target = HAKMEM.directBuffer(64).writerIndex(64);
+        target.setBytes(0, wrapped, 4, 8);
+        assertPatterned(target, 0, 8, 4);
+        wrapped.getBytes(2, target, 20, 8);
+        assertPatterned(target, 20, 8, 2);
+        assertThrows(IndexOutOfBoundsException.class, () -> target.setBytes(0, wrapped, 10, 8));
+        assertThrows(IndexOutOfBoundsException.class, () -> wrapped.getBytes(10, target, 0, 8));
+        slice.release();
+        parent.release();
+        target.release();
+    }
+
     /** Streams and channels, with lengths that cross slot and chunk boundaries. */
     @Test
     void streamsAndChannelsAcrossBoundaries(@TempDir Path dir) throws IOException {
