@@ -3,7 +3,9 @@ package org.hakmem.netty.slab;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,6 +32,49 @@ class SlabSlotsTest extends FastPoolFixture {
         assertEquals(0, s.pop(), "slot 0 on the local free list");
         assertEquals(1, s.used);
         s.pushLocal(0);
+        pool.releaseSpan(s);
+    }
+
+    /**
+     * Remote frees and local frees mixed, on a span of many slots: a collection puts every remotely
+     * freed slot on the local free list once, ahead of the local ones, and leaves the local ones as
+     * they were (a collection that lost a link, or spliced the lists at the wrong end, hands out a
+     * slot twice or loses one).
+     */
+    @Test
+    void aCollectionHandsOutEveryRemotelyFreedSlotOnceAndKeepsTheLocalOnes() {
+        Slab s = pool.acquireSpan(C64, OWNER);
+        int n = 200;
+        for (int i = 0; i < n; i++) {
+            assertEquals(i, s.pop());
+        }
+        List<Integer> remote = new ArrayList<>();
+        List<Integer> local = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (i % 3 == 0) {
+                s.pushLocal(i);
+                local.add(i);
+            } else {
+                s.pushRemote(i);
+                remote.add(i);
+            }
+        }
+        assertEquals(remote.size(), s.collectRemote());
+        assertEquals(0, s.collectRemote(), "nothing left to collect");
+        Set<Integer> handedOut = new HashSet<>();
+        for (int i = 0; i < remote.size(); i++) {
+            int slot = s.pop();
+            assertTrue(remote.contains(slot), "slot " + slot + " was freed remotely");
+            assertTrue(handedOut.add(slot), "slot " + slot + " handed out twice");
+        }
+        for (int i = local.size() - 1; i >= 0; i--) {
+            assertEquals(local.get(i), s.pop(), "then the local free list, last freed first");
+        }
+        assertEquals(n, s.pop(), "then the bump");
+        for (int slot = 0; slot <= n; slot++) {
+            s.pushLocal(slot);
+        }
+        assertEquals(0, s.used);
         pool.releaseSpan(s);
     }
 
