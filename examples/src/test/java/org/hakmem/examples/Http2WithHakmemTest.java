@@ -28,6 +28,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrame;
@@ -243,6 +244,8 @@ class Http2WithHakmemTest {
         private final CompletableFuture<Reply> reply;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private String echoed;
+        /** The error code of a RST_STREAM the server sent, or -1. */
+        private long resetCode = -1;
 
         ClientStream(CompletableFuture<Reply> reply) {
             this.reply = reply;
@@ -260,6 +263,9 @@ class Http2WithHakmemTest {
             } else if (frame instanceof Http2DataFrame data) {
                 body.write(RoundTrips.bytesOf(data.content()), 0, data.content().readableBytes());
                 end = data.isEndStream();
+            } else if (frame instanceof Http2ResetFrame reset) {
+                resetCode = reset.errorCode();
+                return;
             } else {
                 return;
             }
@@ -276,7 +282,13 @@ class Http2WithHakmemTest {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            reply.completeExceptionally(new ClosedChannelException()); // no effect once the reply is complete
+            // No effect once the reply is complete; else says what the stream saw, for a failure's report.
+            ClosedChannelException closed = new ClosedChannelException();
+            closed.initCause(new IllegalStateException("stream " + ((Http2StreamChannel) ctx.channel()).stream().id()
+                    + " closed before its reply ended: echoed header " + (echoed != null) + ", " + body.size()
+                    + " body bytes, RST_STREAM " + (resetCode < 0 ? "none" : Http2Error.valueOf(resetCode))
+                    + ", connection " + (ctx.channel().parent().isActive() ? "open" : "closed")));
+            reply.completeExceptionally(closed);
             ctx.fireChannelInactive();
         }
     }
