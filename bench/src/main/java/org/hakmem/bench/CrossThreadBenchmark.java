@@ -55,7 +55,6 @@ public class CrossThreadBenchmark {
     static final int QUEUE_CAPACITY = 1024;
     static final int BATCH = 100_000;
 
-
     @Param({"hakmem", "pooled", "adaptive", "unpooled"})
     public String allocator;
 
@@ -254,7 +253,7 @@ public class CrossThreadBenchmark {
 
         final SpscRing<ByteBuf> ring;
         /** The CPU to pin the consumer to when it starts, or -1 (placement "os"). */
-        int pinTo = -1;
+        private int pinTo = -1;
         /** The CPUs the consumer may run on once pinned (for tests); null if not pinned. */
         volatile List<Integer> cpus;
         volatile Thread thread;
