@@ -20,7 +20,8 @@
  * available span; adopt an orphan; only then ask the pool for a new span.
  *
  * Empty spans: the policy says how many empty spans a class may keep (both profiles: enough for 32
- * slots, at most four and 1 MiB of them, at least one). A span that becomes empty beyond that goes
+ * slots, at most four and 1 MiB of them, at least one; in FAST more where the heap gives spans back
+ * and soon cuts new ones of the class, see SpareSpans). A span that becomes empty beyond that goes
  * back to the pool. The current span of a class is kept even when empty (it is what the fast path
  * reads), until the pool asks for a trim:
  *
@@ -87,7 +88,6 @@ import org.hakmem.netty.slab.HugeBlock;
 import org.hakmem.netty.slab.SizeClasses;
 import org.hakmem.netty.slab.Slab;
 import org.hakmem.netty.slab.SlabOwner;
-import org.hakmem.netty.slab.Superslab;
 import org.hakmem.netty.slab.SuperslabPool;
 
 import org.hakmem.netty.util.PaddedReference;
@@ -106,8 +106,8 @@ abstract class ThreadHeapIdentity implements SlabOwner {
     final Thread thread;
     final SuperslabPool pool;
     final HeapRegistry registry;
-    /** Empty spans each class may keep (ReleasePolicy.spareSpans). */
-    final int[] sparePerClass = new int[SizeClasses.COUNT];
+    /** Empty spans each class keeps and may keep (SpareSpans); the owner's, on slow paths only. */
+    final SpareSpans spares;
     /**
      * Give back empty spans on the owner thread when the live slots drop to 0, at most once per this
      * (FAST 1 s); < 0: never (LEAN, which parks instead, and LEAN with OFF).
@@ -117,15 +117,13 @@ abstract class ThreadHeapIdentity implements SlabOwner {
     final boolean parksWhenIdle;
     final Slab[] current = new Slab[SizeClasses.COUNT];
     final Slab[] available = new Slab[SizeClasses.COUNT];
-    final int[] emptySpares = new int[SizeClasses.COUNT];
     /** Head of the ready stack; remote threads push here, so it sits on its own cache lines. */
     final PaddedReference<Slab> ready = new PaddedReference<>();
     /** Set once, when the heap's memory has been handed back; the heap is never used again. */
     volatile boolean retired;
     /**
      * A look asked of the owner's event loop and not run yet (ThreadHeap.askOwnerToLook). Written by a
-     * walker and the owner, seldom (an idle heap); here and not among the owner's fields because a
-     * boolean there would fill the hole after {@code retired} on this part's lines (FieldLayoutTest).
+     * walker and the owner, seldom (an idle heap), so it may share these lines.
      */
     volatile boolean ownerLookPending;
 
@@ -133,10 +131,7 @@ abstract class ThreadHeapIdentity implements SlabOwner {
         this.thread = thread;
         this.pool = pool;
         this.registry = registry;
-        for (int c = 0; c < SizeClasses.COUNT; c++) {
-            long spanBytes = (long) SizeClasses.spanSlabs(c) * Superslab.SLAB_SIZE;
-            sparePerClass[c] = policy.spareSpans(SizeClasses.slotsPerSpan(c), spanBytes);
-        }
+        this.spares = new SpareSpans(policy);
         this.idleGiveBackNanos = policy.idleGiveBackNanos();
         this.parksWhenIdle = policy.parksIdleHeaps();
     }
@@ -145,6 +140,14 @@ abstract class ThreadHeapIdentity implements SlabOwner {
 /** Keeps the owner's per-allocation writes (in ThreadHeap) off the cache lines of ThreadHeapIdentity. */
 abstract class ThreadHeapPadding extends ThreadHeapIdentity {
     long p00, p01, p02, p03, p04, p05, p06, p07;
+    /**
+     * The JVM fills a hole at the end of a superclass's fields with a subclass's small fields; these
+     * fill the one ThreadHeapIdentity leaves (up to 7 bytes before the first long), so that no owner
+     * field of ThreadHeap lands there (FieldLayoutTest).
+     */
+    int p08;
+    short p09;
+    byte p10;
 
     ThreadHeapPadding(Thread thread, SuperslabPool pool, HeapRegistry registry, ReleasePolicy policy) {
         super(thread, pool, registry, policy);
@@ -221,6 +224,7 @@ public final class ThreadHeap extends ThreadHeapPadding {
             allocationsUntilTick = TICK_ALLOCATIONS;
             resume();
             serveTrimRequest();
+            endSpareWindow();
         }
         Slab s = current[sizeClass];
         if (s != null && s.hasFree()) {
@@ -264,7 +268,28 @@ public final class ThreadHeap extends ThreadHeapPadding {
                 }
                 s = nextAvailable;
             }
-            emptySpares[c] = 0;
+        }
+        spares.forget();
+    }
+
+    /**
+     * Ends the spare spans' window (SpareSpans, once per TICK_ALLOCATIONS allocations) and gives
+     * back the empty spans that a decayed limit no longer covers.
+     */
+    private void endSpareWindow() {
+        if (!spares.endWindow()) {
+            return;
+        }
+        for (int c = 0; c < SizeClasses.COUNT; c++) {
+            for (Slab s = available[c]; s != null && spares.excess(c) > 0; ) {
+                Slab nextAvailable = s.nextInList;
+                if (s.used == 0) {
+                    unlinkAvailable(s);
+                    giveBack(s);
+                    spares.spareLeft(c);
+                }
+                s = nextAvailable;
+            }
         }
     }
 
@@ -514,7 +539,7 @@ public final class ThreadHeap extends ThreadHeapPadding {
         if (next != null) {
             unlinkAvailable(next);
             if (next.used == 0) {
-                emptySpares[c]--;
+                spares.spareLeft(c);
             }
         } else {
             next = pool.adoptOrphan(c, this);
@@ -522,6 +547,7 @@ public final class ThreadHeap extends ThreadHeapPadding {
                 registry.maybeReap();
                 try {
                     next = pool.acquireSpan(c, this);
+                    spares.cutNewSpan(c);
                 } catch (OutOfMemoryError refused) {
                     if (!mayMakeRoom) {
                         throw refused;
@@ -578,9 +604,7 @@ public final class ThreadHeap extends ThreadHeapPadding {
     }
 
     private void onEmpty(Slab s) {
-        int c = s.sizeClass;
-        if (emptySpares[c] < sparePerClass[c]) {
-            emptySpares[c]++;
+        if (spares.keepEmptied(s.sizeClass)) {
             return;
         }
         unlinkAvailable(s);
@@ -615,7 +639,7 @@ public final class ThreadHeap extends ThreadHeapPadding {
         }
         java.util.Arrays.fill(current, null);
         java.util.Arrays.fill(available, null);
-        java.util.Arrays.fill(emptySpares, 0);
+        spares.forget();
         retired = true;
     }
 

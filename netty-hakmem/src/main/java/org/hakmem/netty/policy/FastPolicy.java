@@ -43,6 +43,12 @@ public final class FastPolicy implements ReleasePolicy {
         return false;
     }
 
+    /** Spare spans adapt to churn, within SPARE_GROWTH_BYTES per heap (heap.SpareSpans). */
+    @Override
+    public long spareGrowthBytes() {
+        return SPARE_GROWTH_BYTES;
+    }
+
     @Override
     public boolean trimHeaps(long committedBytes) {
         return false; // FAST has no background purge; trim() still asks the heaps

@@ -67,6 +67,15 @@ public final class LeanPolicy implements ReleasePolicy {
         return givesBack();
     }
 
+    /**
+     * None: a LEAN heap keeps the base spares only. Empty spans in a heap are out of the purger's
+     * reach while the heap is busy; given back, they are the pool's to decommit.
+     */
+    @Override
+    public long spareGrowthBytes() {
+        return 0;
+    }
+
     @Override
     public boolean prewarm() {
         return false;

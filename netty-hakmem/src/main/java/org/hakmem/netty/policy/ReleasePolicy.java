@@ -6,6 +6,8 @@
  *   question                                   FAST          LEAN (FREE / DONTNEED)     LEAN (OFF)
  *   empty spans a thread heap keeps per class   both profiles: enough for 32 slots, at most 4 and
  *                                               1 MiB of them, at least 1
+ *   ... more where the heap gives spans back    up to 4 MiB   never                      never
+ *       and soon cuts new ones (SpareSpans)     more per heap
  *   ... given back when the heap's thread       by the heap,  for the heap: it parks,    never
  *       releases its last live buffer           at most once  and the purger takes its
  *                                               a second (to  spans when two rounds in a
@@ -57,6 +59,14 @@ public interface ReleasePolicy {
     int SPARE_SPANS = 4;
     /** At most this many bytes of empty spans per class (1 MiB), so the large classes keep one or two. */
     long SPARE_BYTES = 1 << 20;
+    /**
+     * FAST: bytes of spare-span limits a heap may add above the base (spareSpans), over all classes,
+     * for classes whose spans it gives back and soon cuts again (heap.SpareSpans). A burst that
+     * another thread releases all at once empties whole spans of the burst's classes; 1024 buffers
+     * of 16 B-4 KiB (cross-thread's ring) need about 1.3 MiB of spans beyond the base to stop
+     * cutting new ones at every burst.
+     */
+    long SPARE_GROWTH_BYTES = 4 << 20;
 
     /** What to do with memory that is free but may be resident. */
     enum Release {
@@ -81,6 +91,12 @@ public interface ReleasePolicy {
         long forBytes = spareBytesPerClass() / spanBytes;
         return (int) Math.max(1, Math.min(spareSpansPerClass(), Math.min(forSlots, forBytes)));
     }
+
+    /**
+     * Bytes of spare-span limits a heap may add above spareSpans, over all classes, where it gives
+     * spans back and soon cuts new ones of the same class (heap.SpareSpans); 0: the limits never move.
+     */
+    long spareGrowthBytes();
 
     /** At most this many empty spans per size class (see spareSpans). */
     default int spareSpansPerClass() {

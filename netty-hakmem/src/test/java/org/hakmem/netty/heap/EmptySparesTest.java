@@ -46,7 +46,7 @@ class EmptySparesTest {
             ThreadHeap.free(s, f);
         }
         assertEquals(Slab.AVAILABLE, s.state);
-        assertEquals(0, heap.emptySpares[C64]);
+        assertEquals(0, heap.spares.empty(C64));
 
         // 1 MiB class: A empty and kept as the one spare, B full with a remote free on the ready
         // stack, D current (a live slot). Draining the stack gives B back to the pool.
@@ -56,7 +56,7 @@ class EmptySparesTest {
         int b1 = b.pop();
         heap.spanWithFreeSlot(C1M).pop();
         ThreadHeap.free(a, a1);
-        assertEquals(1, heap.emptySpares[C1M]);
+        assertEquals(1, heap.spares.empty(C1M));
         Thread remote = new Thread(() -> ThreadHeap.free(b, b1));
         remote.start();
         remote.join();
@@ -89,13 +89,13 @@ class EmptySparesTest {
         assertEquals(Slab.AVAILABLE, s.state);
 
         ThreadHeap.free(s, y); // S is empty now: one spare
-        assertEquals(1, heap.emptySpares[C64]);
+        assertEquals(1, heap.spares.empty(C64));
         heap.drainReady(); // S's entry on the ready stack, its free long collected
-        assertEquals(1, heap.emptySpares[C64], "S's emptiness was counted twice");
+        assertEquals(1, heap.spares.empty(C64), "S's emptiness was counted twice");
         int emptyAvailable = 0;
         for (Slab t = heap.available[C64]; t != null; t = t.nextInList) {
             emptyAvailable += t.used == 0 ? 1 : 0;
         }
-        assertEquals(emptyAvailable, heap.emptySpares[C64]);
+        assertEquals(emptyAvailable, heap.spares.empty(C64));
     }
 }

@@ -31,6 +31,7 @@ class ReleasePolicyTest {
         assertEquals(4, fast.spareSpansPerClass());
         assertEquals(MIB, fast.spareBytesPerClass());
         assertEquals(32, fast.spareSlotsPerClass());
+        assertEquals(4 * MIB, fast.spareGrowthBytes(), "spares adapt to churn within 4 MiB per heap");
         assertEquals(1000 * MS, fast.idleGiveBackNanos(),
                 "an idle heap's empty spans go to the pool, at most once a second");
         assertFalse(fast.parksIdleHeaps(), "no CAS on FAST's path");
@@ -75,6 +76,7 @@ class ReleasePolicyTest {
         assertEquals(4, lean.spareSpansPerClass());
         assertEquals(MIB, lean.spareBytesPerClass());
         assertEquals(32, lean.spareSlotsPerClass());
+        assertEquals(0, lean.spareGrowthBytes(), "LEAN keeps the base spares only");
         assertEquals(-1, lean.idleGiveBackNanos(), "never on its own thread: it parks");
         assertTrue(lean.parksIdleHeaps(), "an idle heap parks, and the purge gives its spans back for it");
         assertEquals(200 * MS, new LeanPolicy(DecommitMode.FREE, BUDGET, 400 * MS).purgeIntervalNanos(), "decay / 2");
