@@ -20,7 +20,6 @@
 package org.hakmem.netty;
 
 import org.hakmem.netty.slab.SizeClasses;
-import org.hakmem.netty.slab.Superslab;
 
 /**
  * One size class of a {@link HakmemByteBufAllocator}: its slot size, how many spans it holds, and how
@@ -77,7 +76,7 @@ public final class HakmemSizeClassMetric {
      * @return bytes in spans of this class
      */
     public long spanBytes() {
-        return (long) spans * SizeClasses.spanSlabs(sizeClass) * Superslab.SLAB_SIZE;
+        return spans * SizeClasses.spanBytes(sizeClass);
     }
 
     /**

@@ -21,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (setBytes/getBytes with a ByteBuf peer, and so writeBytes, readBytes and copy), allocates nothing:
  * ByteToMessageDecoder's cumulator makes one for every socket read it merges, on every decoder-based
  * server. Until session 20 each made a DirectByteBuffer view of the destination or source memory
- * (64 B): 3.5 B per frame in FrameDecodeBenchmark. Measured with the thread's allocated bytes in a child JVM without escape
- * analysis, so that C2 cannot hide an allocation the code makes (whether it does depends on inlining,
- * and so on what ran before in the same JVM); with and without Unsafe (JDK 17 and 25 by default).
+ * (64 B): 3.5 B per frame in FrameDecodeBenchmark. Measured with the thread's allocated bytes in a
+ * child JVM without escape analysis, so that C2 cannot hide an allocation the code makes (whether it
+ * does depends on inlining, and so on what ran before in the same JVM); with and without Unsafe (JDK
+ * 17 and 25 by default).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CopyWithoutGarbageTest {

@@ -31,7 +31,6 @@ package org.hakmem.netty.heap;
 
 import org.hakmem.netty.policy.ReleasePolicy;
 import org.hakmem.netty.slab.SizeClasses;
-import org.hakmem.netty.slab.Superslab;
 
 import java.util.Arrays;
 
@@ -55,7 +54,7 @@ final class SpareSpans {
 
     SpareSpans(ReleasePolicy policy) {
         for (int c = 0; c < SizeClasses.COUNT; c++) {
-            spanBytes[c] = (long) SizeClasses.spanSlabs(c) * Superslab.SLAB_SIZE;
+            spanBytes[c] = SizeClasses.spanBytes(c);
             base[c] = policy.spareSpans(SizeClasses.slotsPerSpan(c), spanBytes[c]);
         }
         System.arraycopy(base, 0, limit, 0, base.length);

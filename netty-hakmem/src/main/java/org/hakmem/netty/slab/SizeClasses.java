@@ -86,6 +86,11 @@ public final class SizeClasses {
         return SPAN_SLABS[sizeClass];
     }
 
+    /** Bytes of one span of this class (its slabs, whole). */
+    public static long spanBytes(int sizeClass) {
+        return (long) SPAN_SLABS[sizeClass] * Superslab.SLAB_SIZE;
+    }
+
     public static int slotsPerSpan(int sizeClass) {
         return SPAN_SLABS[sizeClass] * Superslab.SLAB_SIZE / SLOT_SIZE[sizeClass];
     }

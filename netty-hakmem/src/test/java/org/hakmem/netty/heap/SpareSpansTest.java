@@ -23,8 +23,8 @@ class SpareSpansTest {
     @Test
     void everyClassStartsAtThePolicysBase() {
         for (int c = 0; c < SizeClasses.COUNT; c++) {
-            long spanBytes = (long) SizeClasses.spanSlabs(c) * (64 << 10);
-            assertEquals(FastPolicy.INSTANCE.spareSpans(SizeClasses.slotsPerSpan(c), spanBytes), fast.limit(c), "class " + c);
+            assertEquals(FastPolicy.INSTANCE.spareSpans(SizeClasses.slotsPerSpan(c), SizeClasses.spanBytes(c)), fast.limit(c),
+                    "class " + c);
             assertEquals(0, fast.empty(c));
         }
         assertEquals(2, fast.limit(C4K));
@@ -108,7 +108,7 @@ class SpareSpansTest {
 
     @Test
     void growthStopsAtThePolicysBudgetOverAllClasses() {
-        long spanBytes = (long) SizeClasses.spanSlabs(C64K) * (64 << 10);
+        long spanBytes = SizeClasses.spanBytes(C64K);
         assertEquals(512 << 10, spanBytes);
         fillToLimit(C64K);
         for (int i = 0; i < 20; i++) {
