@@ -8,10 +8,11 @@
  * allocated per op). The profiler is kept out of the scored runs because it is not free: on JDK 17 it
  * slowed mixed-ws400 on an event loop by about a quarter for netty-hakmem and Adaptive, and not at all
  * for Pooled (docs/BENCHMARKS.md, Experiments, session 21).
- * It prints a Markdown table: per workload and allocator the median, min, max and CV of the
- * per-round scores, the allocation per op of its profiled run, and hakmem's ratio to the faster peer. A run that
- * fails (an exception in any iteration or in the teardown, a crashed fork) stops it with JMH's error:
- * no table is printed from fewer runs or fewer iterations.
+ * Each run's line gives its score and the scores of its measured iterations. At the end it prints a
+ * Markdown table: per workload and allocator the median, min, max and CV of the per-round scores, the
+ * allocation per op of its profiled run, and hakmem's ratio to the faster peer. A run that fails (an
+ * exception in any iteration or in the teardown, a crashed fork) stops it with JMH's error: no table
+ * is printed from fewer runs or fewer iterations.
  *
  * Usage: java -cp benchmarks.jar org.hakmem.bench.JmhRounds [--rounds N] [--quick]
  *            [--allocators hakmem,pooled,adaptive] [--only name,name] [-h|--help]
@@ -141,7 +142,7 @@ public final class JmhRounds {
                     System.out.printf(Locale.ROOT, "-- %s, round %d/%d, %s%n", w.name(), r + 1, rounds, a);
                     RunResult result = runOnce(options(w, a, quick, jvm).build());
                     scores.get(a)[r] = result.getPrimaryResult().getScore();
-                    System.out.printf(Locale.ROOT, "   %.2f ops/us%n", scores.get(a)[r]);
+                    System.out.println(scoreLine(result));
                 }
             }
             for (String a : allocators) {
@@ -213,6 +214,29 @@ public final class JmhRounds {
     /** Runs one fork; a run that failed in any way throws (RunnerException, with JMH's cause). */
     static RunResult runOnce(org.openjdk.jmh.runner.options.Options options) throws RunnerException {
         return new Runner(options).runSingle();
+    }
+
+    /**
+     * A run's score line: the score JMH gives (the mean of the measured iterations), then each measured
+     * iteration's score in order. The iterations show a run that a slow stretch of a shared machine
+     * caught (an iteration or two at two thirds of the others: docs/BENCHMARKS.md, session 29), which
+     * the mean alone hides.
+     */
+    static String scoreLine(RunResult result) {
+        StringBuilder line = new StringBuilder(
+                String.format(Locale.ROOT, "   %.2f ops/us (iterations:", result.getPrimaryResult().getScore()));
+        for (double score : iterationScores(result)) {
+            line.append(String.format(Locale.ROOT, " %.2f", score));
+        }
+        return line.append(')').toString();
+    }
+
+    /** The scores of a run's measured iterations, in the order they ran (warm-up not included). */
+    static double[] iterationScores(RunResult result) {
+        return result.getBenchmarkResults().stream()
+                .flatMap(fork -> fork.getIterationResults().stream())
+                .mapToDouble(iteration -> iteration.getPrimaryResult().getScore())
+                .toArray();
     }
 
     /** One table row: the per-round scores' median, min, max and CV, the median B/op, the ratio text. */

@@ -1,7 +1,8 @@
 /*
  * FailingRunBenchmark: a JMH benchmark for JmhRoundsFailureTest that fails after its first measured
  * iteration, in the benchmark method ("iteration") or in its trial teardown ("teardown", which JMH runs
- * inside the last iteration). It does no allocator work; "allocator" is there because JmhRounds sets it.
+ * inside the last iteration); with any other value of "fail" it does not fail (JmhRoundsScoreLineTest).
+ * It does no allocator work; "allocator" is there because JmhRounds sets it.
  */
 package org.hakmem.bench;
 
