@@ -9,6 +9,7 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +35,7 @@ class JmhRoundsScoreLineTest {
                 "JMH's score is the mean of the iterations the line lists");
 
         String line = JmhRounds.scoreLine(result);
-        String expected = String.format(java.util.Locale.ROOT, "   %.2f ops/us (iterations: %.2f %.2f %.2f)", score,
+        String expected = String.format(Locale.ROOT, "   %.2f ops/us (iterations: %.2f %.2f %.2f)", score,
                 iterations[0], iterations[1], iterations[2]);
         assertEquals(expected, line);
     }
