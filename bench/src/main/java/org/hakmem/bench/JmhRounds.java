@@ -16,9 +16,10 @@
  *
  * Usage: java -cp benchmarks.jar org.hakmem.bench.JmhRounds [--rounds N] [--quick]
  *            [--allocators hakmem,pooled,adaptive] [--only name,name] [-h|--help]
- * Without --only it runs the six workloads of the targets; "frame-decode" (FrameDecodeBenchmark) and
+ * Without --only it runs the six workloads of the targets; "frame-decode" (FrameDecodeBenchmark),
  * "pinned cross-thread" (cross-thread with its two threads pinned to one CPU or to two: CpuAffinity)
- * run only when --only names them.
+ * and "loop floor" (mixed-ws400's loop without allocating: MixedWs400Benchmark, step=touch) run only
+ * when --only names them.
  */
 package org.hakmem.bench;
 
@@ -68,7 +69,11 @@ public final class JmhRounds {
             new Workload("pinned cross-thread, one CPU (plain thread)", "CrossThreadBenchmark",
                     Map.of("thread", "plain", "placement", "one-cpu")),
             new Workload("pinned cross-thread, two CPUs (plain thread)", "CrossThreadBenchmark",
-                    Map.of("thread", "plain", "placement", "two-cpus")));
+                    Map.of("thread", "plain", "placement", "two-cpus")),
+            new Workload("loop floor: mixed-ws400 (event loop)", "MixedWs400Benchmark",
+                    Map.of("maxSize", "1024", "thread", "eventloop", "step", "touch")),
+            new Workload("loop floor: mixed-ws400 (plain thread)", "MixedWs400Benchmark",
+                    Map.of("maxSize", "1024", "thread", "plain", "step", "touch")));
 
     /** What the command line asks for. */
     record Options(int rounds, boolean quick, List<String> allocators, List<String> only) {

@@ -29,6 +29,13 @@ import java.util.concurrent.TimeUnit;
  * <p>One op = one allocate + one release. {@link #BATCH} steps run per invocation, all on the thread
  * that owns the slots: the JMH thread ("plain") or one Netty event-executor thread, a
  * FastThreadLocalThread ("eventloop"); the submit/get handoff of the latter is amortised over the batch.
+ *
+ * <p>step=touch is the loop's floor, not a workload: the same steps with no allocate and no release.
+ * The buffer in the picked slot stays, and the step touches its first byte and the byte at the drawn
+ * size (or its last, if smaller), so that it still reads a random live buffer object and writes two
+ * lines of a random live slot, as the allocating step does with the buffer it releases and the memory
+ * of the one it allocates. What an allocator's allocate and release add to one step is then
+ * 1/score(allocate) - 1/score(touch), each with that allocator's buffers.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -53,6 +60,10 @@ public class MixedWs400Benchmark {
     @Param({"eventloop", "plain"})
     public String thread;
 
+    /** "allocate": the workload; "touch": its floor, the same loop without allocating (see above). */
+    @Param({"allocate"})
+    public String step = "allocate";
+
     private BenchThreads threads;
     private Workload workload;
     private Callable<Long> batchTask;
@@ -69,8 +80,19 @@ public class MixedWs400Benchmark {
         }
         threads = BenchThreads.create(thread, "mixed-ws400");
         workload = new Workload(alloc, maxSize);
-        batchTask = workload::runBatch;
+        batchTask = batchOf(workload, step);
         threads.run(workload::fill); // warm-up: every slot holds a buffer, filled by the owning thread
+    }
+
+    static Callable<Long> batchOf(Workload workload, String step) {
+        switch (step) {
+            case "allocate":
+                return workload::runBatch;
+            case "touch":
+                return workload::runTouchBatch;
+            default:
+                throw new IllegalArgumentException("step must be allocate or touch: " + step);
+        }
     }
 
     @Benchmark
@@ -121,11 +143,37 @@ public class MixedWs400Benchmark {
             return bytes;
         }
 
+        /** runBatch's steps without allocate and release: the loop's floor (step=touch, above). */
+        long runTouchBatch() {
+            ByteBuf[] slots = this.slots;
+            XorShift64 rng = this.rng;
+            long bytes = 0;
+            for (int i = 0; i < BATCH; i++) {
+                int slot = rng.nextInt(SLOTS);
+                int size = rng.nextInt(MIN_SIZE, maxSize);
+                ByteBuf kept = slots[slot];
+                touch(kept, Math.min(size, kept.capacity()));
+                slots[slot] = kept; // the same reference store as runBatch's
+                bytes += size;
+            }
+            return bytes;
+        }
+
         private ByteBuf allocate(int size) {
             ByteBuf buf = alloc.directBuffer(size);
-            buf.setByte(0, size);
-            buf.setByte(size - 1, size >>> 8);
+            touch(buf, size);
             return buf;
+        }
+
+        /** Writes the first byte and byte n - 1 (n >= 1): the two lines a step touches. */
+        private static void touch(ByteBuf buf, int n) {
+            buf.setByte(0, n);
+            buf.setByte(n - 1, n >>> 8);
+        }
+
+        /** The buffer in a slot (tests). */
+        ByteBuf slot(int i) {
+            return slots[i];
         }
 
         void releaseAll() {
