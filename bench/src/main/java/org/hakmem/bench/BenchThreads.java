@@ -81,11 +81,12 @@ final class BenchThreads implements AutoCloseable {
 
     /**
      * A trial's teardown: runs last on threads' owning thread, then closes threads even if last threw.
-     * Either may be null, where the setup failed before making it (last only ever after threads).
+     * Either may be null, where the setup failed before making it. Without threads last is skipped:
+     * a workload fills its slots on those threads, so one made before them holds nothing yet.
      */
     static void finish(BenchThreads threads, Runnable last) throws Exception {
         try {
-            if (last != null) {
+            if (last != null && threads != null) {
                 threads.run(last);
             }
         } finally {

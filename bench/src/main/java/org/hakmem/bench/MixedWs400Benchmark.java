@@ -78,9 +78,9 @@ public class MixedWs400Benchmark {
         if (maxSize < MIN_SIZE) {
             throw new IllegalArgumentException("maxSize must be >= " + MIN_SIZE + ": " + maxSize);
         }
-        threads = BenchThreads.create(thread, "mixed-ws400");
         workload = new Workload(alloc, maxSize);
-        batchTask = batchOf(workload, step);
+        batchTask = batchOf(workload, step); // a bad step fails here, before a thread is started
+        threads = BenchThreads.create(thread, "mixed-ws400");
         threads.run(workload::fill); // warm-up: every slot holds a buffer, filled by the owning thread
     }
 
@@ -165,7 +165,7 @@ public class MixedWs400Benchmark {
             return buf;
         }
 
-        /** Writes the first byte and byte n - 1 (n >= 1): the two lines a step touches. */
+        /** Writes the first byte and byte n - 1 (n >= 1): where a step writes (one line or two). */
         private static void touch(ByteBuf buf, int n) {
             buf.setByte(0, n);
             buf.setByte(n - 1, n >>> 8);
