@@ -156,12 +156,7 @@ public final class JmhRounds {
                 allocs.put(a, new double[] {secondary(result, "gc.alloc.rate.norm")});
                 System.out.printf(Locale.ROOT, "   %.1f B/op%n", allocs.get(a)[0]);
             }
-            double bestPeer = 0;
-            for (String a : allocators) {
-                if (!a.startsWith("hakmem")) {
-                    bestPeer = Math.max(bestPeer, Stats.median(scores.get(a)));
-                }
-            }
+            double bestPeer = fasterPeerMedian(scores);
             double fast = scores.containsKey("hakmem") ? Stats.median(scores.get("hakmem")) : 0;
             for (String a : allocators) {
                 double[] s = scores.get(a);
@@ -179,6 +174,17 @@ public final class JmhRounds {
         System.out.println("| workload | allocator | median ops/us | min | max | CV | B/op (gc.alloc.rate.norm, a run of its own) | hakmem / faster peer (LEAN: also / FAST) |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
+    }
+
+    /** The higher median of the allocators that are not netty-hakmem's (Netty's peers); 0 if none ran. */
+    static double fasterPeerMedian(Map<String, double[]> scores) {
+        double best = 0;
+        for (Map.Entry<String, double[]> e : scores.entrySet()) {
+            if (!e.getKey().startsWith("hakmem")) {
+                best = Math.max(best, Stats.median(e.getValue()));
+            }
+        }
+        return best;
     }
 
     /**
